@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { describe, expect, it } from "vitest";
+import { loadBundle, repoRoot } from "../../scripts/spec-model.ts";
+
+const doc = loadBundle();
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+ajv.addSchema(doc, "openapi");
+
+const pointer = (parts: string[]) => "#/" + parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+const deref = (node: any): any => {
+  while (node?.$ref) node = node.$ref.slice(2).split("/").map((p: string) => p.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((n: any, k: string) => n[k], doc);
+  return node;
+};
+
+interface Example { where: string; schemaPointer: string; value: unknown }
+
+// Every example in the document, with the schema it must satisfy: media-type examples,
+// parameter and header examples, and schema-level `example`s.
+function allExamples(): Example[] {
+  const found: Example[] = [];
+  const visit = (node: any, path: string[]) => {
+    if (!node || typeof node !== "object") return;
+    if (node.schema && (node.examples || "example" in node)) {
+      const schemaPointer = pointer([...path, "schema"]);
+      if ("example" in node) found.push({ where: path.join("/"), schemaPointer, value: node.example });
+      for (const [name, ex] of Object.entries<any>(node.examples ?? {})) {
+        found.push({ where: [...path, "examples", name].join("/"), schemaPointer, value: deref(ex).value });
+      }
+    }
+    if (node.type && "example" in node && !node.schema) found.push({ where: path.join("/"), schemaPointer: pointer(path), value: node.example });
+    for (const [key, child] of Object.entries(node)) if (key !== "example" && key !== "examples") visit(child, [...path, key]);
+  };
+  visit(doc.paths, ["paths"]);
+  visit(doc.components, ["components"]);
+  return found;
+}
+
+describe("every example in the spec validates against its schema", () => {
+  const examples = allExamples();
+  it("finds the examples", () => expect(examples.length).toBeGreaterThan(40));
+  it.each(examples.map((e) => [e.where, e]))("%s", (_where, example) => {
+    const validate = ajv.getSchema(`openapi${(example as Example).schemaPointer}`)!;
+    const ok = validate((example as Example).value);
+    expect(validate.errors ?? [], JSON.stringify((example as Example).value)).toEqual([]);
+    expect(ok).toBe(true);
+  });
+});
+
+// The product page is the source of truth: each JSON example it shows must be in the spec verbatim.
+const seed = join(repoRoot, "../shared/seeds/verify-client-developer-docs.txt");
+
+function jsonObjects(text: string): unknown[] {
+  const objects: unknown[] = [];
+  for (let start = text.indexOf("{"); start >= 0; start = text.indexOf("{", start + 1)) {
+    let depth = 0;
+    for (let i = start; i < text.length; i++) {
+      if (text[i] === "{") depth++;
+      if (text[i] === "}" && --depth === 0) {
+        try {
+          objects.push(JSON.parse(text.slice(start, i + 1)));
+          start = i;
+        } catch { /* not JSON: try the next brace */ }
+        break;
+      }
+    }
+  }
+  return objects;
+}
+
+describe.skipIf(!existsSync(seed) && !process.env.CI)("every example on the product page is in the spec", () => {
+  const pageExamples = existsSync(seed) ? jsonObjects(readFileSync(seed, "utf8")) : [];
+  const specValues = allExamples().map((e) => e.value);
+  const codeSampleBodies = JSON.stringify(doc.paths).match(/-d '(\{[^']*\})'/g)?.map((m) => JSON.parse(m.slice(4, -1).replace(/\\n/g, "\n").replace(/\\"/g, '"'))) ?? [];
+  const auditExample = jsonObjects(doc.info.description);
+
+  it("reads the page's examples", () => expect(pageExamples.length).toBeGreaterThanOrEqual(10));
+  it.each(pageExamples.map((e) => [JSON.stringify(e).slice(0, 80), e]))("%s", (_label, example) => {
+    const inSpec = [...specValues, ...codeSampleBodies, ...auditExample].some((v) => JSON.stringify(v) === JSON.stringify(example));
+    expect(inSpec, `product-page example missing from the spec: ${JSON.stringify(example)}`).toBe(true);
+  });
+});

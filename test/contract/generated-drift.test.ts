@@ -1,0 +1,24 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../scripts/spec-model.ts";
+
+// Everything derived from spec/ must be committed as a fresh `npm run generate` would write it.
+const derived = ["generated/openapi.yaml", "generated/schema.d.ts", "generated/docs/index.html", "llms.txt"];
+
+describe("generated files are in sync with spec/", () => {
+  let out: string;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), "verify-client-generate-"));
+    execFileSync(join(repoRoot, "node_modules/.bin/tsx"), ["scripts/generate.ts", "--out", out], { cwd: repoRoot, stdio: "pipe" });
+  }, 120_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it.each(derived)("%s matches a fresh `npm run generate` (run it and commit the result)", (file) => {
+    const committed = readFileSync(join(repoRoot, file), "utf8");
+    const fresh = readFileSync(join(out, file), "utf8");
+    expect(committed === fresh, `${file} is out of date with spec/: run \`npm run generate\` and commit it`).toBe(true);
+  });
+});

@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+// VITEST_JSON_REPORT=<file> adds a JSON report (CI prints its "N passed, N failed" line from it).
+const jsonReport = process.env.VITEST_JSON_REPORT;
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: one test file per core keeps servers started by tests from starving each other.
+    maxWorkers: 2,
+    reporters: jsonReport ? ["default", "json"] : ["default"],
+    outputFile: jsonReport ? { json: jsonReport } : undefined,
+  },
+});
