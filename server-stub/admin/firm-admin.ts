@@ -1,0 +1,206 @@
+// What a firm admin can do in "Firm -> Apps & API access", over the store. The admin CLI, npm start's demo
+// seeding and the tests all go through these functions, so input rules live in one place.
+import { randomUUID } from "node:crypto";
+import { parseCidr } from "../auth/ip-ranges.ts";
+import { hashSecret, newClientSecret } from "../auth/secrets.ts";
+import { SigningKeys } from "../auth/signing-keys.ts";
+import { loadContract } from "../contract.ts";
+import { listAudit, type AuditEntry } from "../store/audit.ts";
+import { insertSeedCases } from "../store/cases.ts";
+import type { Store } from "../store/database.ts";
+import { findFirm, insertFirm, insertUser, updateFirmScopes, type Firm, type User } from "../store/firms.ts";
+import {
+  findIntegration,
+  insertIntegration,
+  listIntegrations,
+  updateIntegration,
+  type Integration,
+} from "../store/integrations.ts";
+import { listOutbox, type OutboxMessage } from "../store/outbox.ts";
+
+/** Bad input from the admin: the CLI prints the message and exits non-zero. */
+export class AdminInputError extends Error {}
+
+export const MAX_LIST_LIMIT = 100_000;
+export const DEFAULT_LIST_LIMIT = 1000;
+
+/** An integration as the admin sees it: never the secret or its hash. */
+export interface IntegrationView {
+  appId: string;
+  orgId: string;
+  identifier: string;
+  scopes: string[];
+  allowedIpRanges: string[];
+  disabled: boolean;
+  createdAt: string;
+}
+
+function view(i: Integration): IntegrationView {
+  return {
+    appId: i.appId,
+    orgId: i.orgId,
+    identifier: i.identifier,
+    scopes: i.scopes,
+    allowedIpRanges: i.allowedIpRanges,
+    disabled: i.disabledAt !== null,
+    createdAt: i.createdAt,
+  };
+}
+
+function checkScopes(scopes: string[]): string[] {
+  const known = loadContract().scopeNames;
+  const unknown = scopes.filter((s) => !known.includes(s));
+  if (unknown.length > 0) throw new AdminInputError(`unknown scope(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
+  return [...new Set(scopes)];
+}
+
+function checkRanges(ranges: string[]): string[] {
+  if (ranges.length === 0) throw new AdminInputError("allowed IP ranges must name at least one CIDR");
+  const bad = ranges.filter((r) => parseCidr(r) === null);
+  if (bad.length > 0) throw new AdminInputError(`invalid CIDR(s) ${bad.join(", ")} (for example 127.0.0.0/8, ::1/128)`);
+  return ranges;
+}
+
+function checkText(what: string, value: string, max: number): string {
+  if (value.trim().length === 0 || value.length > max || /[\u0000-\u001f]/.test(value)) {
+    throw new AdminInputError(`${what} must be 1 to ${max} printable characters`);
+  }
+  return value;
+}
+
+export function checkLimit(limit: number | undefined): number {
+  const value = limit ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_LIST_LIMIT) {
+    throw new AdminInputError(`--limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
+  }
+  return value;
+}
+
+export class FirmAdmin {
+  constructor(private readonly store: Store) {}
+
+  private async firm(orgId: string): Promise<Firm> {
+    const firm = await findFirm(this.store.db, orgId);
+    if (!firm) throw new AdminInputError(`no firm with orgId ${orgId}`);
+    return firm;
+  }
+
+  private async integration(appId: string): Promise<Integration> {
+    const integration = await findIntegration(this.store.db, appId);
+    if (!integration) throw new AdminInputError(`no integration with appId ${appId}`);
+    return integration;
+  }
+
+  async createFirm(input: { name: string; scopes?: string[] }): Promise<Firm> {
+    const scopes = checkScopes(input.scopes ?? loadContract().scopeNames);
+    return this.store.write((trx) => insertFirm(trx, { name: checkText("name", input.name, 200), scopes, now: new Date() }));
+  }
+
+  async updateFirm(input: { orgId: string; scopes: string[] }): Promise<Firm> {
+    const scopes = checkScopes(input.scopes);
+    await this.firm(input.orgId);
+    await this.store.write((trx) => updateFirmScopes(trx, input.orgId, scopes));
+    return this.firm(input.orgId);
+  }
+
+  async addUser(input: { orgId: string; name: string; email: string; role: string }): Promise<User> {
+    await this.firm(input.orgId);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email) || input.email.length > 254) {
+      throw new AdminInputError(`invalid email ${input.email}`);
+    }
+    return this.store.write((trx) =>
+      insertUser(trx, {
+        orgId: input.orgId,
+        name: checkText("name", input.name, 200),
+        email: input.email,
+        role: checkText("role", input.role, 50),
+        now: new Date(),
+      }),
+    );
+  }
+
+  async createIntegration(input: {
+    orgId: string;
+    identifier: string;
+    scopes: string[];
+    allowedIpRanges: string[];
+  }): Promise<IntegrationView & { clientSecret: string }> {
+    await this.firm(input.orgId);
+    const clientSecret = newClientSecret();
+    const integration: Integration = {
+      appId: randomUUID(),
+      orgId: input.orgId,
+      identifier: checkText("identifier", input.identifier, 100),
+      scopes: checkScopes(input.scopes),
+      allowedIpRanges: checkRanges(input.allowedIpRanges),
+      secretHash: hashSecret(clientSecret),
+      previousSecretHash: null,
+      previousSecretExpiresAt: null,
+      disabledAt: null,
+      createdAt: new Date().toISOString(),
+    };
+    await this.store.write((trx) => insertIntegration(trx, integration));
+    return { ...view(integration), clientSecret };
+  }
+
+  async updateIntegration(input: { appId: string; scopes?: string[]; allowedIpRanges?: string[] }): Promise<IntegrationView> {
+    if (input.scopes === undefined && input.allowedIpRanges === undefined) {
+      throw new AdminInputError("nothing to update: give --scopes and/or --allowed-ip-ranges");
+    }
+    await this.integration(input.appId);
+    const changes = {
+      scopes: input.scopes && checkScopes(input.scopes),
+      allowedIpRanges: input.allowedIpRanges && checkRanges(input.allowedIpRanges),
+    };
+    await this.store.write((trx) => updateIntegration(trx, input.appId, changes));
+    return view(await this.integration(input.appId));
+  }
+
+  /** A new secret, valid at once; the old one stops working now, or after graceSeconds. */
+  async rotateSecret(input: { appId: string; graceSeconds?: number }): Promise<{ appId: string; clientSecret: string }> {
+    const grace = input.graceSeconds ?? 0;
+    if (!Number.isInteger(grace) || grace < 0 || grace > 86_400) throw new AdminInputError("--grace-seconds must be 0 to 86400");
+    const current = await this.integration(input.appId);
+    const clientSecret = newClientSecret();
+    await this.store.write((trx) =>
+      updateIntegration(trx, input.appId, {
+        secretHash: hashSecret(clientSecret),
+        previousSecretHash: grace > 0 ? current.secretHash : null,
+        previousSecretExpiresAt: grace > 0 ? Date.now() + grace * 1000 : null,
+      }),
+    );
+    return { appId: input.appId, clientSecret };
+  }
+
+  async disableIntegration(appId: string): Promise<IntegrationView> {
+    await this.integration(appId);
+    await this.store.write((trx) => updateIntegration(trx, appId, { disabledAt: new Date().toISOString() }));
+    return view(await this.integration(appId));
+  }
+
+  async listIntegrations(orgId: string): Promise<IntegrationView[]> {
+    await this.firm(orgId);
+    return (await listIntegrations(this.store.db, orgId)).map(view);
+  }
+
+  async audit(orgId: string, limit?: number): Promise<AuditEntry[]> {
+    await this.firm(orgId);
+    return listAudit(this.store.db, orgId, checkLimit(limit));
+  }
+
+  async outbox(orgId: string, limit?: number): Promise<OutboxMessage[]> {
+    await this.firm(orgId);
+    return listOutbox(this.store.db, orgId, checkLimit(limit));
+  }
+
+  async rotateSigningKey(): Promise<{ kid: string }> {
+    return { kid: await new SigningKeys(this.store).rotate() };
+  }
+
+  async seedCases(orgId: string, count: number): Promise<{ orgId: string; created: number }> {
+    if (!Number.isInteger(count) || count < 1 || count > 10_000_000) throw new AdminInputError("--count must be 1 to 10000000");
+    await this.firm(orgId);
+    const created = await this.store.write((trx) => insertSeedCases(trx, orgId, count, "seed-cases", new Date()));
+    return { orgId, created };
+  }
+}

@@ -1,0 +1,148 @@
+// Builds the Express app from its parts, so tests run it in-process with a temp store and their own clock.
+// The contract drives it: express-openapi-validator loads generated/openapi.yaml, validates every request and
+// response, finds the route's security requirement (and so the scope it needs), and the routes are exactly
+// the spec's operations under each server's base path (/v1/... and /api/v1/...).
+import { readFileSync } from "node:fs";
+import express, { type Express, type Request, type RequestHandler } from "express";
+import * as OpenApiValidator from "express-openapi-validator";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { BearerAuthenticator } from "./auth/bearer.ts";
+import { TokenFailureLimiter } from "./auth/failure-limits.ts";
+import type { SigningKeys } from "./auth/signing-keys.ts";
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import { loadContract } from "./contract.ts";
+import { ApiError } from "./errors/api-error.ts";
+import { errorResponse } from "./errors/error-response.ts";
+import { operationHandlers } from "./handlers/index.ts";
+import type { OperationCall, OperationHandler, OperationId } from "./handlers/operation-types.ts";
+import "./http/request-context.ts";
+import { requestId } from "./http/request-id.ts";
+import { requestLog } from "./http/request-log.ts";
+import { CursorCodec } from "./lists/cursor.ts";
+import { repoFiles } from "./repo-files.ts";
+import type { Store } from "./store/database.ts";
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  keys: SigningKeys;
+  clock: Clock;
+  logger: Logger;
+}
+
+export const BODY_LIMIT = "100kb";
+
+/** "/v1/cases/{caseId}/parties" -> "/v1/cases/:caseId/parties" */
+function expressPath(openApiPath: string): string {
+  return openApiPath.replace(/\{([^}]+)\}/g, ":$1");
+}
+
+function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? "";
+}
+
+/** Serves one repository file (read once) outside the contract. */
+function staticFile(path: string, contentType: string, extraHeaders: Record<string, string> = {}): RequestHandler {
+  let body: Buffer | undefined;
+  return (_req, res) => {
+    body ??= readFileSync(path);
+    res.set({ "Content-Type": contentType, ...extraHeaders }).send(body);
+  };
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, store, keys, clock, logger } = deps;
+  const contract = loadContract();
+  const tokens = { issuer: config.tokenIssuer, audience: config.tokenAudience };
+  const limiter = new TokenFailureLimiter(store, config.tokenFailureLimits, clock);
+  const bearer = new BearerAuthenticator({ store, keys, clock, tokens });
+  const handlers = operationHandlers({ store, clock, cursors: new CursorCodec(store), exchange: { store, keys, clock, limiter, tokens } });
+
+  const app = express();
+  // Express's final handler prints stack traces outside production; ours never lets an error get that far,
+  // and this makes sure.
+  app.set("env", "production");
+  app.set("trust proxy", config.trustProxy.length > 0 ? config.trustProxy : false);
+  app.disable("x-powered-by");
+  app.locals.draining = false;
+
+  app.use(requestId());
+  app.use(requestLog(logger));
+  app.use(helmet());
+  app.use((_req, res, next) => {
+    // While shutting down, tell keep-alive clients to reconnect elsewhere.
+    if (app.locals.draining) res.setHeader("Connection", "close");
+    next();
+  });
+
+  // Outside the contract: the spec, the AI entrypoint, the docs page and a health check.
+  app.get("/openapi.yaml", staticFile(repoFiles.openapiYaml, "application/yaml; charset=utf-8"));
+  app.get("/llms.txt", staticFile(repoFiles.llmsTxt, "text/plain; charset=utf-8"));
+  app.get(
+    "/docs",
+    staticFile(repoFiles.docsHtml, "text/html; charset=utf-8", {
+      // The page inlines Redoc (scripts, styles, a blob worker) and loads nothing from elsewhere.
+      "Content-Security-Policy":
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:",
+    }),
+  );
+  app.get("/healthz", async (_req, res, next) => {
+    if (await store.ping()) res.json({ ok: true });
+    else next(new ApiError(503, "unavailable", "The service is temporarily unavailable."));
+  });
+
+  app.use(express.json({ limit: BODY_LIMIT }));
+
+  // Bearer auth for every scheme the spec declares; the scope comes from the operation's security requirement.
+  const securityHandlers = Object.fromEntries(
+    Object.keys(contract.doc.components?.securitySchemes ?? {}).map((scheme) => [
+      scheme,
+      async (req: Request, scopes: string[]) => {
+        try {
+          req.principal = await bearer.authenticate(req.get("authorization"), clientAddress(req), scopes[0]);
+          return true;
+        } catch (e) {
+          // The validator keeps only status and message of what we throw: keep the real error for errorResponse.
+          if (e instanceof ApiError) req.authFailure = e;
+          throw e;
+        }
+      },
+    ]),
+  );
+
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: repoFiles.openapiYaml,
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
+      validateResponses: true,
+      validateSecurity: { handlers: securityHandlers },
+      validateApiSpec: false,
+    }),
+  );
+
+  for (const op of contract.operations) {
+    const handler = handlers[op.operationId as OperationId] as OperationHandler<OperationId>;
+    const route: RequestHandler = async (req, res) => {
+      const call = {
+        body: req.body,
+        path: req.params,
+        query: req.query,
+        principal: req.principal,
+        address: clientAddress(req),
+        requestId: req.requestId,
+      } as unknown as OperationCall<OperationId>;
+      const reply = await handler(call);
+      res.status(reply.status).set(reply.headers ?? {});
+      res.json(reply.body);
+    };
+    for (const base of contract.basePaths) {
+      app[op.method.toLowerCase() as "get" | "post"](base + expressPath(op.path), route);
+    }
+  }
+
+  app.use((_req, _res, next) => next(new ApiError(404, "not_found", "No such resource.")));
+  app.use(errorResponse(logger));
+  return app;
+}

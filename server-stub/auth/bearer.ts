@@ -1,0 +1,86 @@
+// Bearer authentication for every scoped operation: verify the token, then re-read the integration and firm
+// so that a disabled integration, a narrowed scope or a changed address range applies to live tokens at once.
+import type { Clock } from "../clock.ts";
+import { ApiError } from "../errors/api-error.ts";
+import type { Store } from "../store/database.ts";
+import { findFirm } from "../store/firms.ts";
+import { findIntegration } from "../store/integrations.ts";
+import { verifyAccessToken, type TokenClaims, type TokenSettings } from "./access-token.ts";
+import { isAddressInRanges } from "./ip-ranges.ts";
+import { intersectScopes } from "./scopes.ts";
+import type { SigningKeys } from "./signing-keys.ts";
+import { VerifiedTokenCache } from "./verified-token-cache.ts";
+
+/** Who a request acts as, after authentication. */
+export interface Principal {
+  appId: string;
+  orgId: string;
+  identifier: string;
+  /** Effective scopes now: token ∩ integration ∩ firm. */
+  scopes: string[];
+}
+
+export interface BearerDeps {
+  store: Store;
+  keys: SigningKeys;
+  clock: Clock;
+  tokens: TokenSettings;
+}
+
+const INVALID_TOKEN_CHALLENGE = { "WWW-Authenticate": 'Bearer error="invalid_token"' };
+
+function unauthorized(code: string, message: string): ApiError {
+  return new ApiError(401, code, message, [], INVALID_TOKEN_CHALLENGE);
+}
+
+export function noTokenError(): ApiError {
+  return unauthorized("no_token", "A bearer token is required.");
+}
+
+// RFC 6750 b64token after "Bearer ".
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+export class BearerAuthenticator {
+  private readonly cache: VerifiedTokenCache;
+
+  constructor(private readonly deps: BearerDeps) {
+    this.cache = new VerifiedTokenCache(deps.clock);
+  }
+
+  /** The principal for this Authorization header, address and needed scope; otherwise an ApiError 401/403. */
+  async authenticate(authorization: string | undefined, address: string, neededScope: string | undefined): Promise<Principal> {
+    const match = BEARER.exec(authorization ?? "");
+    if (!match) throw noTokenError();
+    const claims = await this.verify(match[1]);
+
+    const integration = await findIntegration(this.deps.store.db, claims.sub);
+    const firm = integration && (await findFirm(this.deps.store.db, integration.orgId));
+    if (!integration || !firm || integration.disabledAt !== null || integration.orgId !== claims.org) {
+      throw unauthorized("token_revoked", "The bearer token has been revoked.");
+    }
+
+    const scopes = intersectScopes(claims.scopes, integration.scopes, firm.scopes);
+    if (neededScope !== undefined && !scopes.includes(neededScope)) {
+      throw new ApiError(403, "insufficient_scope", `This operation needs the ${neededScope} scope.`, [], {
+        "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${neededScope}"`,
+      });
+    }
+    if (!isAddressInRanges(address, integration.allowedIpRanges)) {
+      throw new ApiError(403, "ip_not_allowed", "Requests from this address are not allowed for this integration.");
+    }
+    return { appId: integration.appId, orgId: integration.orgId, identifier: integration.identifier, scopes };
+  }
+
+  private async verify(token: string): Promise<TokenClaims> {
+    const cached = this.cache.get(token);
+    if (cached) return cached;
+    try {
+      const claims = await verifyAccessToken(this.deps.keys, this.deps.tokens, this.deps.clock, token);
+      this.cache.set(token, claims);
+      return claims;
+    } catch (e) {
+      if (e instanceof ApiError) throw unauthorized(e.code, e.message);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// Decides whether a client address is inside an integration's allowedIpRanges. IPv4, IPv6 and IPv4-mapped IPv6
+// (::ffff:a.b.c.d) all work, in addresses and in ranges: mapped forms are compared as the IPv4 they carry.
+import ipaddr from "ipaddr.js";
+
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** The range, normalised (an IPv4-mapped IPv6 range becomes its IPv4 range), or null if it is not a CIDR. */
+export function parseCidr(cidr: string): Range | null {
+  try {
+    const [address, bits] = ipaddr.parseCIDR(cidr.trim());
+    if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+      if (bits < 96) return null;
+      return [(address as ipaddr.IPv6).toIPv4Address(), bits - 96];
+    }
+    return [address, bits];
+  } catch {
+    return null;
+  }
+}
+
+/** The address as ipaddr sees it, IPv4-mapped IPv6 turned into IPv4; null if unparseable. */
+export function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  try {
+    return ipaddr.process(address);
+  } catch {
+    return null;
+  }
+}
+
+export function isAddressInRanges(address: string, ranges: string[]): boolean {
+  const parsed = parseAddress(address);
+  if (!parsed) return false;
+  return ranges.some((cidr) => {
+    const range = parseCidr(cidr);
+    return range !== null && range[0].kind() === parsed.kind() && parsed.match(range);
+  });
+}

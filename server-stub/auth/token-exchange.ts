@@ -1,0 +1,71 @@
+// The client-credentials exchange (POST /v1/microapps/system-tokens): failure limits, one identical
+// invalid_client for every credential problem, the IP check, scope intersection, then a signed token.
+import type { Clock } from "../clock.ts";
+import { ApiError } from "../errors/api-error.ts";
+import type { Store } from "../store/database.ts";
+import { findFirm } from "../store/firms.ts";
+import { findIntegration, type Integration } from "../store/integrations.ts";
+import { issueAccessToken, type TokenSettings } from "./access-token.ts";
+import type { TokenFailureLimiter } from "./failure-limits.ts";
+import { isAddressInRanges } from "./ip-ranges.ts";
+import { intersectScopes } from "./scopes.ts";
+import { secretMatchesHash } from "./secrets.ts";
+import type { SigningKeys } from "./signing-keys.ts";
+
+export interface ExchangeDeps {
+  store: Store;
+  keys: SigningKeys;
+  clock: Clock;
+  limiter: TokenFailureLimiter;
+  tokens: TokenSettings;
+}
+
+export interface ExchangeRequest {
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  expiresInSeconds?: number;
+}
+
+export interface ExchangeResult {
+  accessToken: string;
+  expiresAt: number;
+  integration: Integration;
+  scopes: string[];
+  headers: Record<string, string>;
+}
+
+function secretIsValid(integration: Integration | undefined, secret: string, now: number): boolean {
+  const current = secretMatchesHash(secret, integration?.secretHash ?? null);
+  const previousStillValid = (integration?.previousSecretExpiresAt ?? 0) > now;
+  const previous = secretMatchesHash(secret, previousStillValid ? (integration?.previousSecretHash ?? null) : null);
+  return current || previous;
+}
+
+export async function exchangeClientCredentials(deps: ExchangeDeps, address: string, request: ExchangeRequest): Promise<ExchangeResult> {
+  const limitHeaders = await deps.limiter.assertNotLocked(address, request.clientId);
+
+  const integration = await findIntegration(deps.store.db, request.clientId);
+  const firm = integration && (await findFirm(deps.store.db, integration.orgId));
+  if (!integration || !firm || integration.disabledAt !== null || !secretIsValid(integration, request.clientSecret, deps.clock.now())) {
+    const headers = await deps.limiter.recordFailure(address, request.clientId);
+    throw new ApiError(401, "invalid_client", "Client authentication failed.", [], headers);
+  }
+
+  if (!isAddressInRanges(address, integration.allowedIpRanges)) {
+    throw new ApiError(403, "ip_not_allowed", "Requests from this address are not allowed for this integration.");
+  }
+
+  const scopes = intersectScopes(request.scopes, integration.scopes, firm.scopes);
+  if (scopes.length === 0) {
+    throw new ApiError(400, "invalid_scope", "None of the requested scopes is enabled for this integration.");
+  }
+
+  const { token, claims } = await issueAccessToken(deps.keys, deps.tokens, deps.clock, {
+    appId: integration.appId,
+    orgId: integration.orgId,
+    scopes,
+    expiresInSeconds: request.expiresInSeconds ?? 3600,
+  });
+  return { accessToken: token, expiresAt: claims.exp, integration, scopes, headers: limitHeaders };
+}

@@ -1,0 +1,92 @@
+// The one error middleware: turns whatever went wrong into an ApiError and writes the contract's envelope
+// { ok: false, error: { code, message, details }, requestId } with the error's headers. Nothing else writes
+// error bodies. Unexpected errors (and responses that broke the spec) are logged and answered 500.
+import type { ErrorRequestHandler, Request } from "express";
+import type { Logger } from "pino";
+import { noTokenError } from "../auth/bearer.ts";
+import { ApiError, type ErrorDetail } from "./api-error.ts";
+
+interface ValidatorError {
+  status?: number;
+  type?: string;
+  message?: string;
+  headers?: Record<string, string>;
+  errors?: { path?: string; message?: string }[];
+}
+
+// express-openapi-validator reports paths as "/body/matterRef" (or ".body.matterRef" in older forms).
+function detailPath(path: string | undefined): string {
+  if (!path) return "/";
+  return path.startsWith(".") ? path.replaceAll(".", "/") : path;
+}
+
+function internal(): ApiError {
+  return new ApiError(500, "internal_error", "Something went wrong. Quote the requestId when asking for support.");
+}
+
+/** Maps any error to the ApiError to answer with, and says whether it is unexpected (to be logged). */
+export function toApiError(error: unknown, req: Request): { apiError: ApiError; unexpected: boolean } {
+  if (req.authFailure) return { apiError: req.authFailure, unexpected: false };
+  if (error instanceof ApiError) return { apiError: error, unexpected: false };
+  const e = (error ?? {}) as ValidatorError;
+  switch (e.type) {
+    // body-parser's errors
+    case "entity.parse.failed":
+      return {
+        apiError: new ApiError(400, "invalid_request", "The request body is not valid JSON.", [{ path: "/body", message: "is not valid JSON" }]),
+        unexpected: false,
+      };
+    case "entity.too.large":
+      return { apiError: new ApiError(413, "payload_too_large", "The request body is too large."), unexpected: false };
+    case "charset.unsupported":
+    case "encoding.unsupported":
+      return { apiError: new ApiError(415, "unsupported_media_type", "Request bodies must be application/json."), unexpected: false };
+  }
+  // express-openapi-validator's errors
+  switch (e.status) {
+    case 400: {
+      const details: ErrorDetail[] = (e.errors ?? []).slice(0, 100).map((d) => ({
+        path: detailPath(d.path),
+        message: String(d.message ?? "is invalid").slice(0, 1000),
+      }));
+      return { apiError: new ApiError(400, "invalid_request", "The request does not match the API contract.", details), unexpected: false };
+    }
+    case 401:
+      // Its own bearer check ran before ours: no Authorization header, or not a Bearer one.
+      return { apiError: noTokenError(), unexpected: false };
+    case 404:
+      return { apiError: new ApiError(404, "not_found", "No such resource."), unexpected: false };
+    case 405: {
+      const allow = (e.headers?.Allow ?? "").toUpperCase();
+      return { apiError: new ApiError(405, "method_not_allowed", "This method is not allowed here.", [], { Allow: allow }), unexpected: false };
+    }
+    case 413:
+      return { apiError: new ApiError(413, "payload_too_large", "The request body is too large."), unexpected: false };
+    case 415:
+      return { apiError: new ApiError(415, "unsupported_media_type", "Request bodies must be application/json."), unexpected: false };
+  }
+  return { apiError: internal(), unexpected: true };
+}
+
+export function errorResponse(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const { apiError, unexpected } = toApiError(error, req);
+    if (unexpected) {
+      // The log gets the detail (a response that broke the spec says where); the client gets none of it.
+      logger.error({ requestId: req.requestId, err: error }, "request failed");
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(apiError.status);
+    for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
+    const envelope = {
+      ok: false,
+      error: { code: apiError.code, message: apiError.message, details: apiError.details },
+      requestId: req.requestId,
+    };
+    // res.send, not res.json: res.json is hooked by response validation, and an error envelope must always get out.
+    res.type("application/json").send(JSON.stringify(envelope));
+  };
+}

@@ -1,0 +1,41 @@
+// Handler types derived from the generated contract types (generated/schema.d.ts), so that a handler whose
+// request or response drifts from the spec does not compile.
+import type { operations } from "../../generated/schema.d.ts";
+import type { Principal } from "../auth/bearer.ts";
+
+export type OperationId = keyof operations;
+
+type Json<T> = T extends { content: { "application/json": infer Body } } ? Body : never;
+
+/** The 2xx statuses an operation declares. */
+export type SuccessStatus<Op extends OperationId> = Extract<keyof operations[Op]["responses"], 200 | 201>;
+
+export type ResponseBody<Op extends OperationId, S extends SuccessStatus<Op>> = Json<operations[Op]["responses"][S]>;
+
+export type RequestBody<Op extends OperationId> = operations[Op] extends { requestBody: infer B } ? Json<B> : never;
+
+type Params<Op extends OperationId, Where extends "path" | "query"> = NonNullable<operations[Op]["parameters"][Where]>;
+
+/** What a handler is given: the validated request and who it acts as. */
+export interface OperationCall<Op extends OperationId> {
+  body: RequestBody<Op>;
+  path: Params<Op, "path">;
+  query: Params<Op, "query">;
+  /** Set for every operation with a security requirement. */
+  principal: Principal;
+  /** The client's address (after TRUST_PROXY). */
+  address: string;
+  requestId: string;
+}
+
+/** What a handler returns; the app writes it. Errors are thrown as ApiError. */
+export interface OperationReply<Op extends OperationId, S extends SuccessStatus<Op> = SuccessStatus<Op>> {
+  status: S;
+  body: ResponseBody<Op, S>;
+  headers?: Record<string, string>;
+}
+
+export type OperationHandler<Op extends OperationId> = (call: OperationCall<Op>) => Promise<OperationReply<Op>>;
+
+/** One handler per operationId in the spec: a missing one does not compile. */
+export type OperationHandlers = { [Op in OperationId]: OperationHandler<Op> };

@@ -1,0 +1,32 @@
+import { ApiError } from "../errors/api-error.ts";
+import { insertAudit } from "../store/audit.ts";
+import { caseExists, findParty, insertInvite, markPartyInviteSent } from "../store/cases.ts";
+import { insertOutboxMessage } from "../store/outbox.ts";
+import type { HandlerDeps } from "./deps.ts";
+import type { OperationHandler } from "./operation-types.ts";
+
+export function sendInvite(deps: HandlerDeps): OperationHandler<"sendInvite"> {
+  return async ({ body, path, principal, requestId }) => {
+    const now = new Date(deps.clock.now());
+    const orgId = principal.orgId;
+    const caseId = path.caseId;
+    return deps.store.write(async (trx) => {
+      if (!(await caseExists(trx, orgId, caseId))) throw new ApiError(404, "case_not_found", "Case not found.");
+      const party = await findParty(trx, orgId, caseId, body.partyId);
+      if (!party) throw new ApiError(404, "party_not_found", "Party not found.");
+
+      const channel = body.sendSms === true ? "sms" : "email";
+      const to = channel === "sms" ? party.mobile : party.email;
+      if (!to && channel === "sms") throw new ApiError(422, "party_has_no_mobile", "The party has no mobile number for an SMS invite.");
+      if (!to) throw new ApiError(422, "party_has_no_email", "The party has no email address for an email invite.");
+
+      const inviteId = await insertInvite(trx, { orgId, caseId, partyId: party.partyId, channel }, now);
+      await markPartyInviteSent(trx, party.partyId);
+      // Nothing leaves the machine: delivery is a row in the outbox.
+      await insertOutboxMessage(trx, { orgId, caseId, partyId: party.partyId, inviteId, channel, to }, now);
+      const actor = { appId: principal.appId, identifier: principal.identifier };
+      await insertAudit(trx, { orgId, caseId, actor, action: "invite.sent", targetId: inviteId, requestId }, now);
+      return { status: 201, body: { ok: true, inviteId, channel } };
+    });
+  };
+}

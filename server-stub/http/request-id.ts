@@ -1,0 +1,15 @@
+// Gives every request an id (a caller's own X-Request-Id is kept when it is short and plain) and echoes it in
+// X-Request-Id on every response.
+import type { RequestHandler } from "express";
+import { uuidv7 } from "uuidv7";
+
+const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestId(): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get("x-request-id");
+    req.requestId = given && ACCEPTABLE.test(given) ? given : `req_${uuidv7().replaceAll("-", "")}`;
+    res.setHeader("X-Request-Id", req.requestId);
+    next();
+  };
+}

@@ -1,0 +1,65 @@
+// `npm start`: the reference server. The only module that reads the environment.
+import { SigningKeys } from "./auth/signing-keys.ts";
+import { createApp } from "./app.ts";
+import { systemClock } from "./clock.ts";
+import { ConfigError, configFromEnv, type Config } from "./config.ts";
+import { ensureDemoIntegration, type DemoIntegration } from "./demo.ts";
+import { createLogger } from "./logger.ts";
+import { listen } from "./server.ts";
+import { openStore } from "./store/database.ts";
+
+function banner(demo: DemoIntegration, url: string): string {
+  if (!demo.clientSecret) {
+    return [
+      `Demo integration clientId ${demo.appId} (firm ${demo.orgId}); its secret was shown when it was created.`,
+      `New secret: npm run admin -- integration rotate-secret --app-id ${demo.appId}`,
+    ].join("\n");
+  }
+  const body = JSON.stringify({ clientId: demo.appId, clientSecret: demo.clientSecret, scopes: ["cases.create"], expiresInSeconds: 3600 });
+  return [
+    `Created a demo firm (${demo.orgId}) with two users and an API integration holding all five scopes, usable from loopback only.`,
+    "Store the secret now: it is shown only this once.",
+    `clientId: ${demo.appId}`,
+    `clientSecret: ${demo.clientSecret}`,
+    "Get a token:",
+    `curl -s -X POST '${url}/v1/microapps/system-tokens' -H 'Content-Type: application/json' -d '${body}'`,
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = configFromEnv(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`configuration error: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const store = await openStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
+  const keys = new SigningKeys(store);
+  await keys.current();
+  const demo = await ensureDemoIntegration(store);
+  const app = createApp({ config, store, keys, clock: systemClock, logger });
+  const running = await listen(app, config.host, config.port, config.shutdownTimeoutMs);
+
+  process.stdout.write(`${banner(demo, running.url)}\n`);
+  process.stdout.write(`Verify Client reference server ready at ${running.url} (pid ${process.pid})\n`);
+
+  let signals = 0;
+  const shutdown = async (signal: string) => {
+    // npm and node both get a process-group signal: the second one must not cut the first shutdown short.
+    if (++signals > 1) return;
+    logger.info({ signal }, "shutting down");
+    await running.stop();
+    await store.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+await main();

@@ -1,0 +1,71 @@
+// Audit rows: one per case, party and invite action, written in the same transaction as the action.
+import type { Queryable } from "./database.ts";
+import { newId } from "./ids.ts";
+
+export type AuditAction = "case.created" | "party.added" | "invite.sent";
+
+/** Who did it, as the audit row records it: a MicroApp acting with a system token. */
+export interface AuditActor {
+  appId: string;
+  identifier: string;
+}
+
+/** An audit row as the admin CLI prints it (CONTRACT.md "Audit"). */
+export interface AuditEntry {
+  auditId: string;
+  actorType: string;
+  actorId: string;
+  meta: { actorTokenKind: string; actorIdentifier: string };
+  action: string;
+  targetId: string;
+  caseId: string;
+  orgId: string;
+  requestId: string;
+  createdAt: string;
+}
+
+export async function insertAudit(
+  db: Queryable,
+  input: { orgId: string; caseId: string; actor: AuditActor; action: AuditAction; targetId: string; requestId: string },
+  now: Date,
+): Promise<void> {
+  await db
+    .insertInto("audit")
+    .values({
+      audit_id: newId("audit"),
+      org_id: input.orgId,
+      case_id: input.caseId,
+      actor_type: "microApp",
+      actor_id: input.actor.appId,
+      actor_token_kind: "system",
+      actor_identifier: input.actor.identifier,
+      action: input.action,
+      target_id: input.targetId,
+      request_id: input.requestId,
+      created_at: now.toISOString(),
+    })
+    .execute();
+}
+
+/** A firm's audit rows, newest first. */
+export async function listAudit(db: Queryable, orgId: string, limit: number): Promise<AuditEntry[]> {
+  const rows = await db
+    .selectFrom("audit")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .orderBy("audit_id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    auditId: r.audit_id,
+    actorType: r.actor_type,
+    actorId: r.actor_id,
+    meta: { actorTokenKind: r.actor_token_kind, actorIdentifier: r.actor_identifier },
+    action: r.action,
+    targetId: r.target_id,
+    caseId: r.case_id,
+    orgId: r.org_id,
+    requestId: r.request_id,
+    createdAt: r.created_at,
+  }));
+}

@@ -1,0 +1,166 @@
+// Cases, their parties and the invites sent to them. Every lookup is scoped to the firm, so another firm's
+// case or party is simply not found.
+import type { Queryable } from "./database.ts";
+import { newId } from "./ids.ts";
+
+export interface NewParty {
+  name: string;
+  email?: string;
+  mobile?: string;
+  role?: string;
+  partyType?: "individual" | "company";
+  isPrimaryContact?: boolean;
+}
+
+export interface Party {
+  partyId: string;
+  caseId: string;
+  orgId: string;
+  name: string;
+  email: string | null;
+  mobile: string | null;
+  role: string | null;
+  clientAccessStatus: "not_sent" | "sent";
+}
+
+export interface NewCase {
+  orgId: string;
+  matterRef: string;
+  matterType?: string;
+  propertyAddress?: object;
+  requireSof?: boolean;
+  createdByAppId: string;
+}
+
+/** Inserts the case row; a second (org, matterRef) fails on the unique constraint (duplicate_matter_ref). */
+export async function insertCase(db: Queryable, input: NewCase, now: Date): Promise<string> {
+  const caseId = newId("case");
+  await db
+    .insertInto("cases")
+    .values({
+      case_id: caseId,
+      org_id: input.orgId,
+      matter_ref: input.matterRef,
+      matter_type: input.matterType ?? null,
+      property_address: input.propertyAddress ? JSON.stringify(input.propertyAddress) : null,
+      require_sof: input.requireSof ? 1 : 0,
+      created_by_app_id: input.createdByAppId,
+      created_at: now.toISOString(),
+    })
+    .execute();
+  return caseId;
+}
+
+export async function caseExists(db: Queryable, orgId: string, caseId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("cases")
+    .select("case_id")
+    .where("org_id", "=", orgId)
+    .where("case_id", "=", caseId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertParty(db: Queryable, orgId: string, caseId: string, input: NewParty, now: Date): Promise<Party> {
+  const party: Party = {
+    partyId: newId("party"),
+    caseId,
+    orgId,
+    name: input.name,
+    email: input.email ?? null,
+    mobile: input.mobile ?? null,
+    role: input.role ?? null,
+    clientAccessStatus: "not_sent",
+  };
+  await db
+    .insertInto("parties")
+    .values({
+      party_id: party.partyId,
+      case_id: caseId,
+      org_id: orgId,
+      name: party.name,
+      email: party.email,
+      mobile: party.mobile,
+      role: party.role,
+      party_type: input.partyType ?? "individual",
+      is_primary_contact: input.isPrimaryContact ? 1 : 0,
+      client_access_status: party.clientAccessStatus,
+      created_at: now.toISOString(),
+    })
+    .execute();
+  return party;
+}
+
+export async function findParty(db: Queryable, orgId: string, caseId: string, partyId: string): Promise<Party | undefined> {
+  const row = await db
+    .selectFrom("parties")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("case_id", "=", caseId)
+    .where("party_id", "=", partyId)
+    .executeTakeFirst();
+  return (
+    row && {
+      partyId: row.party_id,
+      caseId: row.case_id,
+      orgId: row.org_id,
+      name: row.name,
+      email: row.email,
+      mobile: row.mobile,
+      role: row.role,
+      clientAccessStatus: row.client_access_status,
+    }
+  );
+}
+
+export async function markPartyInviteSent(db: Queryable, partyId: string): Promise<void> {
+  await db.updateTable("parties").set({ client_access_status: "sent" }).where("party_id", "=", partyId).execute();
+}
+
+export async function insertInvite(
+  db: Queryable,
+  input: { orgId: string; caseId: string; partyId: string; channel: "email" | "sms" },
+  now: Date,
+): Promise<string> {
+  const inviteId = newId("invite");
+  await db
+    .insertInto("invites")
+    .values({ invite_id: inviteId, ...toColumns(input), created_at: now.toISOString() })
+    .execute();
+  return inviteId;
+}
+
+function toColumns(input: { orgId: string; caseId: string; partyId: string; channel: "email" | "sms" }) {
+  return { org_id: input.orgId, case_id: input.caseId, party_id: input.partyId, channel: input.channel };
+}
+
+/** One keyset page of a firm's case ids, ascending, starting after `afterId`. */
+export async function listCaseIdsPage(db: Queryable, orgId: string, afterId: string | null, limit: number): Promise<string[]> {
+  let query = db.selectFrom("cases").select("case_id").where("org_id", "=", orgId);
+  if (afterId !== null) query = query.where("case_id", ">", afterId);
+  const rows = await query.orderBy("case_id").limit(limit).execute();
+  return rows.map((r) => r.case_id);
+}
+
+/** Bulk-loads `count` bare cases for benchmarks, in batches inside the caller's transaction. */
+export async function insertSeedCases(db: Queryable, orgId: string, count: number, appId: string, now: Date): Promise<number> {
+  const batchSize = 500;
+  const runTag = newId("case").slice(-12);
+  for (let start = 0; start < count; start += batchSize) {
+    const values = [];
+    for (let i = start; i < Math.min(count, start + batchSize); i++) {
+      values.push({
+        case_id: newId("case"),
+        org_id: orgId,
+        matter_ref: `SEED-${runTag}-${i + 1}`,
+        matter_type: null,
+        property_address: null,
+        require_sof: 0,
+        created_by_app_id: appId,
+        created_at: now.toISOString(),
+      });
+    }
+    await db.insertInto("cases").values(values).execute();
+  }
+  return count;
+}

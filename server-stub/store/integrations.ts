@@ -1,0 +1,77 @@
+// API integrations (the "apps" of Firm -> Apps & API access): scopes, allowed ranges, secret hashes.
+import type { Selectable, Updateable } from "kysely";
+import type { Queryable } from "./database.ts";
+import type { IntegrationsTable } from "./schema.ts";
+
+export interface Integration {
+  appId: string;
+  orgId: string;
+  identifier: string;
+  scopes: string[];
+  allowedIpRanges: string[];
+  secretHash: string;
+  previousSecretHash: string | null;
+  /** Unix ms until which the previous secret is still accepted. */
+  previousSecretExpiresAt: number | null;
+  disabledAt: string | null;
+  createdAt: string;
+}
+
+function fromRow(row: Selectable<IntegrationsTable>): Integration {
+  return {
+    appId: row.app_id,
+    orgId: row.org_id,
+    identifier: row.identifier,
+    scopes: JSON.parse(row.scopes),
+    allowedIpRanges: JSON.parse(row.allowed_ip_ranges),
+    secretHash: row.secret_hash,
+    previousSecretHash: row.previous_secret_hash,
+    previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : Number(row.previous_secret_expires_at),
+    disabledAt: row.disabled_at,
+    createdAt: row.created_at,
+  };
+}
+
+export async function insertIntegration(db: Queryable, integration: Integration): Promise<void> {
+  await db
+    .insertInto("integrations")
+    .values({
+      app_id: integration.appId,
+      org_id: integration.orgId,
+      identifier: integration.identifier,
+      scopes: JSON.stringify(integration.scopes),
+      allowed_ip_ranges: JSON.stringify(integration.allowedIpRanges),
+      secret_hash: integration.secretHash,
+      previous_secret_hash: integration.previousSecretHash,
+      previous_secret_expires_at: integration.previousSecretExpiresAt,
+      disabled_at: integration.disabledAt,
+      created_at: integration.createdAt,
+    })
+    .execute();
+}
+
+export async function findIntegration(db: Queryable, appId: string): Promise<Integration | undefined> {
+  const row = await db.selectFrom("integrations").selectAll().where("app_id", "=", appId).executeTakeFirst();
+  return row && fromRow(row);
+}
+
+export async function listIntegrations(db: Queryable, orgId: string): Promise<Integration[]> {
+  const rows = await db.selectFrom("integrations").selectAll().where("org_id", "=", orgId).orderBy("created_at").execute();
+  return rows.map(fromRow);
+}
+
+export async function updateIntegration(
+  db: Queryable,
+  appId: string,
+  changes: Partial<Pick<Integration, "scopes" | "allowedIpRanges" | "secretHash" | "previousSecretHash" | "previousSecretExpiresAt" | "disabledAt">>,
+): Promise<boolean> {
+  const set: Updateable<IntegrationsTable> = {};
+  if (changes.scopes !== undefined) set.scopes = JSON.stringify(changes.scopes);
+  if (changes.allowedIpRanges !== undefined) set.allowed_ip_ranges = JSON.stringify(changes.allowedIpRanges);
+  if (changes.secretHash !== undefined) set.secret_hash = changes.secretHash;
+  if (changes.previousSecretHash !== undefined) set.previous_secret_hash = changes.previousSecretHash;
+  if (changes.previousSecretExpiresAt !== undefined) set.previous_secret_expires_at = changes.previousSecretExpiresAt;
+  if (changes.disabledAt !== undefined) set.disabled_at = changes.disabledAt;
+  const result = await db.updateTable("integrations").set(set).where("app_id", "=", appId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

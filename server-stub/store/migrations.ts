@@ -1,0 +1,152 @@
+// Versioned schema migrations, run by Kysely's Migrator whenever anything opens the store.
+// Append new migrations; never edit one that has shipped.
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+
+const initial: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("firms")
+      .addColumn("org_id", "text", (c) => c.primaryKey())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("scopes", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable("users")
+      .addColumn("user_id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull().references("firms.org_id"))
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("email", "text", (c) => c.notNull())
+      .addColumn("role", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("users_org_user").on("users").columns(["org_id", "user_id"]).execute();
+
+    await db.schema
+      .createTable("integrations")
+      .addColumn("app_id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull().references("firms.org_id"))
+      .addColumn("identifier", "text", (c) => c.notNull())
+      .addColumn("scopes", "text", (c) => c.notNull())
+      .addColumn("allowed_ip_ranges", "text", (c) => c.notNull())
+      .addColumn("secret_hash", "text", (c) => c.notNull())
+      .addColumn("previous_secret_hash", "text")
+      .addColumn("previous_secret_expires_at", "bigint")
+      .addColumn("disabled_at", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addUniqueConstraint("integrations_org_identifier_unique", ["org_id", "identifier"])
+      .execute();
+
+    await db.schema
+      .createTable("signing_keys")
+      .addColumn("kid", "text", (c) => c.primaryKey())
+      .addColumn("generation", "integer", (c) => c.notNull().unique())
+      .addColumn("alg", "text", (c) => c.notNull())
+      .addColumn("private_jwk", "text", (c) => c.notNull())
+      .addColumn("public_jwk", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable("settings")
+      .addColumn("name", "text", (c) => c.primaryKey())
+      .addColumn("value", "text", (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable("cases")
+      .addColumn("case_id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull().references("firms.org_id"))
+      .addColumn("matter_ref", "text", (c) => c.notNull())
+      .addColumn("matter_type", "text")
+      .addColumn("property_address", "text")
+      .addColumn("require_sof", "integer", (c) => c.notNull())
+      .addColumn("created_by_app_id", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      // The duplicate check is this constraint, not a read-then-write: it holds under concurrency.
+      .addUniqueConstraint("cases_org_matter_ref_unique", ["org_id", "matter_ref"])
+      .execute();
+    await db.schema.createIndex("cases_org_case").on("cases").columns(["org_id", "case_id"]).execute();
+
+    await db.schema
+      .createTable("parties")
+      .addColumn("party_id", "text", (c) => c.primaryKey())
+      .addColumn("case_id", "text", (c) => c.notNull().references("cases.case_id"))
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("email", "text")
+      .addColumn("mobile", "text")
+      .addColumn("role", "text")
+      .addColumn("party_type", "text", (c) => c.notNull())
+      .addColumn("is_primary_contact", "integer", (c) => c.notNull())
+      .addColumn("client_access_status", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("parties_case").on("parties").columns(["case_id", "party_id"]).execute();
+
+    await db.schema
+      .createTable("invites")
+      .addColumn("invite_id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("case_id", "text", (c) => c.notNull().references("cases.case_id"))
+      .addColumn("party_id", "text", (c) => c.notNull().references("parties.party_id"))
+      .addColumn("channel", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("invites_party_created").on("invites").columns(["party_id", "created_at"]).execute();
+
+    await db.schema
+      .createTable("outbox")
+      .addColumn("message_id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("case_id", "text", (c) => c.notNull())
+      .addColumn("party_id", "text", (c) => c.notNull())
+      .addColumn("invite_id", "text", (c) => c.notNull())
+      .addColumn("channel", "text", (c) => c.notNull())
+      .addColumn("recipient", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("outbox_org_message").on("outbox").columns(["org_id", "message_id"]).execute();
+
+    await db.schema
+      .createTable("audit")
+      .addColumn("audit_id", "text", (c) => c.primaryKey())
+      .addColumn("org_id", "text", (c) => c.notNull())
+      .addColumn("case_id", "text", (c) => c.notNull())
+      .addColumn("actor_type", "text", (c) => c.notNull())
+      .addColumn("actor_id", "text", (c) => c.notNull())
+      .addColumn("actor_token_kind", "text", (c) => c.notNull())
+      .addColumn("actor_identifier", "text", (c) => c.notNull())
+      .addColumn("action", "text", (c) => c.notNull())
+      .addColumn("target_id", "text", (c) => c.notNull())
+      .addColumn("request_id", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("audit_org_audit").on("audit").columns(["org_id", "audit_id"]).execute();
+
+    await db.schema
+      .createTable("token_failures")
+      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+      .addColumn("address", "text", (c) => c.notNull())
+      .addColumn("client_id", "text", (c) => c.notNull())
+      .addColumn("failed_at", "bigint", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("token_failures_address")
+      .on("token_failures")
+      .columns(["address", "failed_at"])
+      .execute();
+    await db.schema
+      .createIndex("token_failures_address_client")
+      .on("token_failures")
+      .columns(["address", "client_id", "failed_at"])
+      .execute();
+  },
+};
+
+export const migrations: MigrationProvider = {
+  async getMigrations() {
+    return { "0001_initial": initial };
+  },
+};

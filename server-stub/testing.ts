@@ -1,0 +1,138 @@
+// Starts a reference server for tests (the conformance suite's and ours): in-process on an ephemeral port
+// with a temp store, or as the real `npm start` process (compiled dist/, PORT=0).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { FirmAdmin } from "./admin/firm-admin.ts";
+import { createApp } from "./app.ts";
+import { SigningKeys } from "./auth/signing-keys.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { configFromEnv } from "./config.ts";
+import { ensureDemoIntegration } from "./demo.ts";
+import { createLogger } from "./logger.ts";
+import { repoFiles, repoRoot } from "./repo-files.ts";
+import { listen } from "./server.ts";
+import { openStore, type Store } from "./store/database.ts";
+
+export interface ReferenceServerOptions {
+  /** Extra environment (TOKEN_FAILURES_PER_CLIENT, TRUST_PROXY, LOG_LEVEL...). */
+  env?: Record<string, string>;
+  /** Use this DATA_DIR instead of a fresh temp one (which close() removes). */
+  dataDir?: string;
+  /** true (default): createApp in this process; false: spawn `node dist/server-stub/main.js`. */
+  inProcess?: boolean;
+}
+
+export interface ReferenceServer {
+  baseUrl: string;
+  dataDir: string;
+  /** The demo integration (all five scopes, loopback only). */
+  clientId: string;
+  clientSecret: string;
+  orgId: string;
+  pid?: number;
+  close(): Promise<void>;
+}
+
+/** In-process only: the parts, for tests that need the store or a clock of their own. */
+export interface InProcessServer extends ReferenceServer {
+  store: Store;
+  admin: FirmAdmin;
+}
+
+function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), "verify-client-"));
+}
+
+export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  return options.inProcess === false ? startProcess(options) : startInProcess(options);
+}
+
+export async function startInProcess(options: ReferenceServerOptions & { clock?: Clock } = {}): Promise<InProcessServer> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? tempDataDir();
+  const config = configFromEnv({ LOG_LEVEL: "silent", ...options.env, HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir });
+  const store = await openStore({ dataDir, synchronous: config.sqliteSynchronous });
+  const admin = new FirmAdmin(store);
+  const keys = new SigningKeys(store);
+  let demo = await ensureDemoIntegration(store);
+  // An existing store's demo secret was shown long ago: give this run a fresh one.
+  const clientSecret = demo.clientSecret ?? (await admin.rotateSecret({ appId: demo.appId })).clientSecret;
+  const app = createApp({ config, store, keys, clock: options.clock ?? systemClock, logger: createLogger(config.logLevel) });
+  const running = await listen(app, config.host, config.port, config.shutdownTimeoutMs);
+  return {
+    baseUrl: running.url,
+    dataDir,
+    clientId: demo.appId,
+    clientSecret,
+    orgId: demo.orgId,
+    store,
+    admin,
+    async close() {
+      await running.stop();
+      await store.close();
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const READY = /ready at (http:\/\/\S+) \(pid (\d+)\)/;
+
+async function startProcess(options: ReferenceServerOptions): Promise<ReferenceServer> {
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? tempDataDir();
+  const child = spawn(process.execPath, [repoFiles.distMain], {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: "warn", ...options.env, HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+
+  const printed: Record<string, string> = {};
+  const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not print its ready line within 15 s\n${stderr}`)), 15_000);
+    void exited.then((code) => reject(new Error(`server exited (${code}) before it was ready\n${stderr}`)));
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const field = /^(clientId|clientSecret): (\S+)$/.exec(line);
+      if (field) printed[field[1]] = field[2];
+      const match = READY.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], pid: Number(match[2]) });
+      }
+    });
+  });
+  // Keep draining stdout so the child never blocks on a full pipe.
+  child.stdout.resume();
+
+  let { clientId, clientSecret } = printed;
+  let orgId: string;
+  // The store is shared: read (or, on a reused DATA_DIR, re-issue) the demo credentials while the server runs.
+  const store = await openStore({ dataDir });
+  try {
+    const demo = await ensureDemoIntegration(store);
+    orgId = demo.orgId;
+    clientId ??= demo.appId;
+    clientSecret ??= (await new FirmAdmin(store).rotateSecret({ appId: demo.appId })).clientSecret;
+  } finally {
+    await store.close();
+  }
+
+  return {
+    baseUrl: ready.url,
+    dataDir,
+    clientId,
+    clientSecret,
+    orgId,
+    pid: ready.pid,
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
