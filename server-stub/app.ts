@@ -115,7 +115,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     OpenApiValidator.middleware({
       apiSpec: repoFiles.openapiYaml,
-      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
+      // allErrors: one `details` entry per problem, not just the first.
+      validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
       validateResponses: true,
       validateSecurity: { handlers: securityHandlers },
       validateApiSpec: false,

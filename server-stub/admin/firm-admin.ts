@@ -200,7 +200,14 @@ export class FirmAdmin {
   async seedCases(orgId: string, count: number): Promise<{ orgId: string; created: number }> {
     if (!Number.isInteger(count) || count < 1 || count > 10_000_000) throw new AdminInputError("--count must be 1 to 10000000");
     await this.firm(orgId);
-    const created = await this.store.write((trx) => insertSeedCases(trx, orgId, count, "seed-cases", new Date()));
-    return { orgId, created };
+    const batch = randomUUID().slice(0, 8);
+    // Several short transactions rather than one long one, so a running server's writes are not held up.
+    const perTransaction = 10_000;
+    for (let first = 1; first <= count; first += perTransaction) {
+      const rows = Math.min(perTransaction, count - first + 1);
+      await this.store.write((trx) => insertSeedCases(trx, { orgId, batch, first, count: rows, appId: "seed-cases" }, new Date()));
+    }
+    return { orgId, created: count };
   }
+
 }

@@ -142,25 +142,27 @@ export async function listCaseIdsPage(db: Queryable, orgId: string, afterId: str
   return rows.map((r) => r.case_id);
 }
 
-/** Bulk-loads `count` bare cases for benchmarks, in batches inside the caller's transaction. */
-export async function insertSeedCases(db: Queryable, orgId: string, count: number, appId: string, now: Date): Promise<number> {
-  const batchSize = 500;
-  const runTag = newId("case").slice(-12);
-  for (let start = 0; start < count; start += batchSize) {
+/** Inserts seed cases numbered first..first+count-1 (matterRef SEED-<batch>-<n>), for benchmarks. */
+export async function insertSeedCases(
+  db: Queryable,
+  input: { orgId: string; batch: string; first: number; count: number; appId: string },
+  now: Date,
+): Promise<void> {
+  const rowsPerStatement = 500;
+  for (let start = 0; start < input.count; start += rowsPerStatement) {
     const values = [];
-    for (let i = start; i < Math.min(count, start + batchSize); i++) {
+    for (let n = input.first + start; n < input.first + Math.min(input.count, start + rowsPerStatement); n++) {
       values.push({
         case_id: newId("case"),
-        org_id: orgId,
-        matter_ref: `SEED-${runTag}-${i + 1}`,
+        org_id: input.orgId,
+        matter_ref: `SEED-${input.batch}-${n}`,
         matter_type: null,
         property_address: null,
         require_sof: 0,
-        created_by_app_id: appId,
+        created_by_app_id: input.appId,
         created_at: now.toISOString(),
       });
     }
     await db.insertInto("cases").values(values).execute();
   }
-  return count;
 }

@@ -1,0 +1,179 @@
+// `npm run admin -- <command>`: the firm admin's "Apps & API access", over the same store (DATA_DIR) as the
+// server, safe to run while it serves. Human output by default; --json prints one compact JSON document.
+import { Command, InvalidArgumentError } from "commander";
+import { configFromEnv, ConfigError } from "../config.ts";
+import { ApiError } from "../errors/api-error.ts";
+import { openStore, type Store } from "../store/database.ts";
+import { AdminInputError, FirmAdmin, MAX_LIST_LIMIT } from "./firm-admin.ts";
+
+function csv(value: string): string[] {
+  const items = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new InvalidArgumentError("expected a comma-separated list");
+  return items;
+}
+
+function positiveInteger(max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+      throw new InvalidArgumentError(`expected an integer from 1 to ${max}`);
+    }
+    return Number(value);
+  };
+}
+
+function nonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected an integer of 0 or more");
+  return Number(value);
+}
+
+/** Human output: objects as "key: value" lines, arrays as one block per item. */
+function human(result: unknown): string {
+  const block = (o: Record<string, unknown>) =>
+    Object.entries(o)
+      .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`)
+      .join("\n");
+  if (Array.isArray(result)) return result.length === 0 ? "(none)" : result.map((r) => block(r)).join("\n\n");
+  return block(result as Record<string, unknown>);
+}
+
+export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Store }>): Command {
+  const program = new Command("admin")
+    .description("Firm -> Apps & API access, for the reference server's store ($DATA_DIR, default .data)")
+    .option("--json", "print one compact JSON document")
+    .showHelpAfterError()
+    .configureOutput({ outputError: (message, write) => write(message) });
+
+  // Runs one admin action and prints its result.
+  const run =
+    <A extends unknown[]>(action: (admin: FirmAdmin, ...args: A) => Promise<unknown>) =>
+    async (...args: A) => {
+      const json = program.opts().json === true;
+      const { admin, store } = await openAdmin();
+      try {
+        const result = await action(admin, ...args);
+        process.stdout.write(`${json ? JSON.stringify(result) : human(result)}\n`);
+      } finally {
+        await store.close();
+      }
+    };
+
+  const firm = program.command("firm").description("firms and the scopes they enable");
+  firm
+    .command("create")
+    .description("create a firm; prints its orgId")
+    .requiredOption("--name <name>", "the firm's name")
+    .option("--scopes <csv>", "scopes the firm enables (default: all five)", csv)
+    .action(run((admin, o: { name: string; scopes?: string[] }) => admin.createFirm(o)));
+  firm
+    .command("update")
+    .description("change the scopes a firm enables (applies to live tokens at once)")
+    .requiredOption("--org <orgId>", "the firm")
+    .requiredOption("--scopes <csv>", "scopes the firm enables", csv)
+    .action(run((admin, o: { org: string; scopes: string[] }) => admin.updateFirm({ orgId: o.org, scopes: o.scopes })));
+
+  program
+    .command("user")
+    .description("firm users")
+    .command("add")
+    .description("add a user to a firm")
+    .requiredOption("--org <orgId>", "the firm")
+    .requiredOption("--name <name>", "full name")
+    .requiredOption("--email <email>", "email address")
+    .requiredOption("--role <role>", "role in the firm, as written (admin, member...)")
+    .action(
+      run((admin, o: { org: string; name: string; email: string; role: string }) =>
+        admin.addUser({ orgId: o.org, name: o.name, email: o.email, role: o.role }),
+      ),
+    );
+
+  const integration = program.command("integration").description("API integrations (clientId = appId)");
+  integration
+    .command("create")
+    .description("create an integration; prints appId and the one-time clientSecret")
+    .requiredOption("--org <orgId>", "the firm")
+    .requiredOption("--identifier <name>", "the integration's name in audit rows")
+    .requiredOption("--scopes <csv>", "the least scopes it needs", csv)
+    .requiredOption("--allowed-ip-ranges <csv>", "CIDRs it may call from (e.g. 203.0.113.0/24,2001:db8::/32)", csv)
+    .action(
+      run((admin, o: { org: string; identifier: string; scopes: string[]; allowedIpRanges: string[] }) =>
+        admin.createIntegration({ orgId: o.org, identifier: o.identifier, scopes: o.scopes, allowedIpRanges: o.allowedIpRanges }),
+      ),
+    );
+  integration
+    .command("update")
+    .description("change scopes and/or allowed ranges (applies to live tokens at once)")
+    .requiredOption("--app-id <appId>", "the integration")
+    .option("--scopes <csv>", "new scopes", csv)
+    .option("--allowed-ip-ranges <csv>", "new CIDRs", csv)
+    .action(
+      run((admin, o: { appId: string; scopes?: string[]; allowedIpRanges?: string[] }) =>
+        admin.updateIntegration({ appId: o.appId, scopes: o.scopes, allowedIpRanges: o.allowedIpRanges }),
+      ),
+    );
+  integration
+    .command("rotate-secret")
+    .description("issue a new clientSecret; the old one stops working at once (or after --grace-seconds)")
+    .requiredOption("--app-id <appId>", "the integration")
+    .option("--grace-seconds <n>", "keep the old secret valid this long (max 86400)", nonNegativeInteger)
+    .action(run((admin, o: { appId: string; graceSeconds?: number }) => admin.rotateSecret(o)));
+  integration
+    .command("disable")
+    .description("disable an integration: its tokens stop working at once (401 token_revoked)")
+    .requiredOption("--app-id <appId>", "the integration")
+    .action(run((admin, o: { appId: string }) => admin.disableIntegration(o.appId)));
+  integration
+    .command("list")
+    .description("a firm's integrations (never their secrets)")
+    .requiredOption("--org <orgId>", "the firm")
+    .action(run((admin, o: { org: string }) => admin.listIntegrations(o.org)));
+
+  program
+    .command("audit")
+    .description("a firm's audit rows, newest first")
+    .requiredOption("--org <orgId>", "the firm")
+    .option("--limit <n>", `how many (default 1000, max ${MAX_LIST_LIMIT})`, positiveInteger(MAX_LIST_LIMIT))
+    .action(run((admin, o: { org: string; limit?: number }) => admin.audit(o.org, o.limit)));
+  program
+    .command("outbox")
+    .description("what invites would have sent, newest first")
+    .requiredOption("--org <orgId>", "the firm")
+    .option("--limit <n>", `how many (default 1000, max ${MAX_LIST_LIMIT})`, positiveInteger(MAX_LIST_LIMIT))
+    .action(run((admin, o: { org: string; limit?: number }) => admin.outbox(o.org, o.limit)));
+
+  program
+    .command("keys")
+    .description("token signing keys")
+    .command("rotate")
+    .description("make a new signing key current; tokens signed by older keys stay valid until they expire")
+    .action(run((admin) => admin.rotateSigningKey()));
+
+  program
+    .command("seed-cases")
+    .description("bulk-load N bare cases into a firm (for benchmarks)")
+    .requiredOption("--org <orgId>", "the firm")
+    .requiredOption("--count <n>", "how many", positiveInteger(10_000_000))
+    .action(run((admin, o: { org: string; count: number }) => admin.seedCases(o.org, o.count)));
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildCli(async () => {
+    const config = configFromEnv(process.env);
+    const store = await openStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
+    return { admin: new FirmAdmin(store), store };
+  });
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    // Bad input gets its message; anything else a short one too (the store's path, a locked database...).
+    const known = e instanceof AdminInputError || e instanceof ConfigError || e instanceof ApiError;
+    process.stderr.write(`error: ${known ? (e as Error).message : String((e as Error)?.message ?? e)}\n`);
+    process.exit(1);
+  }
+}
+
+await main();

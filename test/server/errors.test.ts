@@ -1,0 +1,103 @@
+// The error contract: one envelope, X-Request-Id everywhere, the status codes for bad paths, methods and bodies.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, errorCode, startTestServer, tokenFor, type TestServer } from "./harness.ts";
+
+let server: TestServer;
+let token: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  token = await tokenFor(server, server);
+});
+afterAll(() => server?.close());
+
+describe("errors", () => {
+  it("an unknown path is 404 not_found with the envelope, under /v1, /api and elsewhere", async () => {
+    for (const path of ["/v1/nope", "/api/v1/nope", "/nope", "/v2/cases"]) {
+      const reply = await call(server, "GET", path);
+      expect(reply.status, path).toBe(404);
+      expect(errorCode(reply)).toBe("not_found");
+    }
+  });
+
+  it("a wrong method is 405 method_not_allowed with Allow", async () => {
+    const reply = await call(server, "DELETE", "/v1/cases");
+    expect(reply.status).toBe(405);
+    expect(errorCode(reply)).toBe("method_not_allowed");
+    expect(reply.headers.get("allow")).toBe("POST");
+    const get = await call(server, "POST", "/api/v1/microapps/api/users");
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("GET");
+  });
+
+  it("a request breaking the schema is 400 invalid_request with one detail per problem", async () => {
+    const reply = await call(server, "POST", "/v1/cases", {
+      token,
+      body: { matterType: 5, surprise: true, parties: [{ email: "not-an-email" }] },
+    });
+    expect(reply.status).toBe(400);
+    expect(errorCode(reply)).toBe("invalid_request");
+    const details = reply.body.error.details as { path: string; message: string }[];
+    for (const d of details) expect(Object.keys(d).sort()).toEqual(["message", "path"]);
+    const paths = details.map((d) => d.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(["/body/matterRef", "/body/matterType", "/body/surprise", "/body/parties/0/name", "/body/parties/0/email"]),
+    );
+  });
+
+  it("malformed JSON is 400 invalid_request", async () => {
+    const reply = await call(server, "POST", "/v1/cases", { token, rawBody: "{bad", headers: { "Content-Type": "application/json" } });
+    expect(reply.status).toBe(400);
+    expect(errorCode(reply)).toBe("invalid_request");
+  });
+
+  it("a body over 100 kB is 413 payload_too_large", async () => {
+    const reply = await call(server, "POST", "/v1/cases", { token, body: { matterRef: "x".repeat(110_000) } });
+    expect(reply.status).toBe(413);
+    expect(errorCode(reply)).toBe("payload_too_large");
+  });
+
+  it("a body that is not JSON is 415 unsupported_media_type", async () => {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1"]) {
+      const reply = await call(server, "POST", "/v1/cases", { token, rawBody: "matterRef=x", headers: { "Content-Type": type } });
+      expect(reply.status, type).toBe(415);
+      expect(errorCode(reply)).toBe("unsupported_media_type");
+    }
+  });
+
+  it("every response carries X-Request-Id, nosniff and no X-Powered-By; a caller's plain request id is kept", async () => {
+    for (const path of ["/healthz", "/openapi.yaml", "/llms.txt", "/docs", "/v1/nope"]) {
+      const res = await fetch(server.baseUrl + path);
+      expect(res.headers.get("x-request-id"), path).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-powered-by")).toBeNull();
+    }
+    const reply = await call(server, "GET", "/v1/microapps/api/users", { token, headers: { "X-Request-Id": "trace-42" } });
+    expect(reply.headers.get("x-request-id")).toBe("trace-42");
+  });
+
+  it("a response that breaks the spec is logged and answered 500 internal_error, without detail", async () => {
+    // A user row the spec cannot describe (email format): listUsers' response fails validation.
+    await server.store.db
+      .insertInto("users")
+      .values({ user_id: "user_zzzz", org_id: server.orgId, name: "Broken", email: "not-an-email", role: "member", created_at: "" })
+      .execute();
+    try {
+      const reply = await call(server, "GET", "/v1/microapps/api/users", { token });
+      expect(reply.status).toBe(500);
+      expect(errorCode(reply)).toBe("internal_error");
+      expect(JSON.stringify(reply.body)).not.toMatch(/email|format|at |\.ts|select/i);
+    } finally {
+      await server.store.db.deleteFrom("users").where("user_id", "=", "user_zzzz").execute();
+    }
+  });
+
+  it("serves the spec, llms.txt, the docs page and a health check outside the contract", async () => {
+    const spec = await fetch(`${server.baseUrl}/openapi.yaml`);
+    expect(await spec.text()).toContain("openapi: 3.1.0");
+    const llms = await fetch(`${server.baseUrl}/llms.txt`);
+    expect(llms.headers.get("content-type")).toMatch(/^text\/plain/);
+    const docs = await fetch(`${server.baseUrl}/docs`);
+    expect(docs.headers.get("content-type")).toMatch(/^text\/html/);
+    expect((await call(server, "GET", "/healthz")).status).toBe(200);
+  });
+});
