@@ -1,0 +1,103 @@
+// Using a token: 401s for a missing, garbled, forged or tampered token, and the scope matrix.
+import type { Check } from "../check.ts";
+import { ALL_SCOPES, type CheckContext } from "../context.ts";
+import { SCOPED_OPERATIONS } from "./operations.ts";
+
+const UNAUTHORIZED = "#/components/responses/Unauthorized";
+
+const noToken: Check = {
+  id: "auth.no-token",
+  title: "every scoped operation without an Authorization header is 401 no_token with WWW-Authenticate",
+  rule: `${UNAUTHORIZED} (no_token) and #/components/headers/WWW-Authenticate`,
+  tags: ["negative"],
+  async run(ctx) {
+    for (const op of SCOPED_OPERATIONS) ctx.expectAnswer(`${op.operationId} without a token`, await op.send(ctx, {}), 401, "no_token");
+  },
+};
+
+const garbledHeader: Check = {
+  id: "auth.garbled-header",
+  title: "an Authorization header that is not `Bearer <token>` is 401 no_token",
+  rule: `${UNAUTHORIZED} (no_token: no Authorization: Bearer header, or a garbled one)`,
+  tags: ["negative"],
+  async run(ctx) {
+    for (const value of ["Basic dXNlcjpwYXNz", "Bearer", "Token abc"]) {
+      for (const op of SCOPED_OPERATIONS) ctx.expectAnswer(`${op.operationId} with Authorization: ${value}`, await op.send(ctx, { Authorization: value }), 401, "no_token");
+    }
+  },
+};
+
+/** Forgeries of a real token: each must be refused exactly like garbage. */
+function forgeries(ctx: CheckContext): [string, string][] {
+  const token = ctx.accessToken(ALL_SCOPES);
+  const [header, payload, signature] = token.split(".");
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const decoded = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+  const claims = decoded(payload);
+  // Flip a character in the middle: the last one may only carry padding bits.
+  const middle = Math.floor(signature.length / 2);
+  const flipped = signature.slice(0, middle) + (signature[middle] === "A" ? "B" : "A") + signature.slice(middle + 1);
+  return [
+    ["not a JWT", "not-a-jwt"],
+    ["alg none, no signature", `${encode({ ...decoded(header), alg: "none" })}.${payload}.`],
+    ["alg none, original signature", `${encode({ ...decoded(header), alg: "none" })}.${payload}.${signature}`],
+    ["payload changed, original signature", `${header}.${encode({ ...claims, exp: claims.exp + 3600 })}.${signature}`],
+    ["signature altered", `${header}.${payload}.${flipped}`],
+    ["HS256 signed with nothing", `${encode({ alg: "HS256", typ: "JWT" })}.${payload}.${signature}`],
+  ];
+}
+
+const invalidToken: Check = {
+  id: "auth.invalid-token",
+  title: "a garbage, alg-none, tampered or re-signed token is 401 token_invalid on every scoped operation",
+  rule: `${UNAUTHORIZED} (token_invalid: bad signature, wrong algorithm, malformed) and #/components/securitySchemes/systemToken (algorithm pinned)`,
+  tags: ["stateful"],
+  async run(ctx) {
+    for (const [what, forged] of forgeries(ctx)) {
+      for (const op of SCOPED_OPERATIONS) {
+        ctx.expectAnswer(`${op.operationId} with a token: ${what}`, await op.send(ctx, { Authorization: `Bearer ${forged}` }), 401, "token_invalid");
+      }
+    }
+  },
+};
+
+const missingScope: Check = {
+  id: "scopes.missing-scope",
+  title: "for each scoped operation, a token holding every scope but its own is 403 insufficient_scope naming that scope",
+  rule: "#/components/responses/Forbidden (insufficient_scope) and #/components/headers/WWW-Authenticate (scope=\"<needed>\")",
+  tags: ["stateful"],
+  async run(ctx) {
+    for (const op of SCOPED_OPERATIONS) {
+      const others = ALL_SCOPES.filter((s) => s !== op.scope);
+      ctx.expectAnswer(`${op.operationId} with every scope but ${op.scope}`, await op.send(ctx, ctx.bearer(others)), 403, "insufficient_scope");
+    }
+  },
+};
+
+const singleScopeReads: Check = {
+  id: "scopes.single-scope-reads",
+  title: "listCaseIds and listUsers succeed with a token holding just their scope",
+  rule: "#/paths/*/get/security (one scope per operation)",
+  tags: [],
+  async run(ctx) {
+    for (const op of SCOPED_OPERATIONS.filter((o) => o.operationId.startsWith("list"))) {
+      ctx.expectAnswer(`${op.operationId} with just ${op.scope}`, await op.send(ctx, ctx.bearer([op.scope])), 200);
+    }
+  },
+};
+
+const singleScopeWrites: Check = {
+  id: "scopes.single-scope-writes",
+  title: "createCase, addParty and sendInvite succeed with a token holding just their scope",
+  rule: "#/paths/*/post/security (one scope per operation)",
+  tags: ["writes"],
+  async run(ctx) {
+    const { caseId } = await ctx.caseFixture();
+    const { partyId } = await ctx.partyFixture("emailOnly");
+    for (const op of SCOPED_OPERATIONS.filter((o) => !o.operationId.startsWith("list"))) {
+      ctx.expectAnswer(`${op.operationId} with just ${op.scope}`, await op.send(ctx, ctx.bearer([op.scope]), { caseId, partyId }), 201);
+    }
+  },
+};
+
+export const authChecks: Check[] = [noToken, garbledHeader, invalidToken, missingScope, singleScopeReads, singleScopeWrites];

@@ -1,0 +1,9 @@
+import type { Check } from "../check.ts";
+import { authChecks } from "./auth.ts";
+import { badInputChecks } from "./bad-input.ts";
+import { caseChecks } from "./cases.ts";
+import { listChecks } from "./lists.ts";
+import { tokenChecks } from "./token.ts";
+
+/** Every check, in the order they run. The token checks come first: they only read what the setup fetched. */
+export const ALL_CHECKS: Check[] = [...tokenChecks, ...authChecks, ...caseChecks, ...listChecks, ...badInputChecks];

@@ -1,0 +1,115 @@
+// Runs the checks against one target: fetches every token first, then runs each check in order, collecting its
+// failures, every exchange it made, and every contract violation in those exchanges.
+import { CheckFailure, CheckNotApplicable, type Check, type Tag } from "./check.ts";
+import { ALL_CHECKS } from "./checks/index.ts";
+import { createConformanceClient, type Exchange } from "./client.ts";
+import { CheckContext, RunState, TokenBook, type Failure, type SuiteOptions } from "./context.ts";
+import { ResponseValidator } from "./response-validator.ts";
+
+export type Outcome = "passed" | "failed" | "skipped";
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  rule: string;
+  tags: Tag[];
+  outcome: Outcome;
+  /** Why a check was skipped. */
+  reason?: string;
+  failures: Failure[];
+  exchanges: Exchange[];
+  durationMs: number;
+}
+
+export interface RunReport {
+  runId: string;
+  baseUrl: string;
+  results: CheckResult[];
+  /** The token exchanges made before the first check. */
+  setup: Exchange[];
+  requests: number;
+  durationMs: number;
+  counts: Record<Outcome, number>;
+}
+
+export interface RunOptions extends Partial<Omit<SuiteOptions, "baseUrl" | "clientId" | "clientSecret">> {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  checks?: Check[];
+  /** A reason to skip a check on this target (the mock cannot prove it, the proxy answers it itself), or undefined. */
+  skip?: (check: Check) => string | undefined;
+  /** Per-request time limit. */
+  timeoutMs?: number;
+  validator?: ResponseValidator;
+  onResult?: (result: CheckResult) => void;
+}
+
+let sharedValidator: ResponseValidator | undefined;
+
+export async function runSuite(options: RunOptions): Promise<RunReport> {
+  const started = performance.now();
+  const suite: SuiteOptions = {
+    baseUrl: options.baseUrl,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    readOnly: options.readOnly ?? false,
+    maxPages: options.maxPages ?? 50,
+    exampleAnswers: options.exampleAnswers ?? false,
+  };
+  const validator = options.validator ?? (sharedValidator ??= new ResponseValidator());
+  const client = createConformanceClient({ baseUrl: suite.baseUrl, validator, timeoutMs: options.timeoutMs });
+
+  let setupError: string | undefined;
+  let tokens = new TokenBook();
+  try {
+    tokens = await TokenBook.fetchAll(client, suite);
+  } catch (error) {
+    setupError = `could not fetch the tokens: ${(error as Error).message}`;
+  }
+  const setup = client.exchanges.slice();
+  const state = new RunState(client, suite, tokens);
+
+  const results: CheckResult[] = [];
+  for (const check of options.checks ?? ALL_CHECKS) {
+    const result = await runCheck(check, state, client.exchanges, setupError, skipReason(check, suite, options));
+    results.push(result);
+    options.onResult?.(result);
+  }
+
+  const counts: Record<Outcome, number> = { passed: 0, failed: 0, skipped: 0 };
+  for (const r of results) counts[r.outcome] += 1;
+  return { runId: state.runId, baseUrl: suite.baseUrl, results, setup, requests: client.exchanges.length, durationMs: performance.now() - started, counts };
+}
+
+function skipReason(check: Check, suite: SuiteOptions, options: RunOptions): string | undefined {
+  if (suite.readOnly && check.tags.includes("writes")) return "--read-only: this check writes";
+  return options.skip?.(check);
+}
+
+async function runCheck(check: Check, state: RunState, exchanges: Exchange[], setupError: string | undefined, skip: string | undefined): Promise<CheckResult> {
+  const { id, title, rule, tags } = check;
+  const base = { id, title, rule, tags, exchanges: [] as Exchange[], durationMs: 0 };
+  if (skip) return { ...base, outcome: "skipped", reason: skip, failures: [] };
+  if (setupError) return { ...base, outcome: "failed", failures: [{ message: setupError }] };
+
+  const started = performance.now();
+  const before = exchanges.length;
+  const ctx = new CheckContext(state);
+  let reason: string | undefined;
+  try {
+    await check.run(ctx);
+  } catch (error) {
+    if (error instanceof CheckNotApplicable) reason = error.message;
+    else if (error instanceof CheckFailure) ctx.failures.push({ message: error.message, exchange: error.exchange });
+    else ctx.failures.push({ message: `the check stopped: ${(error as Error).message ?? error}`, exchange: exchanges.at(-1) });
+  }
+  const made = exchanges.slice(before);
+  // Every response is held to the contract, whatever the check itself was looking at.
+  const cited = new Set(ctx.failures.map((f) => f.exchange));
+  for (const exchange of made) {
+    if (exchange.violations.length > 0 && !cited.has(exchange)) ctx.failures.push({ message: "the response breaks the contract", exchange });
+  }
+  const outcome: Outcome = ctx.failures.length > 0 ? "failed" : reason ? "skipped" : "passed";
+  return { ...base, outcome, reason, failures: ctx.failures, exchanges: made, durationMs: performance.now() - started };
+}
