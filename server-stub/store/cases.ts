@@ -134,11 +134,15 @@ function toColumns(input: { orgId: string; caseId: string; partyId: string; chan
   return { org_id: input.orgId, case_id: input.caseId, party_id: input.partyId, channel: input.channel };
 }
 
-/** One keyset page of a firm's case ids, ascending, starting after `afterId`. */
-export async function listCaseIdsPage(db: Queryable, orgId: string, afterId: string | null, limit: number): Promise<string[]> {
+/** The query for one keyset page of a firm's case ids, ascending, after `afterId` (an index range scan). */
+export function caseIdsPageQuery(db: Queryable, orgId: string, afterId: string | null, limit: number) {
   let query = db.selectFrom("cases").select("case_id").where("org_id", "=", orgId);
   if (afterId !== null) query = query.where("case_id", ">", afterId);
-  const rows = await query.orderBy("case_id").limit(limit).execute();
+  return query.orderBy("case_id").limit(limit);
+}
+
+export async function listCaseIdsPage(db: Queryable, orgId: string, afterId: string | null, limit: number): Promise<string[]> {
+  const rows = await caseIdsPageQuery(db, orgId, afterId, limit).execute();
   return rows.map((r) => r.case_id);
 }
 
