@@ -1,6 +1,9 @@
 // Shared test helpers: an in-process reference server with a movable clock, and small HTTP helpers.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Clock } from "../../server-stub/clock.ts";
 import { LOOPBACK_RANGES } from "../../server-stub/demo.ts";
+import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
 import { startInProcess, type InProcessServer } from "../../server-stub/testing.ts";
 
 export const ALL_SCOPES = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];
@@ -101,4 +104,17 @@ export function errorCode(reply: Reply): string {
     throw new Error(`not an error envelope: ${reply.status} ${JSON.stringify(body)}`);
   }
   return body.error.code;
+}
+
+/** Child-process tests run the compiled dist/ (what npm start and npm run admin run): fail clearly if it is stale. */
+export function assertDistIsFresh(): void {
+  const newestSource = Math.max(
+    ...readdirSync(join(repoRoot, "server-stub"), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => statSync(join(repoRoot, "server-stub", f)).mtimeMs),
+  );
+  const built = [repoFiles.distMain, repoFiles.distAdminCli].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0));
+  if (Math.min(...built) < newestSource - 1000) {
+    throw new Error("dist/ is older than server-stub/: run `npm run build` (npm install and npm ci do it) before these tests");
+  }
 }

@@ -1,0 +1,159 @@
+// `npm start` as a real process: the first-start banner, reuse on later starts, a ready line with the real URL
+// and pid, and a graceful shutdown that survives the double SIGTERM of a process-group signal.
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../server-stub/repo-files.ts";
+import { startReferenceServer } from "../../server-stub/testing.ts";
+import { assertDistIsFresh, exchange } from "./harness.ts";
+
+interface Started {
+  pid: number;
+  url: string;
+  lines: string[];
+  /** Every writer of stdout (npm and the server) has closed it: all lines are in. */
+  outputEnded: Promise<void>;
+  /** npm's exit (npm itself may end by the signal); the node server's own exit is seen in its log. */
+  exited: Promise<{ code: number | null; signal: string | null; at: number }>;
+  startedIn: number;
+}
+
+/** Runs `npm start` in its own process group (so a group signal reaches npm and node, as in a terminal). */
+async function npmStart(dataDir: string, logLevel = "warn"): Promise<Started> {
+  const began = Date.now();
+  const child = spawn("npm", ["start", "--silent"], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: logLevel },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  const lines: string[] = [];
+  const outputEnded = new Promise<void>((resolve) => child.stdout!.once("end", () => resolve()));
+  const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line:\n${lines.join("\n")}`)), 15_000);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      lines.push(line);
+      const m = /ready at (http:\/\/\S+) \(pid (\d+)\)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], pid: Number(m[2]) });
+      }
+    });
+  });
+  child.stderr!.resume();
+  return { pid: child.pid!, url: ready.url, lines, outputEnded, exited, startedIn: Date.now() - began };
+}
+
+/** Polls until no process has this pid (bounded); returns when it went. */
+async function waitForExit(pid: number, withinMs: number): Promise<number> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`process ${pid} still running after ${withinMs} ms`);
+}
+
+let dataDir: string;
+beforeAll(() => {
+  assertDistIsFresh();
+  dataDir = mkdtempSync(join(tmpdir(), "verify-client-start-"));
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("npm start", () => {
+  it("on an empty store prints clientId and clientSecret lines and a curl that works, then a ready line; answers within 2 s", async () => {
+    const started = await npmStart(dataDir);
+    try {
+      const clientId = started.lines.find((l) => l.startsWith("clientId: "))!.slice("clientId: ".length);
+      const clientSecret = started.lines.find((l) => l.startsWith("clientSecret: "))!.slice("clientSecret: ".length);
+      expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(clientSecret.length).toBeGreaterThanOrEqual(22);
+      expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const health = await fetch(`${started.url}/healthz`);
+      expect(health.status).toBe(200);
+      console.info(`npm start to ready line: ${started.startedIn} ms`);
+      // The issue asks for 2 s; a loaded CI machine gets some slack.
+      expect(started.startedIn).toBeLessThan(4000);
+
+      // The printed curl, run as printed.
+      const curl = started.lines.find((l) => l.startsWith("curl "))!;
+      expect(curl).toContain(clientId);
+      const { stdout } = await promisify(execFile)("sh", ["-c", curl]);
+      expect(JSON.parse(stdout)).toMatchObject({ ok: true, principal: { appId: clientId, scopes: ["cases.create"] } });
+    } finally {
+      process.kill(-started.pid, "SIGTERM");
+      await started.exited;
+    }
+  });
+
+  it("a later start reuses the demo integration, prints no secret and says how to rotate it", async () => {
+    const started = await npmStart(dataDir);
+    try {
+      expect(started.lines.some((l) => l.startsWith("clientSecret:"))).toBe(false);
+      expect(started.lines.join("\n")).toMatch(/npm run admin -- integration rotate-secret --app-id [0-9a-f-]{36}/);
+    } finally {
+      process.kill(-started.pid, "SIGTERM");
+      await started.exited;
+    }
+  });
+
+  it("SIGTERM to the process group (twice) lets an in-flight request finish and exits 0 within 10 s", async () => {
+    const started = await npmStart(dataDir, "info");
+    const url = new URL(`${started.url}/v1/microapps/system-tokens`);
+    // A request whose body is still arriving when the signals land.
+    const inFlight = new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: "POST", headers: { "Content-Type": "application/json" } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode!));
+      });
+      req.on("error", reject);
+      req.write('{"clientId":"00000000-0000-4000-8000-000000000000",');
+      setTimeout(() => {
+        process.kill(-started.pid, "SIGTERM");
+        setTimeout(() => process.kill(-started.pid, "SIGTERM"), 50);
+        setTimeout(() => req.end('"clientSecret":"x","scopes":["cases.create"]}'), 300);
+      }, 100);
+    });
+    const signalledAt = Date.now() + 100;
+    expect(await inFlight).toBe(401);
+    const { code, signal } = await started.exited;
+    expect(code === 0 || signal === "SIGTERM").toBe(true);
+    const serverGoneAt = await waitForExit(started.pid, 10_000);
+    expect(serverGoneAt - signalledAt).toBeLessThan(10_000);
+    await started.outputEnded;
+    // The server itself went through its graceful path once.
+    const log = started.lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    expect(log.filter((l) => l.msg === "shutting down"), started.lines.join("\n")).toHaveLength(1);
+    expect(log.some((l) => l.msg === "stopped")).toBe(true);
+    // New connections are refused once it has stopped.
+    await expect(fetch(`${started.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe("testing.ts startReferenceServer({ inProcess: false })", () => {
+  it("spawns the compiled server, parses its credentials and stops it", async () => {
+    const server = await startReferenceServer({ inProcess: false });
+    try {
+      expect(server.pid).toEqual(expect.any(Number));
+      const reply = await exchange(server, server, ["users.list"]);
+      expect(reply.status).toBe(200);
+      expect(reply.body.principal.orgId).toBe(server.orgId);
+    } finally {
+      await server.close();
+    }
+    expect(() => process.kill(server.pid!, 0)).toThrow();
+  });
+});
