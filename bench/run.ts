@@ -1,0 +1,203 @@
+// `npm run bench`: the reference server measured against a bare Express app (baseline A) and Prism
+// (baseline B) in one run, with the same connections and duration, then at 10k and 1M cases.
+// Prints a table of ratios and writes bench/results.json. Never part of `npm test`.
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { promisify } from "node:util";
+import autocannon from "autocannon";
+import { Command, InvalidArgumentError } from "commander";
+import { repoRoot } from "../scripts/spec-model.ts";
+import { startReferenceServer } from "../server-stub/testing.ts";
+import { measureColdStart } from "./cold-start.ts";
+import { rssMegabytes, startBaselineExpress, startPrism } from "./processes.ts";
+import { printReport, type Measurement, type Results } from "./report.ts";
+
+const run = promisify(execFile);
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive whole number");
+  return n;
+}
+
+const program = new Command("npm run bench --")
+  .description("Benchmark the reference server against bare Express and Prism on loopback (autocannon).")
+  .option("-c, --connections <n>", "concurrent connections for every scenario", positive, 20)
+  .option("-d, --duration <seconds>", "seconds per scenario", positive, 10)
+  .option("--page-duration <seconds>", "seconds per page measurement in the scale runs", positive, 3)
+  .option("--scale <sizes>", "case counts for the page-cost runs, comma-separated ('' to skip)", "10000,1000000")
+  .option("--output <file>", "where to write the JSON results", "bench/results.json")
+  .addHelpText("after", "\nExample: npm run bench -- --duration 5 --scale 10000,100000");
+const options = program.parse().opts<{ connections: number; duration: number; pageDuration: number; scale: string; output: string }>();
+
+interface Scenario {
+  name: string;
+  method: "GET" | "POST";
+  path: string | (() => string);
+  token?: string;
+  body?: () => unknown;
+  /** A scenario whose every answer is meant to be non-2xx (the authenticated 403). */
+  expectStatus?: number;
+}
+
+async function load(target: { baseUrl: string }, scenario: Scenario, duration = options.duration): Promise<Measurement> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (scenario.token) headers.authorization = `Bearer ${scenario.token}`;
+  const result = await autocannon({
+    url: target.baseUrl,
+    connections: options.connections,
+    duration,
+    requests: [
+      {
+        method: scenario.method,
+        headers,
+        setupRequest: (request) => ({
+          ...request,
+          path: typeof scenario.path === "function" ? scenario.path() : scenario.path,
+          body: scenario.body ? JSON.stringify(scenario.body()) : undefined,
+        }),
+      },
+    ],
+  });
+  const unexpected = scenario.expectStatus ? result.requests.total - (result.statusCodeStats?.[String(scenario.expectStatus) as "403"]?.count ?? 0) : result.non2xx;
+  return {
+    scenario: scenario.name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    unexpectedStatus: Math.max(0, unexpected),
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function api(baseUrl: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const ALL_SCOPES = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];
+let counter = 0;
+const runId = Date.now().toString(36);
+
+function scenarios(credentials: { clientId: string; clientSecret: string }, tokens: { all: string; usersOnly: string }, caseIds: string[]): Scenario[] {
+  return [
+    { name: "token exchange", method: "POST", path: "/v1/microapps/system-tokens", body: () => ({ ...credentials, scopes: ["cases.create"], expiresInSeconds: 3600 }) },
+    {
+      name: "createCase (1 party)",
+      method: "POST",
+      path: "/v1/cases",
+      token: tokens.all,
+      body: () => ({ matterRef: `BENCH-${runId}-${++counter}`, matterType: "Purchase", parties: [{ name: "Alex Client", email: "alex@example.com", role: "Buyer" }] }),
+    },
+    {
+      name: "addParty",
+      method: "POST",
+      path: () => `/v1/cases/${caseIds[++counter % caseIds.length]}/parties`,
+      token: tokens.all,
+      body: () => ({ name: "Jordan Client", email: "jordan@example.com", role: "Seller" }),
+    },
+    { name: "listCaseIds (200)", method: "GET", path: "/v1/microapps/api/cases/ids?limit=200", token: tokens.all },
+    { name: "listUsers", method: "GET", path: "/v1/microapps/api/users", token: tokens.all },
+    { name: "403 insufficient_scope", method: "POST", path: "/v1/cases", token: tokens.usersOnly, body: () => ({ matterRef: "BENCH-403" }), expectStatus: 403 },
+  ];
+}
+
+async function admin(dataDir: string, args: string[]): Promise<any> {
+  const { stdout } = await run(process.execPath, ["dist/server-stub/admin/cli.js", ...args, "--json"], {
+    cwd: repoRoot,
+    env: { ...process.env, DATA_DIR: dataDir },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout.trim() ? JSON.parse(stdout) : null;
+}
+
+/** Walks every page once, returning the cursors of the first, middle and last pages. */
+async function pageCursors(baseUrl: string, token: string): Promise<{ pages: number; first: string; middle: string; last: string }> {
+  const cursors: string[] = [""];
+  for (let i = 0; i < 100_000; i++) {
+    const page = await api(baseUrl, "GET", `/v1/microapps/api/cases/ids?limit=200${cursors[i] ? `&cursor=${cursors[i]}` : ""}`, token);
+    if (page.nextCursor === null) break;
+    cursors.push(page.nextCursor);
+  }
+  const q = (c: string) => `/v1/microapps/api/cases/ids?limit=200${c ? `&cursor=${c}` : ""}`;
+  return { pages: cursors.length, first: q(cursors[0]), middle: q(cursors[Math.floor(cursors.length / 2)]), last: q(cursors[cursors.length - 1]) };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const results: Results = { settings: { ...options, node: process.version, date: new Date().toISOString() }, baseline: [], prism: [], reference: [], scale: [], coldStartMs: [], rssMb: NaN };
+
+  console.error("baseline A: bare Express 5");
+  const express = await startBaselineExpress();
+  try {
+    results.baseline.push(await load(express, { name: "fixed JSON", method: "GET", path: "/v1/microapps/api/cases/ids" }));
+  } finally {
+    await express.stop();
+  }
+
+  const fakeTokens = { all: "prism-accepts-any-bearer", usersOnly: "prism-accepts-any-bearer" };
+  const fakeCredentials = { clientId: "00000000-0000-0000-0000-000000000000", clientSecret: "stored-secret" };
+  console.error("baseline B: Prism mock");
+  const prism = await startPrism();
+  try {
+    for (const s of scenarios(fakeCredentials, fakeTokens, ["case_opaque_id"])) {
+      if (s.expectStatus) continue; // Prism cannot tell scopes apart
+      console.error(`  ${s.name}`);
+      results.prism.push(await load(prism, s));
+    }
+  } finally {
+    await prism.stop();
+  }
+
+  console.error("reference server: npm start's compiled server, fresh DATA_DIR, LOG_LEVEL=info, SQLITE_SYNCHRONOUS=NORMAL");
+  results.coldStartMs = await measureColdStart();
+  const ref = await startReferenceServer({ inProcess: false, env: { LOG_LEVEL: "info", TOKEN_FAILURES_PER_ADDRESS: "50" } });
+  try {
+    const credentials = { clientId: ref.clientId, clientSecret: ref.clientSecret };
+    const exchange = async (scopes: string[]) =>
+      (await api(ref.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, { ...credentials, scopes, expiresInSeconds: 3600 })).accessToken as string;
+    const tokens = { all: await exchange(ALL_SCOPES), usersOnly: await exchange(["users.list"]) };
+    const caseIds: string[] = [];
+    for (const s of scenarios(credentials, tokens, caseIds)) {
+      if (s.name === "addParty") caseIds.push(...(await api(ref.baseUrl, "GET", "/v1/microapps/api/cases/ids?limit=200", tokens.all)).items);
+      console.error(`  ${s.name}`);
+      results.reference.push(await load(ref, s));
+    }
+    results.rssMb = rssMegabytes(ref.pid!);
+
+    const sizes = options.scale.split(",").filter(Boolean).map(Number);
+    if (sizes.length) {
+      const firm = await admin(ref.dataDir, ["firm", "create", "--name", "Bench scale firm", "--scopes", "cases.ids.list"]);
+      const app = await admin(ref.dataDir, ["integration", "create", "--org", firm.orgId, "--identifier", "bench-scale", "--scopes", "cases.ids.list", "--allowed-ip-ranges", "127.0.0.0/8,::1/128"]);
+      const token = (await api(ref.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, { clientId: app.appId, clientSecret: app.clientSecret, scopes: ["cases.ids.list"] })).accessToken;
+      let seeded = 0;
+      for (const size of sizes) {
+        const t0 = Date.now();
+        await admin(ref.dataDir, ["seed-cases", "--org", firm.orgId, "--count", String(size - seeded)]);
+        console.error(`  seeded ${size} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        seeded = size;
+        const cursors = await pageCursors(ref.baseUrl, token);
+        for (const [where, path] of [["first", cursors.first], ["middle", cursors.middle], ["last", cursors.last]] as const) {
+          const m = await load(ref, { name: `page ${where} @${size}`, method: "GET", path, token }, options.pageDuration);
+          results.scale.push({ ...m, size, page: where, pages: cursors.pages });
+        }
+      }
+    }
+  } finally {
+    await ref.close();
+  }
+
+  results.totalSeconds = Math.round((Date.now() - started) / 1000);
+  writeFileSync(`${repoRoot}${options.output}`, JSON.stringify(results, null, 2) + "\n");
+  printReport(results);
+  console.log(`\nwritten to ${options.output} in ${results.totalSeconds} s`);
+}
+
+await main();
