@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import type { DestinationStream } from "pino";
 import { FirmAdmin } from "./admin/firm-admin.ts";
 import { createApp } from "./app.ts";
 import { SigningKeys } from "./auth/signing-keys.ts";
@@ -50,17 +51,19 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   return options.inProcess === false ? startProcess(options) : startInProcess(options);
 }
 
-export async function startInProcess(options: ReferenceServerOptions & { clock?: Clock } = {}): Promise<InProcessServer> {
+export async function startInProcess(
+  options: ReferenceServerOptions & { clock?: Clock; logDestination?: DestinationStream } = {},
+): Promise<InProcessServer> {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? tempDataDir();
   const config = configFromEnv({ LOG_LEVEL: "silent", ...options.env, HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir });
   const store = await openStore({ dataDir, synchronous: config.sqliteSynchronous });
   const admin = new FirmAdmin(store);
   const keys = new SigningKeys(store);
-  let demo = await ensureDemoIntegration(store);
+  const demo = await ensureDemoIntegration(store);
   // An existing store's demo secret was shown long ago: give this run a fresh one.
   const clientSecret = demo.clientSecret ?? (await admin.rotateSecret({ appId: demo.appId })).clientSecret;
-  const app = createApp({ config, store, keys, clock: options.clock ?? systemClock, logger: createLogger(config.logLevel) });
+  const app = createApp({ config, store, keys, clock: options.clock ?? systemClock, logger: createLogger(config.logLevel, options.logDestination) });
   const running = await listen(app, config.host, config.port, config.shutdownTimeoutMs);
   return {
     baseUrl: running.url,

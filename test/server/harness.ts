@@ -1,6 +1,7 @@
 // Shared test helpers: an in-process reference server with a movable clock, and small HTTP helpers.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { DestinationStream } from "pino";
 import type { Clock } from "../../server-stub/clock.ts";
 import { LOOPBACK_RANGES } from "../../server-stub/demo.ts";
 import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
@@ -23,9 +24,9 @@ export interface TestServer extends InProcessServer {
   clock: TestClock;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestServer> {
   const clock = new TestClock();
-  const server = await startInProcess({ env, clock });
+  const server = await startInProcess({ env, clock, logDestination });
   return Object.assign(server, { clock });
 }
 

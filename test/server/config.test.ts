@@ -1,0 +1,54 @@
+// The server's configuration: defaults, and a clear error naming the variable for bad values.
+import { describe, expect, it } from "vitest";
+import { ConfigError, configFromEnv } from "../../server-stub/config.ts";
+
+describe("config", () => {
+  it("defaults: 127.0.0.1:8081, .data, no trusted proxy, synchronous NORMAL, 10/50 failures per 900 s", () => {
+    expect(configFromEnv({})).toMatchObject({
+      host: "127.0.0.1",
+      port: 8081,
+      dataDir: ".data",
+      trustProxy: [],
+      sqliteSynchronous: "NORMAL",
+      tokenFailureLimits: { perClient: 10, perAddress: 50, windowSeconds: 900 },
+      logLevel: "info",
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = configFromEnv({
+      HOST: "0.0.0.0",
+      PORT: "0",
+      DATA_DIR: "/tmp/x",
+      TRUST_PROXY: "10.0.0.0/8, ::1/128",
+      SQLITE_SYNCHRONOUS: "full",
+      TOKEN_FAILURES_PER_CLIENT: "3",
+      TOKEN_FAILURES_PER_ADDRESS: "7",
+      TOKEN_FAILURE_WINDOW_SECONDS: "60",
+      LOG_LEVEL: "silent",
+    });
+    expect(config).toMatchObject({
+      host: "0.0.0.0",
+      port: 0,
+      dataDir: "/tmp/x",
+      trustProxy: ["10.0.0.0/8", "::1/128"],
+      sqliteSynchronous: "FULL",
+      tokenFailureLimits: { perClient: 3, perAddress: 7, windowSeconds: 60 },
+      logLevel: "silent",
+    });
+  });
+
+  it("a bad value is a ConfigError naming the variable", () => {
+    for (const [name, value] of [
+      ["PORT", "80a"],
+      ["PORT", "70000"],
+      ["TRUST_PROXY", "10.0.0.0/99"],
+      ["SQLITE_SYNCHRONOUS", "OFF"],
+      ["TOKEN_FAILURES_PER_CLIENT", "0"],
+      ["LOG_LEVEL", "loud"],
+    ]) {
+      expect(() => configFromEnv({ [name]: value }), `${name}=${value}`).toThrow(ConfigError);
+      expect(() => configFromEnv({ [name]: value })).toThrow(name);
+    }
+  });
+});

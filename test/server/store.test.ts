@@ -1,0 +1,109 @@
+// The store: one factory, migrations on open, WAL and synchronous settings, BEGIN IMMEDIATE across
+// connections, first-key creation without a race, and the health check.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { SigningKeys } from "../../server-stub/auth/signing-keys.ts";
+import { openStore, type Store } from "../../server-stub/store/database.ts";
+import { newId } from "../../server-stub/store/ids.ts";
+import { repoRoot } from "../../server-stub/repo-files.ts";
+import { call, errorCode, startTestServer } from "./harness.ts";
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+async function open(dataDir?: string, synchronous?: "NORMAL" | "FULL"): Promise<Store> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), "verify-client-store-"));
+  if (!dataDir) dirs.push(dir);
+  const store = await openStore({ dataDir: dir, synchronous, busyTimeoutMs: 5000 });
+  stores.push(store);
+  return store;
+}
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function pragma(store: Store, name: string): Promise<unknown> {
+  const { rows } = await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(store.db);
+  return Object.values(rows[0])[0];
+}
+
+describe("store", () => {
+  it("opens a brand-new DATA_DIR with every migration applied, and reopening applies nothing twice", async () => {
+    const store = await open();
+    const migrations = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
+    expect(migrations.rows.map((r) => r.name)).toEqual(["0001_initial"]);
+    const again = await open(store.file.replace(/\/verify-client\.db$/, ""));
+    expect((await sql`select name from kysely_migration`.execute(again.db)).rows).toHaveLength(1);
+  });
+
+  it("uses WAL, synchronous NORMAL by default and FULL when asked, with a busy timeout", async () => {
+    const normal = await open();
+    expect(await pragma(normal, "journal_mode")).toBe("wal");
+    expect(await pragma(normal, "synchronous")).toBe(1);
+    expect(await pragma(normal, "busy_timeout")).toBe(5000);
+    const full = await open(undefined, "FULL");
+    expect(await pragma(full, "synchronous")).toBe(2);
+  });
+
+  it("a write racing another process's write waits on the busy timeout instead of failing (BEGIN IMMEDIATE)", async () => {
+    const store = await open();
+    // Another process (as the admin CLI would be) holds the write lock for 400 ms.
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const db = new (require("better-sqlite3"))(process.argv[1]);
+         db.exec("begin immediate"); process.stdout.write("locked\\n");
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+         db.exec("commit");`,
+        store.file,
+      ],
+      { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+    const began = Date.now();
+    // A read then a write in one transaction: with a plain BEGIN the read would not take the lock and the
+    // write would fail with SQLITE_BUSY at once instead of waiting.
+    await store.write(async (trx) => {
+      await trx.selectFrom("firms").selectAll().execute();
+      await trx.insertInto("firms").values({ org_id: "org_waited", name: "Waited", scopes: "[]", created_at: "" }).execute();
+    });
+    expect(Date.now() - began).toBeGreaterThanOrEqual(200);
+    expect(await store.db.selectFrom("firms").select("org_id").where("org_id", "=", "org_waited").execute()).toHaveLength(1);
+    await new Promise((resolve) => holder.once("exit", resolve));
+  });
+
+  it("ids carry their type prefix and sort by creation time", async () => {
+    const ids = Array.from({ length: 200 }, () => newId("case"));
+    expect([...ids].sort()).toEqual(ids);
+    for (const id of ids) expect(id).toMatch(/^case_[0-9a-f]{32}$/);
+  });
+
+  it("the first signing key is created once even when several openers race for it", async () => {
+    const first = await open();
+    const dir = first.file.replace(/\/verify-client\.db$/, "");
+    const others = await Promise.all([open(dir), open(dir), open(dir)]);
+    const kids = await Promise.all([first, ...others].map((s) => new SigningKeys(s).current().then((k) => k.kid)));
+    expect(new Set(kids).size).toBe(1);
+    const rows = await first.db.selectFrom("signing_keys").select("generation").execute();
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.filter((r) => r.generation === 1)).toHaveLength(1);
+  });
+
+  it("GET /healthz is 200 while the store answers and 503 unavailable when it does not", async () => {
+    const server = await startTestServer();
+    try {
+      expect((await call(server, "GET", "/healthz")).status).toBe(200);
+      await server.store.close();
+      const down = await call(server, "GET", "/healthz");
+      expect(down.status).toBe(503);
+      expect(errorCode(down)).toBe("unavailable");
+    } finally {
+      await server.close();
+    }
+  });
+});
