@@ -9,6 +9,7 @@ import helmet from "helmet";
 import type { Logger } from "pino";
 import { BearerAuthenticator } from "./auth/bearer.ts";
 import { TokenFailureLimiter } from "./auth/failure-limits.ts";
+import { canonicalAddress } from "./auth/ip-ranges.ts";
 import type { SigningKeys } from "./auth/signing-keys.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -39,8 +40,9 @@ function expressPath(openApiPath: string): string {
   return openApiPath.replace(/\{([^}]+)\}/g, ":$1");
 }
 
+/** The socket's address, or the one a trusted proxy forwarded (Express's trust proxy), in canonical form. */
 function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? "";
+  return canonicalAddress(req.ip ?? req.socket.remoteAddress ?? "");
 }
 
 /** Serves one repository file (read once) outside the contract. */

@@ -38,6 +38,15 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
+  // A bug that escapes every handler is logged, and the process stops rather than serving in an unknown state.
+  process.on("uncaughtException", (error) => {
+    logger.fatal({ err: error }, "uncaught exception");
+    process.exit(1);
+  });
+  process.on("unhandledRejection", (reason) => {
+    logger.fatal({ err: reason }, "unhandled rejection");
+    process.exit(1);
+  });
   const store = await openStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
   const keys = new SigningKeys(store);
   await keys.current();

@@ -1,9 +1,11 @@
 // The token endpoint's brute-force guard: invalid_client answers are counted per (address, clientId) and per
 // address within a window, in the store; past either limit the address gets 429 for that client (or for all).
-// Another address is never affected. RateLimit / RateLimit-Policy headers use the spec's draft-7 form.
+// Another address is never affected; IPv6 callers are counted per /64 (see rateLimitSource).
+// RateLimit / RateLimit-Policy headers use the spec's draft-7 form.
 import type { Clock } from "../clock.ts";
 import type { TokenFailureLimits } from "../config.ts";
 import { ApiError } from "../errors/api-error.ts";
+import { rateLimitSource } from "./ip-ranges.ts";
 import type { Store } from "../store/database.ts";
 import { countFailures, purgeFailuresBefore, recordFailure } from "../store/token-failures.ts";
 
@@ -23,9 +25,10 @@ export class TokenFailureLimiter {
   ) {}
 
   async state(address: string, clientId: string): Promise<LimitState> {
+    const source = rateLimitSource(address);
     const now = this.clock.now();
     const windowMs = this.limits.windowSeconds * 1000;
-    const counts = await countFailures(this.store.db, address, clientId, now - windowMs);
+    const counts = await countFailures(this.store.db, source, clientId, now - windowMs);
     const client = { limit: this.limits.perClient, used: counts.forClient, oldest: counts.oldestForClient };
     const addr = { limit: this.limits.perAddress, used: counts.forAddress, oldest: counts.oldestForAddress };
     // Report the limit closest to biting; ties go to the per-client one.
@@ -53,7 +56,7 @@ export class TokenFailureLimiter {
   async recordFailure(address: string, clientId: string): Promise<Record<string, string>> {
     const now = this.clock.now();
     await this.store.write(async (trx) => {
-      await recordFailure(trx, address, clientId, now);
+      await recordFailure(trx, rateLimitSource(address), clientId, now);
       if (now - this.lastPurge > 60_000) {
         this.lastPurge = now;
         await purgeFailuresBefore(trx, now - this.limits.windowSeconds * 1000);

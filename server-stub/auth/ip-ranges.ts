@@ -35,3 +35,19 @@ export function isAddressInRanges(address: string, ranges: string[]): boolean {
     return range !== null && range[0].kind() === parsed.kind() && parsed.match(range);
   });
 }
+
+/** The address in one canonical text form (IPv4-mapped as IPv4, IPv6 compressed), so equal addresses compare equal. */
+export function canonicalAddress(address: string): string {
+  return parseAddress(address)?.toString() ?? address;
+}
+
+/**
+ * Who is counted as one source by rate limits: an IPv4 address, or an IPv6 /64 (one host or site usually holds a
+ * whole /64, and could otherwise step through it to dodge a per-address limit).
+ */
+export function rateLimitSource(address: string): string {
+  const parsed = parseAddress(address);
+  if (!parsed || parsed.kind() === "ipv4") return parsed?.toString() ?? address;
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).concat([0, 0, 0, 0]);
+  return `${new ipaddr.IPv6(parts).toString()}/64`;
+}

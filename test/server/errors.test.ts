@@ -1,5 +1,8 @@
 // The error contract: one envelope, X-Request-Id everywhere, the status codes for bad paths, methods and bodies.
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadContract } from "../../server-stub/contract.ts";
 import { call, errorCode, startTestServer, tokenFor, type TestServer } from "./harness.ts";
 
 let server: TestServer;
@@ -88,6 +91,29 @@ describe("errors", () => {
       expect(JSON.stringify(reply.body)).not.toMatch(/email|format|at |\.ts|select/i);
     } finally {
       await server.store.db.deleteFrom("users").where("user_id", "=", "user_zzzz").execute();
+    }
+  });
+
+  it("every error body, whatever produced it, matches the spec's Error schema", async () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    const contract = loadContract();
+    const validate = ajv.compile({ ...contract.doc.components.schemas.Error, components: contract.doc.components });
+    const replies = [
+      await call(server, "GET", "/nope"),
+      await call(server, "PUT", "/v1/cases"),
+      await call(server, "POST", "/v1/cases"),
+      await call(server, "POST", "/v1/cases", { token, body: { matterRef: 1, x: 2 } }),
+      await call(server, "POST", "/v1/cases", { token, rawBody: "{", headers: { "Content-Type": "application/json" } }),
+      await call(server, "POST", "/v1/cases", { token, rawBody: "a", headers: { "Content-Type": "text/plain" } }),
+      await call(server, "POST", "/v1/cases", { token, body: { matterRef: "y".repeat(200_000) } }),
+      await call(server, "POST", "/v1/cases/case_x/parties", { token, body: { name: "X" } }),
+      await call(server, "GET", "/v1/microapps/api/cases/ids?cursor=zzzz", { token }),
+      await call(server, "POST", "/v1/microapps/system-tokens", { body: { clientId: crypto.randomUUID(), clientSecret: "x", scopes: ["users.list"] } }),
+    ];
+    for (const reply of replies) {
+      expect(validate(reply.body), `${reply.status} ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(reply.headers.get("content-type")).toMatch(/^application\/json/);
     }
   });
 

@@ -1,7 +1,7 @@
 // Client addresses: allowedIpRanges (IPv4, IPv6, IPv4-mapped IPv6) at issuance and at use, and TRUST_PROXY.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isAddressInRanges, parseCidr } from "../../server-stub/auth/ip-ranges.ts";
+import { canonicalAddress, isAddressInRanges, parseCidr, rateLimitSource } from "../../server-stub/auth/ip-ranges.ts";
 import { call, errorCode, exchange, newFirm, startTestServer, tokenFor, type TestServer } from "./harness.ts";
 
 describe("ip ranges", () => {
@@ -18,6 +18,14 @@ describe("ip ranges", () => {
     expect(isAddressInRanges("not-an-ip", ["0.0.0.0/0"])).toBe(false);
     expect(parseCidr("10.0.0.0/33")).toBeNull();
     expect(parseCidr("::ffff:10.0.0.0/95")).toBeNull();
+  });
+
+  it("rate limits count an IPv4 address, or an IPv6 /64, as one source, however it is written", () => {
+    expect(rateLimitSource("::ffff:198.51.100.1")).toBe("198.51.100.1");
+    expect(rateLimitSource("2001:db8:0:0:0:0:0:1")).toBe("2001:db8::/64");
+    expect(rateLimitSource("2001:db8::ffff:1")).toBe("2001:db8::/64");
+    expect(rateLimitSource("2001:db8:0:1::1")).toBe("2001:db8:0:1::/64");
+    expect(canonicalAddress("::FFFF:127.0.0.1")).toBe("127.0.0.1");
   });
 
   it("an IPv4 address and its mapped IPv6 form agree on every range (property)", () => {
