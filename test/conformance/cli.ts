@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ALL_CHECKS } from "./checks/index.ts";
 import { toJUnitXml } from "./junit.ts";
-import { formatFailure, formatLine, formatSummary } from "./report.ts";
+import { formatFailures, formatLine } from "./report.ts";
 import { runSuite } from "./runner.ts";
 
 const EXIT_FAILED = 1;
@@ -74,11 +74,9 @@ Examples:
       maxPages: options.maxPages,
       onResult: (result) => console.log(formatLine(result)),
     });
-    const failed = report.results.filter((r) => r.outcome === "failed");
-    if (failed.length > 0) console.log(`\n${failed.map((r) => formatFailure(r)).join("\n\n")}`);
-    console.log(`\n${formatSummary(report)}`);
+    console.log(formatFailures(report));
     if (options.junit) writeFileSync(options.junit, toJUnitXml(report));
-    process.exitCode = failed.length > 0 ? EXIT_FAILED : 0;
+    process.exitCode = report.counts.failed > 0 ? EXIT_FAILED : 0;
   });
 
 // Help exits 0; every usage error (unknown option, bad value, missing credentials) exits 2.

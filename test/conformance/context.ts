@@ -149,6 +149,12 @@ export class CheckContext {
   /** The access token for exactly these scopes, fetched up front; stops the check if there is none. */
   accessToken(scopes: readonly Scope[]): string {
     const { result } = this.tokens.get(scopes);
+    if (result.status === 429) {
+      const wait = result.exchange.response?.headers["retry-after"];
+      throw new CheckFailure(
+        `no token for [${scopes.join(", ")}]: 429, this address has reached the failure limit for this clientId (each run makes one failed exchange); retry in ${wait ?? "?"} s`,
+      );
+    }
     if (result.status !== 200 || !result.data?.accessToken) {
       throw new CheckFailure(`no token for [${scopes.join(", ")}]: the exchange answered ${describe(result)}`);
     }

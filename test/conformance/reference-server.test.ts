@@ -12,15 +12,16 @@ const allExchanges = (report: RunReport): Exchange[] =>
 const isTokenExchange = (e: Exchange) => e.operationId === "createSystemToken";
 
 describe.each([
-  ["in-process", true],
-  ["a child process (npm start's dist/server-stub/main.js)", false],
-])("the suite against the reference server, %s", (_name, inProcess) => {
+  ["in-process", true, ""],
+  ["in-process, through the browser prefix /api", true, "/api"],
+  ["a child process (npm start's dist/server-stub/main.js)", false, ""],
+])("the suite against the reference server, %s", (_name, inProcess, prefix) => {
   let server: ReferenceServer;
   let report: RunReport;
   beforeAll(async () => {
     if (!inProcess) ensureServerBuilt();
     server = await startReferenceServer({ inProcess });
-    report = await runSuite({ baseUrl: server.baseUrl, clientId: server.clientId, clientSecret: server.clientSecret });
+    report = await runSuite({ baseUrl: server.baseUrl + prefix, clientId: server.clientId, clientSecret: server.clientSecret });
   }, 120_000);
   afterAll(async () => {
     await server?.close();

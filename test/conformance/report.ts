@@ -14,16 +14,16 @@ export function formatLine(result: CheckResult): string {
   return `${MARK[result.outcome]}  ${result.id}: ${result.title}${suffix}`;
 }
 
-export function formatFailure(result: CheckResult, indent = ""): string {
-  const lines = [`${indent}FAIL ${result.id}: ${result.title}`, `${indent}  rule: ${result.rule}`];
+export function formatFailure(result: CheckResult): string {
+  const lines = [`FAIL ${result.id}: ${result.title}`, `  rule: ${result.rule}`];
   result.failures.forEach((failure, i) => {
-    lines.push(`${indent}  ${i + 1}) ${failure.message}`);
-    if (failure.exchange) lines.push(...formatExchange(failure.exchange).map((line) => `${indent}     ${line}`));
+    lines.push(`  ${i + 1}) ${failure.message}`);
+    if (failure.exchange) lines.push(...formatExchange(failure.exchange).map((line) => `     ${line}`));
   });
   return lines.join("\n");
 }
 
-export function formatExchange(exchange: Exchange): string[] {
+function formatExchange(exchange: Exchange): string[] {
   const lines = [`> ${exchange.request.method} ${exchange.request.url}`];
   for (const name of SHOWN_REQUEST_HEADERS) {
     const value = exchange.request.headers[name];
@@ -44,18 +44,24 @@ export function formatExchange(exchange: Exchange): string[] {
   return lines;
 }
 
-export function formatSummary(report: RunReport): string {
+function formatSummary(report: RunReport): string {
   const { passed, failed, skipped } = report.counts;
   return `${passed} passed, ${failed} failed, ${skipped} skipped (${report.results.length} checks, ${report.requests} requests) in ${(report.durationMs / 1000).toFixed(1)} s`;
 }
 
-export function formatReport(report: RunReport): string {
-  const out = [`Verify Client conformance: ${report.baseUrl} (run ${report.runId})`, ""];
-  out.push(...report.results.map(formatLine));
+/** Everything after the per-check lines: each failure in full (or why nothing ran), then the summary. */
+export function formatFailures(report: RunReport): string {
+  const out: string[] = [];
   const failed = report.results.filter((r) => r.outcome === "failed");
-  if (failed.length > 0) out.push("", ...failed.map((r) => `${formatFailure(r)}\n`));
+  if (report.setupError) out.push("", `No check could run: ${report.setupError}`);
+  else if (failed.length > 0) out.push("", ...failed.map((r) => `${formatFailure(r)}\n`));
   out.push("", formatSummary(report));
   return out.join("\n");
+}
+
+export function formatReport(report: RunReport): string {
+  const header = `Verify Client conformance: ${report.baseUrl} (run ${report.runId})\n`;
+  return [header, ...report.results.map(formatLine), formatFailures(report)].join("\n");
 }
 
 function redactAuthorization(value: string): string {

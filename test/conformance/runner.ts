@@ -27,6 +27,8 @@ export interface RunReport {
   results: CheckResult[];
   /** The token exchanges made before the first check. */
   setup: Exchange[];
+  /** Why no check could run (the target did not answer the token exchanges at all). */
+  setupError?: string;
   requests: number;
   durationMs: number;
   counts: Record<Outcome, number>;
@@ -79,7 +81,7 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
 
   const counts: Record<Outcome, number> = { passed: 0, failed: 0, skipped: 0 };
   for (const r of results) counts[r.outcome] += 1;
-  return { runId: state.runId, baseUrl: suite.baseUrl, results, setup, requests: client.exchanges.length, durationMs: performance.now() - started, counts };
+  return { runId: state.runId, baseUrl: suite.baseUrl, results, setup, setupError, requests: client.exchanges.length, durationMs: performance.now() - started, counts };
 }
 
 function skipReason(check: Check, suite: SuiteOptions, options: RunOptions): string | undefined {
