@@ -1,0 +1,148 @@
+// Where api-smart-diff's classification is wrong for this contract, the corrections, each with why.
+// api-smart-diff targets OpenAPI 3.0; its 3.1 support reads `type` arrays and `const`, but a few rules misfire
+// (found by experiment, see test/designer/pairs/). Security requirements and the x-scopes catalogue are
+// classified here instead of by the library.
+import type { Diff } from "api-smart-diff";
+import type { DiffLocation } from "./spec-diff-location.ts";
+import { valueAt } from "./spec-diff-location.ts";
+import { formatValue } from "./spec-diff-wording.ts";
+import { HTTP_METHODS, scopeCatalogue, type OpenApiDoc } from "./spec-model.ts";
+
+export type ChangeClass = "breaking" | "non-breaking" | "annotation";
+
+export interface Classified {
+  class: ChangeClass;
+  /** Set when a rule of ours overrode the library: why. */
+  rule?: string;
+}
+
+type Docs = { before: OpenApiDoc; after: OpenApiDoc };
+
+const asSet = (type: unknown) => new Set(Array.isArray(type) ? type : [type]);
+const isSubset = <T>(a: Set<T>, b: Set<T>) => [...a].every((x) => b.has(x));
+
+/** The class of one library change, after our corrections. */
+export function classify(diff: Diff, loc: DiffLocation, docs: Docs): Classified {
+  const inResponse = loc.part === "response" || loc.part === "header";
+
+  // Example values document the contract; the library leaves them unclassified.
+  if (diff.path.some((key) => key === "examples" || key === "example")) return { class: "annotation", rule: "examples are documentation" };
+  // Vendor extensions (x-codeSamples, x-internal...) drive our generators, not the wire; x-scopes is handled below.
+  if (diff.path.some((key) => typeof key === "string" && key.startsWith("x-"))) return { class: "annotation", rule: "x- extensions are documentation" };
+
+  // The library reverses its request rule for responses wholesale, which makes *every* `type` replacement in a
+  // response non-breaking (string -> integer included). Compare the sets of types instead: a response may only
+  // narrow (drop `null`), a request may only widen.
+  if (loc.keyword === "type" && loc.keywordRest.length === 0 && diff.action === "replace") {
+    const [before, after] = [asSet(diff.before), asSet(diff.after)];
+    const compatible = inResponse ? isSubset(after, before) : isSubset(before, after);
+    return { class: compatible ? "non-breaking" : "breaking", rule: "type sets: responses may narrow, requests may widen" };
+  }
+  // A different fixed value is narrower and wider at once; the library's reversal makes it non-breaking in a response.
+  if (loc.keyword === "const" && diff.action === "replace") return { class: "breaking", rule: "a changed const breaks both directions" };
+
+  // The token exchange grants a subset of the scopes the caller sent, so a new scope in the response's
+  // principal.scopes[] can only reach a caller that asked for it by name: adding a catalogue scope is not breaking.
+  if (loc.part === "response" && loc.keyword === "enum" && diff.action === "add" && loc.field === "principal.scopes[]") {
+    const path = ["paths", ...diff.path.slice(1, 3), "requestBody", "content", "application/json", "schema", "properties", "scopes", "items", "enum"];
+    const requestable: unknown[] = valueAt(docs.after, path) ?? [];
+    if (requestable.includes(diff.after)) return { class: "non-breaking", rule: "granted scopes echo requested ones" };
+  }
+
+  // The library assumes open request bodies, where an unknown field is ignored. Ours are closed
+  // (additionalProperties: false), so a client still sending a removed field gets 400.
+  if (loc.part === "request" && loc.keyword === "property" && diff.action === "remove") {
+    if (valueAt(docs.before, loc.schemaPath!)?.additionalProperties === false) return { class: "breaking", rule: "closed request bodies reject removed fields" };
+  }
+
+  if (diff.type === "deprecated") return { class: "non-breaking" };
+  if (diff.type === "unclassified") return { class: "breaking", rule: "api-smart-diff left it unclassified: treated as breaking until reviewed" };
+  return { class: diff.type };
+}
+
+/** Changes whose library diffs we drop and classify ourselves (see securityChanges and scopeCatalogueChanges). */
+export function handledHere(path: Diff["path"]): boolean {
+  if (path[0] === "security") return true;
+  if (path[0] === "paths" && path[3] === "security") return true;
+  return path[0] === "components" && path[1] === "securitySchemes" && path[3] === "x-scopes";
+}
+
+export interface OwnChange {
+  class: ChangeClass;
+  message: string;
+  action: Diff["action"];
+  path: Diff["path"];
+  rule: string;
+}
+
+type Requirement = Record<string, string[]>;
+
+function requirements(doc: OpenApiDoc, path: string, method: string): Requirement[] {
+  return doc.paths?.[path]?.[method]?.security ?? doc.security ?? [];
+}
+
+function describeRequirements(reqs: Requirement[]): string {
+  if (reqs.length === 0 || reqs.some((r) => Object.keys(r).length === 0)) return "none (no token needed)";
+  return reqs
+    .map((r) =>
+      Object.entries(r)
+        .map(([scheme, scopes]) => (scopes.length ? scopes.map((s) => `\`${s}\``).join(" and ") : `any ${scheme} token`))
+        .join(" and "),
+    )
+    .join(" or ");
+}
+
+/** Every scope of every scheme in `a` is also needed by `b`: a token that satisfied b satisfies a. */
+function satisfiedBy(a: Requirement, b: Requirement): boolean {
+  return Object.entries(a).every(([scheme, scopes]) => scheme in b && scopes.every((s) => b[scheme].includes(s)));
+}
+
+/**
+ * The library calls a scope added to a requirement non-breaking, but every scope listed in an OpenAPI
+ * security requirement is needed, so existing tokens would now get 403. Here a change is compatible only if
+ * each way a caller could authorise before still works: every old requirement contains some new one.
+ */
+export function securityChanges(docs: Docs): OwnChange[] {
+  const changes: OwnChange[] = [];
+  for (const [path, item] of Object.entries<any>(docs.before.paths ?? {})) {
+    for (const method of HTTP_METHODS) {
+      if (!item?.[method] || !docs.after.paths?.[path]?.[method]) continue;
+      const [before, after] = [requirements(docs.before, path, method), requirements(docs.after, path, method)];
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      const open = after.length === 0 || after.some((r) => Object.keys(r).length === 0);
+      const compatible = open || before.every((old) => after.some((now) => satisfiedBy(now, old)));
+      changes.push({
+        class: compatible ? "non-breaking" : "breaking",
+        message: `changed the scope of ${method.toUpperCase()} ${path} from ${describeRequirements(before)} to ${describeRequirements(after)}`,
+        action: "replace",
+        path: ["paths", path, method, "security"],
+        rule: "security requirements: every listed scope is needed",
+      });
+    }
+  }
+  return changes;
+}
+
+/**
+ * The library does not know x-scopes (name -> purpose). A removed scope makes token requests that name it fail
+ * (400), so it is breaking; a new one is not; a changed purpose is documentation.
+ */
+export function scopeCatalogueChanges(docs: Docs): OwnChange[] {
+  const [before, after] = [scopeCatalogue(docs.before), scopeCatalogue(docs.after)];
+  const changes: OwnChange[] = [];
+  const rule = "x-scopes: the scope catalogue";
+  for (const [scope, purpose] of Object.entries(before)) {
+    const path = ["components", "securitySchemes", "systemToken", "x-scopes", scope];
+    if (!(scope in after)) changes.push({ class: "breaking", message: `removed scope ${formatValue(scope)} from the scope catalogue`, action: "remove", path, rule });
+    else if (after[scope] !== purpose) {
+      changes.push({ class: "annotation", message: `changed the purpose of scope ${formatValue(scope)} from "${purpose}" to "${after[scope]}"`, action: "replace", path, rule });
+    }
+  }
+  for (const [scope, purpose] of Object.entries(after)) {
+    if (!(scope in before)) {
+      const path = ["components", "securitySchemes", "systemToken", "x-scopes", scope];
+      changes.push({ class: "non-breaking", message: `added scope ${formatValue(scope)} ("${purpose}") to the scope catalogue`, action: "add", path, rule });
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,138 @@
+// Pair tests in the style of github/rest-api-description: for each kind of change, an old and a new document in
+// test/designer/pairs/<kind>/ (diff them to see the one edit), and the exact classified changes both ways.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { compareSpecs, verdict } from "../../scripts/spec-diff.ts";
+
+type Expected = [string, string][];
+
+function pair(kind: string) {
+  const load = (name: string) => parse(readFileSync(join(import.meta.dirname, "pairs", kind, name), "utf8"));
+  return { before: load("before.yaml"), after: load("after.yaml") };
+}
+
+function changes(kind: string, direction: "forward" | "reversed" = "forward"): Expected {
+  const { before, after } = pair(kind);
+  const found = direction === "forward" ? compareSpecs(before, after) : compareSpecs(after, before);
+  return found.map((c) => [c.class, c.message]);
+}
+
+describe("each kind of change is classed as a designer expects", () => {
+  it("a removed operation is breaking; an added one is not", () => {
+    expect(changes("removed-path")).toEqual([["breaking", "removed operation GET /v1/things"]]);
+    expect(changes("removed-path", "reversed")).toEqual([["non-breaking", "added operation GET /v1/things"]]);
+  });
+
+  it("a new required request field is breaking", () => {
+    expect(changes("new-required-request-field")).toEqual([["breaking", "added required request field size to POST /v1/things"]]);
+  });
+
+  it("a new optional request field is compatible, but removing a field from a closed request body is breaking", () => {
+    expect(changes("new-optional-request-field")).toEqual([["non-breaking", "added optional request field size to POST /v1/things"]]);
+    expect(changes("new-optional-request-field", "reversed")).toEqual([["breaking", "removed request field size from POST /v1/things"]]);
+  });
+
+  it("a narrowed enum in a request is breaking; a widened one is not", () => {
+    expect(changes("narrowed-request-enum")).toEqual([["breaking", "removed enum value `green` from request field color of POST /v1/things"]]);
+    expect(changes("narrowed-request-enum", "reversed")).toEqual([["non-breaking", "added enum value `green` to request field color of POST /v1/things"]]);
+  });
+
+  it("a widened enum in a response is breaking; a narrowed one is not", () => {
+    expect(changes("widened-response-enum")).toEqual([
+      ["breaking", "added enum value `deleted` to response field [].status of GET /v1/things (status 200)"],
+      ["breaking", "added enum value `deleted` to response field status of POST /v1/things (status 201)"],
+    ]);
+    expect(changes("widened-response-enum", "reversed")).toEqual([
+      ["non-breaking", "removed enum value `deleted` from response field [].status of GET /v1/things (status 200)"],
+      ["non-breaking", "removed enum value `deleted` from response field status of POST /v1/things (status 201)"],
+    ]);
+  });
+
+  it("a changed scope is breaking both ways", () => {
+    expect(changes("changed-scope")).toEqual([["breaking", "changed the scope of POST /v1/things from `things.create` to `things.list`"]]);
+    expect(changes("changed-scope", "reversed")).toEqual([["breaking", "changed the scope of POST /v1/things from `things.list` to `things.create`"]]);
+  });
+
+  it("an extra scope in a requirement is breaking (api-smart-diff says non-breaking); dropping one is not", () => {
+    expect(changes("extra-scope-in-requirement")).toEqual([
+      ["breaking", "changed the scope of POST /v1/things from `things.create` to `things.create` and `things.list`"],
+    ]);
+    expect(changes("extra-scope-in-requirement", "reversed")).toEqual([
+      ["non-breaking", "changed the scope of POST /v1/things from `things.create` and `things.list` to `things.create`"],
+    ]);
+  });
+
+  it("a scope removed from the x-scopes catalogue is breaking; a new scope is not", () => {
+    expect(changes("removed-catalogue-scope")).toEqual([["breaking", "removed scope `things.archive` from the scope catalogue"]]);
+    expect(changes("removed-catalogue-scope", "reversed")).toEqual([
+      ["non-breaking", 'added scope `things.archive` ("Archive things") to the scope catalogue'],
+    ]);
+  });
+
+  it("a removed error status is breaking; an added one is not", () => {
+    expect(changes("removed-error-status")).toEqual([["breaking", "removed response status 409 from POST /v1/things"]]);
+    expect(changes("removed-error-status", "reversed")).toEqual([["non-breaking", "added response status 409 to POST /v1/things"]]);
+  });
+
+  it("a response field that may now be null (3.1 type array) is breaking; the reverse is not", () => {
+    expect(changes("nullable-response-field")).toEqual([
+      ["breaking", "response field [].thingId of GET /v1/things may now be null (status 200)"],
+      ["breaking", "response field thingId of POST /v1/things may now be null (status 201)"],
+    ]);
+    expect(changes("nullable-response-field", "reversed")).toEqual([
+      ["non-breaking", "response field [].thingId of GET /v1/things can no longer be null (status 200)"],
+      ["non-breaking", "response field thingId of POST /v1/things can no longer be null (status 201)"],
+    ]);
+  });
+
+  it("a changed response type is breaking both ways (api-smart-diff says non-breaking)", () => {
+    const types = (dir: "forward" | "reversed") => changes("changed-response-type", dir).filter(([, m]) => m.includes("type of"));
+    expect(types("forward")).toEqual([
+      ["breaking", "changed the type of response field [].thingId of GET /v1/things from string to integer (status 200)"],
+      ["breaking", "changed the type of response field thingId of POST /v1/things from string to integer (status 201)"],
+    ]);
+    expect(types("reversed").map(([cls]) => cls)).toEqual(["breaking", "breaking"]);
+  });
+
+  it("a changed 3.1 const in a response is breaking both ways (api-smart-diff says non-breaking)", () => {
+    expect(changes("changed-response-const")).toEqual([
+      ["breaking", "changed the fixed value of response field [].ok of GET /v1/things from true to false (status 200)"],
+      ["breaking", "changed the fixed value of response field ok of POST /v1/things from true to false (status 201)"],
+    ]);
+    expect(changes("changed-response-const", "reversed").map(([cls]) => cls)).toEqual(["breaking", "breaking"]);
+  });
+
+  it("a narrowed shared error schema is classed where it is used: compatible in responses, whichever way it is $ref'd", () => {
+    expect(changes("narrowed-shared-error-schema")).toEqual([
+      ["non-breaking", "changed maxLength of response field error.message of GET /v1/things from 500 to 200 (status 400)"],
+      ["non-breaking", "changed maxLength of response field error.message of POST /v1/things from 500 to 200 (statuses 400, 409)"],
+    ]);
+    expect(changes("narrowed-shared-error-schema", "reversed").map(([cls]) => cls)).toEqual(["breaking", "breaking"]);
+  });
+
+  it("descriptions, summaries and examples are annotations", () => {
+    expect(changes("documentation-only")).toEqual([
+      ["annotation", "changed info.description from `A small API for one kind of change.` to `A small API, described better.`"],
+      ["annotation", "changed the summary of POST /v1/things"],
+      ["annotation", "changed the examples of the request body of POST /v1/things"],
+    ]);
+  });
+});
+
+describe("the gate", () => {
+  const { before, after } = pair("removed-path");
+  const found = compareSpecs(before, after);
+
+  it("a breaking change fails unless info.version's major was raised", () => {
+    expect(verdict(found, "1.0.0", "1.0.0").ok).toBe(false);
+    expect(verdict(found, "1.0.0", "1.9.0").ok).toBe(false);
+    expect(verdict(found, "1.0.0", "2.0.0").ok).toBe(true);
+  });
+
+  it("compatible changes and annotations pass without a new major", () => {
+    const { before: b, after: a } = pair("new-optional-request-field");
+    expect(verdict(compareSpecs(b, a), "1.0.0", "1.0.0")).toEqual({ ok: true, reason: "no breaking change" });
+  });
+});
