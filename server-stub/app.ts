@@ -68,6 +68,9 @@ export function createApp(deps: AppDeps): Express {
   app.set("env", "production");
   app.set("trust proxy", config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable("x-powered-by");
+  // The spec's paths are exact: /V1/CASES and /v1/cases/ are not /v1/cases.
+  app.set("case sensitive routing", true);
+  app.set("strict routing", true);
   app.locals.draining = false;
 
   app.use(requestId());

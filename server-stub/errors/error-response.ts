@@ -14,10 +14,12 @@ interface ValidatorError {
   errors?: { path?: string; message?: string }[];
 }
 
-// express-openapi-validator reports paths as "/body/matterRef" (or ".body.matterRef" in older forms).
+// express-openapi-validator reports where a problem is as "/body/matterRef", "/query/limit", "/path/caseId"
+// (or ".body.matterRef" in older forms); a few of its errors give the request URL instead, which says nothing
+// more than "the path".
 function detailPath(path: string | undefined): string {
-  if (!path) return "/";
-  return path.startsWith(".") ? path.replaceAll(".", "/") : path;
+  const normalised = path?.startsWith(".") ? path.replaceAll(".", "/") : (path ?? "");
+  return /^\/(body|query|path|headers|params)(\/|$)/.test(normalised) ? normalised.replace(/^\/params/, "/path") : "/path";
 }
 
 function internal(): ApiError {
@@ -33,7 +35,7 @@ export function toApiError(error: unknown, req: Request): { apiError: ApiError; 
     // body-parser's errors
     case "entity.parse.failed":
       return {
-        apiError: new ApiError(400, "invalid_request", "The request body is not valid JSON.", [{ path: "/body", message: "is not valid JSON" }]),
+        apiError: new ApiError(400, "invalid_request", "The request body is not a valid JSON object.", [{ path: "/body", message: "is not a valid JSON object" }]),
         unexpected: false,
       };
     case "entity.too.large":
@@ -47,7 +49,7 @@ export function toApiError(error: unknown, req: Request): { apiError: ApiError; 
     case 400: {
       const details: ErrorDetail[] = (e.errors ?? []).slice(0, 100).map((d) => ({
         path: detailPath(d.path),
-        message: String(d.message ?? "is invalid").slice(0, 1000),
+        message: /^malformed uri/.test(String(d.message)) ? "is not valid percent-encoding" : String(d.message ?? "is invalid").slice(0, 1000),
       }));
       return { apiError: new ApiError(400, "invalid_request", "The request does not match the API contract.", details), unexpected: false };
     }

@@ -15,8 +15,9 @@ afterAll(() => server?.close());
 
 describe("errors", () => {
   it("an unknown path is 404 not_found with the envelope, under /v1, /api and elsewhere", async () => {
-    for (const path of ["/v1/nope", "/api/v1/nope", "/nope", "/v2/cases"]) {
-      const reply = await call(server, "GET", path);
+    // Paths are exact: no other case, no trailing slash.
+    for (const path of ["/v1/nope", "/api/v1/nope", "/nope", "/v2/cases", "/V1/CASES", "/v1/cases/", "//v1//cases"]) {
+      const reply = await call(server, "POST", path, { token, body: { matterRef: "never" } });
       expect(reply.status, path).toBe(404);
       expect(errorCode(reply)).toBe("not_found");
     }
