@@ -2,13 +2,13 @@ import { ApiError } from "../errors/api-error.ts";
 import { insertAudit } from "../store/audit.ts";
 import { caseExists, insertParty } from "../store/cases.ts";
 import type { HandlerDeps } from "./deps.ts";
-import type { OperationHandler } from "./operation-types.ts";
+import type { OperationHandler, OperationReply } from "./operation-types.ts";
 
 export function addParty(deps: HandlerDeps): OperationHandler<"addParty"> {
   return async ({ body, path, principal, requestId }) => {
     const now = new Date(deps.clock.now());
     const orgId = principal.orgId;
-    return deps.store.write(async (trx) => {
+    return deps.store.write(async (trx): Promise<OperationReply<"addParty">> => {
       // Scoped to the caller's firm: another firm's case is as unknown as a made-up id.
       if (!(await caseExists(trx, orgId, path.caseId))) throw new ApiError(404, "case_not_found", "Case not found.");
       const party = await insertParty(trx, orgId, path.caseId, body, now);

@@ -1,7 +1,7 @@
 import { insertAudit } from "../store/audit.ts";
 import { insertCase, insertParty } from "../store/cases.ts";
 import type { HandlerDeps } from "./deps.ts";
-import type { OperationHandler } from "./operation-types.ts";
+import type { OperationHandler, OperationReply } from "./operation-types.ts";
 
 export function createCase(deps: HandlerDeps): OperationHandler<"createCase"> {
   return async ({ body, principal, requestId }) => {
@@ -9,7 +9,7 @@ export function createCase(deps: HandlerDeps): OperationHandler<"createCase"> {
     const actor = { appId: principal.appId, identifier: principal.identifier };
     const orgId = principal.orgId;
     // The case, its parties and every audit row commit together or not at all.
-    return deps.store.write(async (trx) => {
+    return deps.store.write(async (trx): Promise<OperationReply<"createCase">> => {
       const caseId = await insertCase(trx, { ...body, orgId, createdByAppId: principal.appId }, now);
       await insertAudit(trx, { orgId, caseId, actor, action: "case.created", targetId: caseId, requestId }, now);
       const parties = [];

@@ -1,9 +1,9 @@
 import { exchangeClientCredentials } from "../auth/token-exchange.ts";
 import type { HandlerDeps } from "./deps.ts";
-import type { OperationHandler } from "./operation-types.ts";
+import type { OperationHandler, OperationReply } from "./operation-types.ts";
 
 export function createSystemToken(deps: HandlerDeps): OperationHandler<"createSystemToken"> {
-  return async ({ body, address }) => {
+  return async ({ body, address }): Promise<OperationReply<"createSystemToken">> => {
     const result = await exchangeClientCredentials(deps.exchange, address, body);
     return {
       status: 200,

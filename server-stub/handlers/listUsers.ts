@@ -1,10 +1,10 @@
 import { keysetPage } from "../lists/cursor.ts";
 import { listUsersPage } from "../store/firms.ts";
 import type { HandlerDeps } from "./deps.ts";
-import type { OperationHandler } from "./operation-types.ts";
+import type { OperationHandler, OperationReply } from "./operation-types.ts";
 
 export function listUsers(deps: HandlerDeps): OperationHandler<"listUsers"> {
-  return async ({ query, principal }) => {
+  return async ({ query, principal }): Promise<OperationReply<"listUsers">> => {
     const page = await keysetPage(
       deps.cursors,
       { orgId: principal.orgId, operation: "listUsers" },

@@ -35,6 +35,10 @@ export interface OperationReply<Op extends OperationId, S extends SuccessStatus<
   headers?: Record<string, string>;
 }
 
+/**
+ * A handler. Annotate `Promise<OperationReply<Op>>` on the function that writes the reply's object literal:
+ * only there does TypeScript reject an undocumented extra field (a wrong value fails either way).
+ */
 export type OperationHandler<Op extends OperationId> = (call: OperationCall<Op>) => Promise<OperationReply<Op>>;
 
 /** One handler per operationId in the spec: a missing one does not compile. */

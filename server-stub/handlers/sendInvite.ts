@@ -3,14 +3,14 @@ import { insertAudit } from "../store/audit.ts";
 import { caseExists, findParty, insertInvite, markPartyInviteSent } from "../store/cases.ts";
 import { insertOutboxMessage } from "../store/outbox.ts";
 import type { HandlerDeps } from "./deps.ts";
-import type { OperationHandler } from "./operation-types.ts";
+import type { OperationHandler, OperationReply } from "./operation-types.ts";
 
 export function sendInvite(deps: HandlerDeps): OperationHandler<"sendInvite"> {
   return async ({ body, path, principal, requestId }) => {
     const now = new Date(deps.clock.now());
     const orgId = principal.orgId;
     const caseId = path.caseId;
-    return deps.store.write(async (trx) => {
+    return deps.store.write(async (trx): Promise<OperationReply<"sendInvite">> => {
       if (!(await caseExists(trx, orgId, caseId))) throw new ApiError(404, "case_not_found", "Case not found.");
       const party = await findParty(trx, orgId, caseId, body.partyId);
       if (!party) throw new ApiError(404, "party_not_found", "Party not found.");
