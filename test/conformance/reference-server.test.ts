@@ -4,7 +4,8 @@ import { startInProcess, startReferenceServer, type InProcessServer, type Refere
 import type { Exchange } from "./client.ts";
 import { formatReport } from "./report.ts";
 import { runSuite, type RunReport } from "./runner.ts";
-import { ensureServerBuilt, skippedLines } from "./targets.ts";
+import { assertDistIsFresh } from "../server/harness.ts";
+import { skippedLines } from "./targets.ts";
 
 const allExchanges = (report: RunReport): Exchange[] =>
   [...report.setup, ...report.results.flatMap((r) => r.exchanges)].sort((a, b) => a.seq - b.seq);
@@ -19,7 +20,8 @@ describe.each([
   let server: ReferenceServer;
   let report: RunReport;
   beforeAll(async () => {
-    if (!inProcess) ensureServerBuilt();
+    // The child process runs the compiled dist/ (npm install and npm ci build it; else `npm run build`).
+    if (!inProcess) assertDistIsFresh();
     server = await startReferenceServer({ inProcess });
     report = await runSuite({ baseUrl: server.baseUrl + prefix, clientId: server.clientId, clientSecret: server.clientSecret });
   }, 120_000);

@@ -1,14 +1,8 @@
 // What each test target can prove, as run options: which checks it skips and why, and whether its answers mean
 // anything beyond their shape. Shared by the vitest files; the reasons are printed with every run.
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Check } from "./check.ts";
 import { formatLine } from "./report.ts";
 import type { RunOptions, RunReport } from "./runner.ts";
-
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 type Profile = Pick<RunOptions, "exampleAnswers" | "skip">;
 
@@ -36,24 +30,4 @@ export function skippedLines(report: RunReport): string {
     .filter((r) => r.outcome === "skipped")
     .map(formatLine)
     .join("\n");
-}
-
-/**
- * `startReferenceServer({ inProcess: false })` runs the compiled dist/server-stub/main.js: build it first when it
- * is missing or older than any server source file.
- */
-export function ensureServerBuilt(): void {
-  const main = join(repoRoot, "dist/server-stub/main.js");
-  const newestSource = newestMtime(join(repoRoot, "server-stub"));
-  if (existsSync(main) && statSync(main).mtimeMs >= newestSource) return;
-  execFileSync(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: repoRoot, stdio: "inherit", timeout: 120_000 });
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
 }
