@@ -3,6 +3,7 @@
 import { FirmAdmin } from "./admin/firm-admin.ts";
 import { loadContract } from "./contract.ts";
 import type { Store } from "./store/database.ts";
+import { findIntegration } from "./store/integrations.ts";
 import { getSetting, setSetting } from "./store/settings.ts";
 
 export const LOOPBACK_RANGES = ["127.0.0.0/8", "::1/128"];
@@ -19,8 +20,8 @@ export async function ensureDemoIntegration(store: Store): Promise<DemoIntegrati
   const admin = new FirmAdmin(store);
   const existing = await getSetting(store.db, DEMO_APP_SETTING);
   if (existing) {
-    const [integration] = (await store.db.selectFrom("integrations").select("org_id").where("app_id", "=", existing).execute());
-    if (integration) return { orgId: integration.org_id, appId: existing };
+    const integration = await findIntegration(store.db, existing);
+    if (integration) return { orgId: integration.orgId, appId: existing };
   }
   const firm = await admin.createFirm({ name: "Demo Firm LLP" });
   await admin.addUser({ orgId: firm.orgId, name: "Lorraine Baines", email: "lorraine@example.com", role: "admin" });

@@ -71,4 +71,11 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  // Startup failures (port in use, unwritable DATA_DIR...) get one line, not a stack trace.
+  const error = e as NodeJS.ErrnoException;
+  console.error(`cannot start: ${error.code === "EADDRINUSE" ? `address ${error.message.split(" ").pop()} is in use` : error.message}`);
+  process.exit(1);
+}
