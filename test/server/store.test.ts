@@ -1,7 +1,8 @@
 // The store: one factory, migrations on open, WAL and synchronous settings, BEGIN IMMEDIATE across
 // connections, first-key creation without a race, and the health check.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -92,6 +93,19 @@ describe("store", () => {
     const rows = await first.db.selectFrom("signing_keys").select("generation").execute();
     expect(rows.length).toBeGreaterThanOrEqual(1);
     expect(rows.filter((r) => r.generation === 1)).toHaveLength(1);
+  });
+
+  it("keeps only a SHA-256 hash of client secrets: the secret is nowhere in the database files", async () => {
+    const server = await startTestServer();
+    try {
+      const row = await server.store.db.selectFrom("integrations").select("secret_hash").where("app_id", "=", server.clientId).executeTakeFirstOrThrow();
+      expect(row.secret_hash).toBe(createHash("sha256").update(server.clientSecret).digest("hex"));
+      const files = readdirSync(server.dataDir).map((f) => readFileSync(join(server.dataDir, f)).toString("latin1"));
+      expect(files.length).toBeGreaterThan(0);
+      for (const content of files) expect(content).not.toContain(server.clientSecret);
+    } finally {
+      await server.close();
+    }
   });
 
   it("GET /healthz is 200 while the store answers and 503 unavailable when it does not", async () => {
