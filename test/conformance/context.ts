@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { components } from "../../generated/schema.d.ts";
 import { CheckFailure } from "./check.ts";
 import { call, type Api, type CallResult, type ConformanceClient, type Exchange, type Scope } from "./client.ts";
+import { ALL_SCOPES, scopeOf } from "./spec.ts";
 
 type TokenResponse = components["schemas"]["SystemTokenResponse"];
 type CaseResponse = components["schemas"]["CaseResponse"];
@@ -24,8 +25,6 @@ export interface SuiteOptions {
    */
   exampleAnswers: boolean;
 }
-
-export const ALL_SCOPES: Scope[] = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];
 
 /** The lifetime asked for by the one token that does not take the default. */
 export const SHORT_LIFETIME_SECONDS = 300;
@@ -166,6 +165,11 @@ export class CheckContext {
     return { Authorization: `Bearer ${this.accessToken(scopes)}` };
   }
 
+  /** `Authorization: Bearer` headers for a token holding just the one scope this operation needs. */
+  bearerFor(operationId: string): { Authorization: string } {
+    return this.bearer([scopeOf(operationId)]);
+  }
+
   /** Records a failure and goes on. */
   expect(condition: boolean, message: string, exchange?: Exchange): boolean {
     if (!condition) this.failures.push({ message, exchange });
@@ -201,7 +205,7 @@ export class CheckContext {
       const matterRef = this.matterRef("fixture");
       const result = await this.call(
         this.api.POST("/v1/cases", {
-          headers: this.bearer(["cases.create"]),
+          headers: this.bearerFor("createCase"),
           body: {
             matterRef,
             matterType: "Purchase",
@@ -228,7 +232,7 @@ export class CheckContext {
         ...(kind !== "emailOnly" ? { mobile: "+447700900456" } : {}),
       };
       const result = await this.call(
-        this.api.POST("/v1/cases/{caseId}/parties", { params: { path: { caseId } }, headers: this.bearer(["parties.manage"]), body: input }),
+        this.api.POST("/v1/cases/{caseId}/parties", { params: { path: { caseId } }, headers: this.bearerFor("addParty"), body: input }),
       );
       if (result.status !== 201 || !result.data?.partyId) throw new CheckFailure(`could not add a ${kind} party to the shared case: got ${describe(result)}`, result.exchange);
       return { partyId: result.data.partyId, input, result };

@@ -1,6 +1,6 @@
 // The faults the self-test injects, one at a time, between the suite and a correct reference server. Each is a
 // way a real deployment could break the contract; each names the checks that must notice it.
-import { loadBundle } from "../../scripts/spec-model.ts";
+import { ALL_SCOPES, CONTRACT } from "./spec.ts";
 import { jsonOf, withJson, type Fault, type FaultMemory, type ProxiedRequest, type ProxiedResponse } from "./fault-proxy.ts";
 
 const OPERATIONS = {
@@ -46,7 +46,7 @@ function rememberTokens(res: ProxiedResponse, req: ProxiedRequest, memory: Fault
   const issued = (memory.get("issued") as Set<string> | undefined) ?? new Set<string>();
   issued.add(body.accessToken);
   memory.set("issued", issued);
-  if (body.principal.scopes.length === 5) memory.set("fullToken", body.accessToken);
+  if (body.principal.scopes.length === ALL_SCOPES.length) memory.set("fullToken", body.accessToken);
 }
 
 function isIssued(token: string, memory: FaultMemory): boolean {
@@ -64,7 +64,7 @@ function actAsFullToken(replace: (token: string, memory: FaultMemory) => boolean
 
 /** The top-level properties each request body schema declares, read from the spec. */
 function declaredProperties(): Map<OperationName, Set<string>> {
-  const doc = loadBundle();
+  const doc = CONTRACT;
   const resolve = (node: any): any => (node?.$ref ? resolve(node.$ref.slice(2).split("/").reduce((n: any, k: string) => n[k], doc)) : node);
   const declared = new Map<OperationName, Set<string>>();
   for (const [name, [method, pattern]] of Object.entries(OPERATIONS) as [OperationName, (typeof OPERATIONS)[OperationName]][]) {
@@ -153,7 +153,7 @@ export const FAULTS: Fault[] = [
     id: "scopes-not-narrowed",
     description: "the token exchange grants every scope the integration has, whatever was asked",
     caughtBy: ["token.principal", "scopes.missing-scope"],
-    request: (req) => (is(req, "token") ? editJson(req, (body) => void (Array.isArray(body.scopes) && body.scopes.length > 0 && (body.scopes = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"]))) : undefined),
+    request: (req) => (is(req, "token") ? editJson(req, (body) => void (Array.isArray(body.scopes) && body.scopes.length > 0 && (body.scopes = ALL_SCOPES))) : undefined),
   },
   {
     id: "lifetime-ignored",

@@ -1,6 +1,7 @@
 // Using a token: 401s for a missing, garbled, forged or tampered token, and the scope matrix.
 import type { Check } from "../check.ts";
-import { ALL_SCOPES, type CheckContext } from "../context.ts";
+import type { CheckContext } from "../context.ts";
+import { ALL_SCOPES } from "../spec.ts";
 import { SCOPED_OPERATIONS } from "./operations.ts";
 
 const UNAUTHORIZED = "#/components/responses/Unauthorized";

@@ -2,7 +2,8 @@
 // query parameters are in lists.ts.) A conforming server writes nothing for any of these requests.
 import type { Check } from "../check.ts";
 import { asWritten, invalid, type CallResult } from "../client.ts";
-import { ALL_SCOPES, type CheckContext } from "../context.ts";
+import type { CheckContext } from "../context.ts";
+import { ALL_SCOPES } from "../spec.ts";
 import { absentIds, type Target } from "./operations.ts";
 
 type Body = Record<string, unknown> | unknown[] | string | number | null;

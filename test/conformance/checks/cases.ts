@@ -28,7 +28,7 @@ const createCaseParties: Check = {
   rule: `${CASES} (parties are created in the same transaction as the case)`,
   tags: ["stateful", "writes"],
   async run(ctx) {
-    const auth = ctx.bearer(["cases.create"]);
+    const auth = ctx.bearerFor("createCase");
     const none = await ctx.call(ctx.api.POST("/v1/cases", { headers: auth, body: { matterRef: ctx.matterRef("no-parties") } }));
     if (ctx.expectAnswer("a case without parties", none, 201)) {
       ctx.expect(none.data?.parties?.length === 0, `parties is ${JSON.stringify(none.data?.parties)}`, none.exchange);
@@ -63,7 +63,7 @@ const duplicateMatterRef: Check = {
   tags: ["stateful", "writes"],
   async run(ctx) {
     const { matterRef } = await ctx.caseFixture();
-    const again = await ctx.call(ctx.api.POST("/v1/cases", { headers: ctx.bearer(["cases.create"]), body: { matterRef, matterType: "Purchase" } }));
+    const again = await ctx.call(ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: { matterRef, matterType: "Purchase" } }));
     ctx.expectAnswer("the same matterRef again", again, 409, "duplicate_matter_ref");
   },
 };
@@ -76,11 +76,11 @@ const unknownCase: Check = {
   async run(ctx) {
     const { caseId, partyId } = absentIds(ctx);
     const party = await ctx.call(
-      ctx.api.POST("/v1/cases/{caseId}/parties", { params: { path: { caseId } }, headers: ctx.bearer(["parties.manage"]), body: { name: "Nobody" } }),
+      ctx.api.POST("/v1/cases/{caseId}/parties", { params: { path: { caseId } }, headers: ctx.bearerFor("addParty"), body: { name: "Nobody" } }),
     );
     ctx.expectAnswer("addParty on an unknown case", party, 404, "case_not_found");
     const invite = await ctx.call(
-      ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearer(["invites.send"]), body: { partyId } }),
+      ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearerFor("sendInvite"), body: { partyId } }),
     );
     ctx.expectAnswer("sendInvite on an unknown case", invite, 404, "case_not_found");
   },
@@ -113,14 +113,14 @@ const inviteChannels: Check = {
     const { caseId, result: created } = await ctx.caseFixture();
     const { partyId } = await ctx.partyFixture("emailAndMobile");
     const byEmail = await ctx.call(
-      ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearer(["invites.send"]), body: { partyId, sendSms: false } }),
+      ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearerFor("sendInvite"), body: { partyId, sendSms: false } }),
     );
     if (ctx.expectAnswer("an email invite", byEmail, 201)) ctx.expect(byEmail.data?.channel === "email", `channel is ${JSON.stringify(byEmail.data?.channel)}`, byEmail.exchange);
     const initialParty = created.data!.parties[0].partyId;
     const bySms = await ctx.call(
       ctx.api.POST("/v1/cases/{caseId}/invites", {
         params: { path: { caseId } },
-        headers: ctx.bearer(["invites.send"]),
+        headers: ctx.bearerFor("sendInvite"),
         body: { partyId: initialParty, sendSms: true },
       }),
     );
@@ -139,7 +139,7 @@ const inviteMissingContact: Check = {
     const send = async (kind: "emailOnly" | "mobileOnly", sendSms: boolean) => {
       const { partyId } = await ctx.partyFixture(kind);
       return ctx.call(
-        ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearer(["invites.send"]), body: { partyId, sendSms } }),
+        ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearerFor("sendInvite"), body: { partyId, sendSms } }),
       );
     };
     ctx.expectAnswer("an SMS invite to a party without a mobile", await send("emailOnly", true), 422, "party_has_no_mobile");
@@ -155,7 +155,7 @@ const inviteUnknownParty: Check = {
   async run(ctx) {
     const { caseId } = await ctx.caseFixture();
     const result = await ctx.call(
-      ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearer(["invites.send"]), body: { partyId: absentIds(ctx).partyId } }),
+      ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearerFor("sendInvite"), body: { partyId: absentIds(ctx).partyId } }),
     );
     ctx.expectAnswer("an invite for an unknown party", result, 404, "party_not_found");
   },

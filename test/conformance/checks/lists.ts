@@ -1,12 +1,10 @@
 // The two lists: pages ascending by id, keyset cursors, limits. Every walk stops after --max-pages pages.
 import { CheckNotApplicable, type Check } from "../check.ts";
-import { invalid, type CallResult, type Scope } from "../client.ts";
+import { invalid, type CallResult } from "../client.ts";
 import type { CheckContext } from "../context.ts";
 
 interface ListOperation {
   operationId: string;
-  scope: Scope;
-  pointer: string;
   page(ctx: CheckContext, query: { limit?: number; cursor?: string }): Promise<CallResult<{ items: unknown[]; nextCursor: string | null }>>;
   /** The id an item is ordered by. */
   idOf(item: unknown): string;
@@ -14,17 +12,13 @@ interface ListOperation {
 
 const CASE_IDS: ListOperation = {
   operationId: "listCaseIds",
-  scope: "cases.ids.list",
-  pointer: "#/paths/~1v1~1microapps~1api~1cases~1ids/get",
-  page: (ctx, query) => ctx.call(ctx.api.GET("/v1/microapps/api/cases/ids", { params: { query }, headers: ctx.bearer(["cases.ids.list"]) })),
+  page: (ctx, query) => ctx.call(ctx.api.GET("/v1/microapps/api/cases/ids", { params: { query }, headers: ctx.bearerFor("listCaseIds") })),
   idOf: (item) => item as string,
 };
 
 const USERS: ListOperation = {
   operationId: "listUsers",
-  scope: "users.list",
-  pointer: "#/paths/~1v1~1microapps~1api~1users/get",
-  page: (ctx, query) => ctx.call(ctx.api.GET("/v1/microapps/api/users", { params: { query }, headers: ctx.bearer(["users.list"]) })),
+  page: (ctx, query) => ctx.call(ctx.api.GET("/v1/microapps/api/users", { params: { query }, headers: ctx.bearerFor("listUsers") })),
   idOf: (item) => (item as { userId: string }).userId,
 };
 
@@ -127,7 +121,7 @@ const createdIdsSeen: Check = {
   async run(ctx) {
     const created = [(await ctx.caseFixture()).caseId];
     for (let i = 0; i < 3; i++) {
-      const result = await ctx.call(ctx.api.POST("/v1/cases", { headers: ctx.bearer(["cases.create"]), body: { matterRef: ctx.matterRef("walk") } }));
+      const result = await ctx.call(ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: { matterRef: ctx.matterRef("walk") } }));
       ctx.require(ctx.expectAnswer(`creating case ${i + 1} of 3 for the walk`, result, 201) && !!result.data, "could not create the cases to look for");
       created.push(result.data!.caseId);
     }

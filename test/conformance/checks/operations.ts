@@ -3,6 +3,7 @@
 // requests on the token before it looks anything up, so nothing is written.
 import type { CallResult, Scope } from "../client.ts";
 import type { CheckContext } from "../context.ts";
+import { scopeOf } from "../spec.ts";
 
 export interface Target {
   caseId: string;
@@ -24,13 +25,13 @@ export function absentIds(ctx: CheckContext): Target {
 export const SCOPED_OPERATIONS: ScopedOperation[] = [
   {
     operationId: "createCase",
-    scope: "cases.create",
+    scope: scopeOf("createCase"),
     send: (ctx, headers) =>
       ctx.call(ctx.api.POST("/v1/cases", { headers, body: { matterRef: ctx.matterRef("scope"), matterType: "Purchase", parties: [] } })),
   },
   {
     operationId: "addParty",
-    scope: "parties.manage",
+    scope: scopeOf("addParty"),
     send: (ctx, headers, target = absentIds(ctx)) =>
       ctx.call(
         ctx.api.POST("/v1/cases/{caseId}/parties", {
@@ -42,7 +43,7 @@ export const SCOPED_OPERATIONS: ScopedOperation[] = [
   },
   {
     operationId: "sendInvite",
-    scope: "invites.send",
+    scope: scopeOf("sendInvite"),
     send: (ctx, headers, target = absentIds(ctx)) =>
       ctx.call(
         ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId: target.caseId } }, headers, body: { partyId: target.partyId, sendSms: false } }),
@@ -50,12 +51,12 @@ export const SCOPED_OPERATIONS: ScopedOperation[] = [
   },
   {
     operationId: "listCaseIds",
-    scope: "cases.ids.list",
+    scope: scopeOf("listCaseIds"),
     send: (ctx, headers) => ctx.call(ctx.api.GET("/v1/microapps/api/cases/ids", { params: { query: { limit: 1 } }, headers })),
   },
   {
     operationId: "listUsers",
-    scope: "users.list",
+    scope: scopeOf("listUsers"),
     send: (ctx, headers) => ctx.call(ctx.api.GET("/v1/microapps/api/users", { params: { query: { limit: 1 } }, headers })),
   },
 ];

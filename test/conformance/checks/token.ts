@@ -2,7 +2,8 @@
 import { randomUUID } from "node:crypto";
 import type { Check } from "../check.ts";
 import { invalid } from "../client.ts";
-import { ALL_SCOPES, SCOPE_PAIR, SHORT_LIFETIME_SECONDS, type CheckContext, describe } from "../context.ts";
+import { SCOPE_PAIR, SHORT_LIFETIME_SECONDS, type CheckContext, describe } from "../context.ts";
+import { ALL_SCOPES } from "../spec.ts";
 
 const TOKEN_PATH = "#/paths/~1v1~1microapps~1system-tokens/post";
 /** How far the server's clock may be from ours when comparing expiresAt. */

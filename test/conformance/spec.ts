@@ -1,0 +1,18 @@
+// The contract as the suite reads it: generated/openapi.yaml, loaded once. Scope names and each operation's scope
+// come from here, not from tables restated in the checks.
+import { loadBundle, operations } from "../../scripts/spec-model.ts";
+import type { Scope } from "./client.ts";
+
+export const CONTRACT = loadBundle();
+
+/** The scope catalogue, in the spec's order. */
+export const ALL_SCOPES: Scope[] = CONTRACT.components.schemas.Scope.enum;
+
+const scopes = new Map(operations(CONTRACT).map((op) => [op.operationId, op.scope]));
+
+/** The one scope an operation needs, as its `security` declares it. */
+export function scopeOf(operationId: string): Scope {
+  const scope = scopes.get(operationId);
+  if (!scope) throw new Error(`${operationId} is not a bearer-secured operation of the contract`);
+  return scope as Scope;
+}
