@@ -1,4 +1,4 @@
-// `npm run generate`: derives everything in generated/ (and llms.txt) from spec/.
+// `npm run generate`: derives everything in generated/ (and llms.txt, CHANGELOG.md) from spec/ (and spec/releases/).
 // Output is deterministic, so regenerating an unchanged spec changes nothing (test/generated-drift.test.ts).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -7,8 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import { stringify } from "yaml";
+import { bundleSpecFile } from "./bundle-spec.ts";
+import { buildChangelog } from "./changelog.ts";
+import { buildHttpFile } from "./http-file.ts";
 import { buildLlmsTxt } from "./llms.ts";
 import { errorCodesTable, scopesTable } from "./markdown-tables.ts";
+import { buildPostmanCollection } from "./postman.ts";
+import { listSnapshots, loadSnapshot } from "./releases.ts";
 import { loadBundle, repoRoot } from "./spec-model.ts";
 
 // `--out DIR` writes the same files below DIR instead of the repo (the drift test compares the two).
@@ -26,7 +31,7 @@ function redocly(args: string[]): void {
 }
 
 function bundle(): void {
-  redocly(["bundle", "spec/openapi.yaml", "-o", bundlePath]);
+  bundleSpecFile("spec/openapi.yaml", bundlePath);
   writeFileSync(bundlePath, header + readFileSync(bundlePath, "utf8"));
 }
 
@@ -63,9 +68,28 @@ function llms(): void {
   writeFileSync(join(outRoot, "llms.txt"), buildLlmsTxt(loadBundle(bundlePath)));
 }
 
+async function postman(): Promise<void> {
+  writeFileSync(join(outRoot, "generated/postman_collection.json"), await buildPostmanCollection(loadBundle(bundlePath)));
+}
+
+function httpFile(): void {
+  writeFileSync(join(outRoot, "generated/requests.http"), buildHttpFile(loadBundle(bundlePath)));
+}
+
+// The releases in spec/releases/ and the bundle just written: CHANGELOG.md's [Unreleased] follows the spec.
+function changelog(): void {
+  const releases = listSnapshots().map((s) => ({ version: s.version, releasedOn: s.releasedOn, doc: loadSnapshot(s) }));
+  writeFileSync(join(outRoot, "CHANGELOG.md"), buildChangelog(releases, loadBundle(bundlePath)));
+}
+
 mkdirSync(join(outRoot, "generated"), { recursive: true });
 bundle();
 await types();
 docs();
 llms();
-console.log(`generated/openapi.yaml, generated/schema.d.ts, generated/docs/index.html and llms.txt written below ${outRoot}`);
+await postman();
+httpFile();
+changelog();
+console.log(
+  `generated/openapi.yaml, schema.d.ts, docs/index.html, postman_collection.json, requests.http, llms.txt and CHANGELOG.md written below ${outRoot}`,
+);

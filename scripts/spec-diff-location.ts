@@ -1,6 +1,7 @@
 // Where a change sits, read from an api-smart-diff path: which operation, which part of it (request body,
 // response, parameter, response header), which schema field and which keyword. Wording and classification
 // rules both start from this, so neither re-parses paths.
+import { resolveRef } from "./json-ref.ts";
 import { HTTP_METHODS, type OpenApiDoc } from "./spec-model.ts";
 
 export type JsonPath = (string | number)[];
@@ -28,27 +29,6 @@ export interface DiffLocation {
 }
 
 const METHODS: readonly string[] = HTTP_METHODS;
-
-export function resolveRef(doc: OpenApiDoc, node: any): any {
-  while (node && typeof node.$ref === "string" && node.$ref.startsWith("#/")) {
-    node = node.$ref
-      .slice(2)
-      .split("/")
-      .map((s: string) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce((n: any, key: string) => n?.[key], doc);
-  }
-  return node;
-}
-
-/** The value at a path of the document as api-smart-diff sees it, i.e. with every $ref followed. */
-export function valueAt(doc: OpenApiDoc, path: JsonPath): any {
-  let node: any = doc;
-  for (const key of path) {
-    node = resolveRef(doc, node)?.[key];
-    if (node === undefined) return undefined;
-  }
-  return resolveRef(doc, node);
-}
 
 /** api-smart-diff merges path-level parameters after the operation's own, so its indexes count in that list. */
 function operationParameters(doc: OpenApiDoc, path: string, method: string): any[] {

@@ -3,8 +3,8 @@
 // (found by experiment, see test/designer/pairs/). Security requirements and the x-scopes catalogue are
 // classified here instead of by the library.
 import type { Diff } from "api-smart-diff";
+import { valueAt } from "./json-ref.ts";
 import type { DiffLocation } from "./spec-diff-location.ts";
-import { valueAt } from "./spec-diff-location.ts";
 import { formatValue } from "./spec-diff-wording.ts";
 import { HTTP_METHODS, scopeCatalogue, type OpenApiDoc } from "./spec-model.ts";
 

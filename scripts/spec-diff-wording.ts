@@ -2,7 +2,8 @@
 // clientAccessStatus of POST /v1/cases/{caseId}/parties"), instead of api-smart-diff's JSON paths. Returns
 // null for a change another sentence already says (a new field's "required" entry).
 import type { Diff } from "api-smart-diff";
-import { valueAt, type DiffLocation } from "./spec-diff-location.ts";
+import { valueAt } from "./json-ref.ts";
+import type { DiffLocation } from "./spec-diff-location.ts";
 import type { OpenApiDoc } from "./spec-model.ts";
 
 const ANNOTATION_KEYWORDS = new Set(["description", "title", "summary", "example", "examples", "$comment", "externalDocs"]);

@@ -2,7 +2,8 @@
 // in a designer's words. api-smart-diff finds and classes the changes (it follows every $ref, so a change to a
 // shared schema is reported at each operation it reaches); spec-diff-rules.ts corrects it where it is wrong for us.
 import { apiCompare } from "api-smart-diff";
-import { locate, resolveRef } from "./spec-diff-location.ts";
+import { resolveRef } from "./json-ref.ts";
+import { locate } from "./spec-diff-location.ts";
 import { classify, handledHere, scopeCatalogueChanges, securityChanges, type ChangeClass } from "./spec-diff-rules.ts";
 import { describeChange } from "./spec-diff-wording.ts";
 import { majorRaised } from "./releases.ts";

@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/spec-model.ts";
 
 // Everything derived from spec/ must be committed as a fresh `npm run generate` would write it.
-const derived = ["generated/openapi.yaml", "generated/schema.d.ts", "generated/docs/index.html", "llms.txt"];
+const derived = [
+  "generated/openapi.yaml",
+  "generated/schema.d.ts",
+  "generated/docs/index.html",
+  "generated/postman_collection.json",
+  "generated/requests.http",
+  "llms.txt",
+  "CHANGELOG.md",
+];
 
 describe("generated files are in sync with spec/", () => {
   let out: string;

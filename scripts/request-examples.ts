@@ -1,0 +1,93 @@
+// One runnable example request per operation, read from the spec's examples, for the Postman collection and the
+// .http file. Values a partner supplies or a previous response returns become {{variables}}: the credentials,
+// the access token, and ids that an earlier operation returns (createCase's caseId feeds addParty's path).
+import { resolveRef } from "./json-ref.ts";
+import { operations, scopeCatalogue, type OpenApiDoc, type Operation } from "./spec-model.ts";
+
+export interface ExampleParam {
+  name: string;
+  value: string;
+  description: string;
+  /** Sent as is; false for optional query parameters without a default (a placeholder value would be wrong). */
+  enabled: boolean;
+}
+
+export interface ExampleRequest {
+  operation: Operation;
+  pathParams: ExampleParam[];
+  query: ExampleParam[];
+  headers: { name: string; value: string }[];
+  body?: unknown;
+  /** Response fields that later requests use ({{accessToken}}, {{caseId}}...): store them from this response. */
+  captures: string[];
+  /** Needs `Authorization: Bearer {{accessToken}}`. */
+  needsToken: boolean;
+}
+
+/** The integration's credentials: typed in once as variables, never written into a generated file. */
+export const CREDENTIAL_VARIABLES = ["clientId", "clientSecret"] as const;
+export const TOKEN_VARIABLE = "accessToken";
+/** A fresh key per send; a retry of the same send must reuse it. */
+export const IDEMPOTENCY_KEY_VALUE = "{{$guid}}";
+
+const variable = (name: string) => `{{${name}}}`;
+
+function operationObject(doc: OpenApiDoc, op: Operation): any {
+  return doc.paths[op.path][op.method.toLowerCase()];
+}
+
+function parameters(doc: OpenApiDoc, op: Operation): any[] {
+  return [...(doc.paths[op.path].parameters ?? []), ...(operationObject(doc, op).parameters ?? [])].map((p) => resolveRef(doc, p));
+}
+
+function requestExample(doc: OpenApiDoc, op: Operation): any {
+  const content = resolveRef(doc, operationObject(doc, op).requestBody)?.content?.["application/json"];
+  if (!content) return undefined;
+  const first = Object.values<any>(content.examples ?? {})[0];
+  return structuredClone(content.example ?? resolveRef(doc, first)?.value);
+}
+
+function successFields(doc: OpenApiDoc, op: Operation): string[] {
+  const status = op.statuses.find((s) => s.startsWith("2"));
+  const response = status && resolveRef(doc, operationObject(doc, op).responses[status]);
+  const schema = resolveRef(doc, response?.content?.["application/json"]?.schema);
+  return Object.keys(schema?.properties ?? {});
+}
+
+export function exampleRequests(doc: OpenApiDoc): ExampleRequest[] {
+  const ops = operations(doc);
+  const bodies = new Map(ops.map((op) => [op.operationId, requestExample(doc, op)]));
+  // An id is worth capturing when another operation takes it, as a path parameter or a body field.
+  const inputsOf = (op: Operation) => [
+    ...parameters(doc, op).filter((p) => p.in === "path").map((p) => p.name),
+    ...Object.keys(bodies.get(op.operationId) ?? {}),
+  ];
+  const captured = new Set<string>();
+
+  return ops.map((op) => {
+    const params = parameters(doc, op);
+    const example = (p: any) => String(p.example ?? p.schema?.example ?? p.schema?.default ?? "");
+    const pathParams = params
+      .filter((p) => p.in === "path")
+      .map((p) => ({ name: p.name, value: captured.has(p.name) ? variable(p.name) : example(p), description: p.description ?? "", enabled: true }));
+    const query = params
+      .filter((p) => p.in === "query")
+      .map((p) => ({ name: p.name, value: example(p), description: p.description ?? "", enabled: p.required === true || p.schema?.default !== undefined }));
+    const headers = params.filter((p) => p.in === "header").map((p) => ({ name: p.name, value: p.name === "Idempotency-Key" ? IDEMPOTENCY_KEY_VALUE : example(p) }));
+
+    let body = bodies.get(op.operationId);
+    if (body && typeof body === "object") {
+      body = { ...body };
+      for (const field of Object.keys(body)) {
+        if ((CREDENTIAL_VARIABLES as readonly string[]).includes(field) || captured.has(field)) body[field] = variable(field);
+      }
+      // The token exchange asks for the whole catalogue, so one token runs every request after it.
+      if (op.scope === null && "scopes" in body) body.scopes = Object.keys(scopeCatalogue(doc));
+    }
+
+    const others = ops.filter((o) => o !== op).flatMap(inputsOf);
+    const captures = successFields(doc, op).filter((f) => f === TOKEN_VARIABLE || (/Id$/.test(f) && others.includes(f)));
+    captures.forEach((f) => captured.add(f));
+    return { operation: op, pathParams, query, headers, body, captures, needsToken: op.scope !== null };
+  });
+}

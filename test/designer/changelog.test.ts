@@ -1,0 +1,32 @@
+// CHANGELOG.md is built from the classified diff between releases, in the Keep a Changelog layout.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { buildChangelog } from "../../scripts/changelog.ts";
+
+const load = (kind: string, name: string) => parse(readFileSync(join(import.meta.dirname, "pairs", kind, name), "utf8"));
+
+describe("CHANGELOG.md", () => {
+  const v1 = load("removed-path", "before.yaml");
+  const v2 = { ...load("removed-path", "after.yaml"), info: { ...v1.info, version: "2.0.0" } };
+  const releases = [
+    { version: "1.0.0", releasedOn: "2026-01-01", doc: v1 },
+    { version: "2.0.0", releasedOn: "2026-02-01", doc: v2 },
+  ];
+
+  it("lists each release, newest first, under Keep a Changelog's headings, with breaking changes marked", () => {
+    const text = buildChangelog(releases, v2);
+    expect(text).toMatch(/^# Changelog\n/);
+    expect(text).toContain("## [Unreleased]\n\nNo changes since 2.0.0.");
+    expect(text).toContain("## [2.0.0] - 2026-02-01\n\n### Removed\n\n- **Breaking:** removed operation GET /v1/things");
+    expect(text.indexOf("## [2.0.0]")).toBeLessThan(text.indexOf("## [1.0.0]"));
+    expect(text).toContain("## [1.0.0] - 2026-01-01\n\n### Added\n\n- First release of the contract, with 2 operations");
+  });
+
+  it("puts what spec/ changed since the latest release under [Unreleased]", () => {
+    const next = load("new-optional-request-field", "after.yaml");
+    const text = buildChangelog(releases.slice(0, 1), next);
+    expect(text).toContain("## [Unreleased]\n\n### Added\n\n- added optional request field size to POST /v1/things");
+  });
+});
