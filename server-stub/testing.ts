@@ -96,22 +96,27 @@ async function startProcess(options: ReferenceServerOptions): Promise<ReferenceS
   child.stderr.on("data", (chunk) => (stderr += chunk));
 
   const printed: Record<string, string> = {};
-  const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not print its ready line within 15 s\n${stderr}`)), 15_000);
-    void exited.then((code) => reject(new Error(`server exited (${code}) before it was ready\n${stderr}`)));
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      const field = /^(clientId|clientSecret): (\S+)$/.exec(line);
-      if (field) printed[field[1]] = field[2];
-      const match = READY.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1], pid: Number(match[2]) });
-      }
+  let ready: { url: string; pid: number };
+  try {
+    ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not print its ready line within 15 s\n${stderr}`)), 15_000);
+      void exited.then((code) => reject(new Error(`server exited (${code}) before it was ready\n${stderr}`)));
+      createInterface({ input: child.stdout }).on("line", (line) => {
+        const field = /^(clientId|clientSecret): (\S+)$/.exec(line);
+        if (field) printed[field[1]] = field[2];
+        const match = READY.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          resolve({ url: match[1], pid: Number(match[2]) });
+        }
+      });
     });
-  });
-  // Keep draining stdout so the child never blocks on a full pipe.
-  child.stdout.resume();
-
+  } catch (e) {
+    child.kill("SIGKILL");
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  // readline keeps reading stdout after this, so the child never blocks on a full pipe.
   let { clientId, clientSecret } = printed;
   let orgId: string;
   // The store is shared: read (or, on a reused DATA_DIR, re-issue) the demo credentials while the server runs.
