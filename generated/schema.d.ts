@@ -380,17 +380,16 @@ export interface components {
             };
         };
         /**
-         * @description Not authenticated. Known codes:
-         *     - `invalid_client` (token exchange): unknown clientId, wrong secret or disabled integration, all answered alike.
-         *     - `no_token`: no `Authorization: Bearer` header, or a garbled one.
-         *     - `token_invalid`: bad signature, wrong algorithm, issuer or audience, or a malformed token.
-         *     - `token_expired`: the token is past its `exp`; exchange credentials for a new one.
-         *     - `token_revoked`: the integration was disabled after the token was issued.
+         * @description Client authentication failed: an unknown `clientId`, a wrong `clientSecret` and a disabled integration are all
+         *     answered alike, so nothing about the integration is revealed. `RateLimit` says how many more failures this
+         *     address may have before `429 rate_limited`. Known codes:
+         *     - `invalid_client`: the credentials were not accepted.
          */
-        Unauthorized: {
+        InvalidClient: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
-                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 [name: string]: unknown;
             };
             content: {
@@ -405,7 +404,7 @@ export interface components {
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
-                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate-InsufficientScope"];
                 [name: string]: unknown;
             };
             content: {
@@ -446,6 +445,23 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description The bearer token is missing or was not accepted. Known codes:
+         *     - `no_token`: no `Authorization: Bearer` header, or a garbled one.
+         *     - `token_invalid`: bad signature, wrong algorithm, issuer or audience, or a malformed token.
+         *     - `token_expired`: the token is past its `exp`; exchange credentials for a new one.
+         *     - `token_revoked`: the integration was disabled after the token was issued.
+         */
+        Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -557,11 +573,11 @@ export interface components {
          */
         "RateLimit-Policy": string;
         /**
-         * @description The RFC 6750 challenge: `Bearer error="invalid_token"` on a 401 for a missing, invalid, expired or revoked
-         *     token; `Bearer error="insufficient_scope", scope="<needed>"` on a 403 for a missing scope.
-         * @example Bearer error="invalid_token"
+         * @description The RFC 6750 challenge on a 403 for a missing scope: `Bearer error="insufficient_scope", scope="<needed>"`,
+         *     naming the scope the operation needs. Absent on a 403 `ip_not_allowed`.
+         * @example Bearer error="insufficient_scope", scope="cases.create"
          */
-        "WWW-Authenticate": string;
+        "WWW-Authenticate-InsufficientScope": string;
         /**
          * @description Seconds to wait before trying again.
          * @example 900
@@ -573,6 +589,12 @@ export interface components {
          * @example true
          */
         "Idempotent-Replayed": "true";
+        /**
+         * @description The RFC 6750 challenge on every 401 of a token-protected operation: `Bearer error="invalid_token"` for a
+         *     missing, invalid, expired or revoked token (with no token at all, plain `Bearer` is also allowed by RFC 6750).
+         * @example Bearer error="invalid_token"
+         */
+        "WWW-Authenticate": string;
     };
     pathItems: never;
 }
@@ -605,7 +627,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
+            401: components["responses"]["InvalidClient"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
