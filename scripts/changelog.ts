@@ -19,7 +19,7 @@ changes classed as \`npm run diff\` classes them. Do not edit by hand.`;
 
 function entry(change: SpecChange): string {
   const prefix = change.class === "breaking" ? "**Breaking:** " : change.class === "annotation" ? "Docs: " : "";
-  return `- ${prefix}${change.message}`;
+  return `- ${prefix}${change.message[0].toUpperCase()}${change.message.slice(1)}`;
 }
 
 /** Keep a Changelog's sections, from the classified changes between two versions. */

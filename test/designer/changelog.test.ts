@@ -19,7 +19,7 @@ describe("CHANGELOG.md", () => {
     const text = buildChangelog(releases, v2);
     expect(text).toMatch(/^# Changelog\n/);
     expect(text).toContain("## [Unreleased]\n\nNo changes since 2.0.0.");
-    expect(text).toContain("## [2.0.0] - 2026-02-01\n\n### Removed\n\n- **Breaking:** removed operation GET /v1/things");
+    expect(text).toContain("## [2.0.0] - 2026-02-01\n\n### Removed\n\n- **Breaking:** Removed operation GET /v1/things");
     expect(text.indexOf("## [2.0.0]")).toBeLessThan(text.indexOf("## [1.0.0]"));
     expect(text).toContain("## [1.0.0] - 2026-01-01\n\n### Added\n\n- First release of the contract, with 2 operations");
   });
@@ -27,6 +27,6 @@ describe("CHANGELOG.md", () => {
   it("puts what spec/ changed since the latest release under [Unreleased]", () => {
     const next = load("new-optional-request-field", "after.yaml");
     const text = buildChangelog(releases.slice(0, 1), next);
-    expect(text).toContain("## [Unreleased]\n\n### Added\n\n- added optional request field size to POST /v1/things");
+    expect(text).toContain("## [Unreleased]\n\n### Added\n\n- Added optional request field size to POST /v1/things");
   });
 });
