@@ -45,10 +45,12 @@ export function inlineRefs(doc: OpenApiDoc): OpenApiDoc {
   const inline = (node: unknown, seen: string[]): unknown => {
     if (Array.isArray(node)) return node.map((n) => inline(n, seen));
     if (node === null || typeof node !== "object") return node;
-    const ref = (node as { $ref?: unknown }).$ref;
+    const { $ref: ref, ...siblings } = node as { $ref?: unknown };
     if (typeof ref === "string" && ref.startsWith("#/")) {
       if (seen.includes(ref)) return node;
-      return inline(resolveRef(doc, node), [...seen, ref]);
+      // OpenAPI 3.1 lets keywords sit beside a $ref (a field's own description): keep them, over the target's.
+      const target = inline(resolveRef(doc, { $ref: ref }), [...seen, ref]) as object;
+      return { ...target, ...(inline(siblings, seen) as object) };
     }
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inline(v, seen)]));
   };

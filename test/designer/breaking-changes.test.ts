@@ -112,6 +112,10 @@ describe("each kind of change is classed as a designer expects", () => {
     expect(changes("narrowed-shared-error-schema", "reversed").map(([cls]) => cls)).toEqual(["breaking", "breaking"]);
   });
 
+  it("a description beside a $ref (OpenAPI 3.1) is compared too, as an annotation", () => {
+    expect(changes("ref-sibling-description")).toEqual([["annotation", "changed the description of request field name of POST /v1/things"]]);
+  });
+
   it("descriptions, summaries and examples are annotations", () => {
     expect(changes("documentation-only")).toEqual([
       ["annotation", "changed info.description from `A small API for one kind of change.` to `A small API, described better.`"],
