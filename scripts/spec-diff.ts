@@ -1,6 +1,7 @@
 // Compares two bundled versions of the contract and classes each change breaking / non-breaking / annotation,
-// in a designer's words. api-smart-diff finds and classes the changes (it follows every $ref, so a change to a
-// shared schema is reported at each operation it reaches); spec-diff-rules.ts corrects it where it is wrong for us.
+// in a designer's words. api-smart-diff finds and classes the changes, on documents with every $ref inlined so that
+// a change to a shared schema is reported (and classed) at each operation it reaches; spec-diff-rules.ts corrects
+// it where it is wrong for us, and spec-diff-wording.ts says each change in a sentence.
 import { apiCompare } from "api-smart-diff";
 import { resolveRef } from "./json-ref.ts";
 import { locate } from "./spec-diff-location.ts";
@@ -57,8 +58,14 @@ export function inlineRefs(doc: OpenApiDoc): OpenApiDoc {
   return inline(doc, []) as OpenApiDoc;
 }
 
+/** Inlined, the document needs no components but its security schemes (x-scopes): the rest is in the paths. */
+function comparable(doc: OpenApiDoc): OpenApiDoc {
+  const inlined = inlineRefs(doc);
+  return { ...inlined, components: { securitySchemes: inlined.components?.securitySchemes ?? {} } };
+}
+
 export function compareSpecs(beforeDoc: OpenApiDoc, afterDoc: OpenApiDoc): SpecChange[] {
-  const [before, after] = [inlineRefs(beforeDoc), inlineRefs(afterDoc)];
+  const [before, after] = [comparable(beforeDoc), comparable(afterDoc)];
   const docs = { before, after };
   const pending = new Map<string, Pending>();
   const add = (change: Omit<Pending, "statuses">, status?: string) => {
@@ -70,8 +77,6 @@ export function compareSpecs(beforeDoc: OpenApiDoc, afterDoc: OpenApiDoc): SpecC
   };
 
   for (const diff of apiCompare(before, after).diffs) {
-    // components/ changes show up, resolved, at every operation they reach; only security schemes stand alone.
-    if (diff.path[0] === "components" && diff.path[1] !== "securitySchemes") continue;
     if (handledHere(diff.path)) continue;
     const loc = locate(diff.path, diff.action, docs, diff.after);
     const text = describeChange(diff, loc, docs);
