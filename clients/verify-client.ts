@@ -196,7 +196,8 @@ export class VerifyClient {
 
     for (;;) {
       const headers = new Headers(request.headers);
-      if (!isExchange) headers.set("Authorization", `Bearer ${await this.accessToken()}`);
+      const token = isExchange ? undefined : await this.accessToken();
+      if (token) headers.set("Authorization", `Bearer ${token}`);
       let response: Response;
       try {
         response = await this.options.fetch(request.url, { method: request.method, headers, body, signal: request.signal });
@@ -208,7 +209,8 @@ export class VerifyClient {
 
       if (response.status === 401 && !isExchange && !refreshed && (await errorCode(response)) === "token_expired") {
         refreshed = true;
-        this.token = undefined;
+        // Unless a concurrent call has already replaced it.
+        if (this.token?.value === token) this.token = undefined;
         continue;
       }
       if (response.status === 429 && retries < maxRetries) {

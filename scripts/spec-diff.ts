@@ -118,6 +118,6 @@ export function verdict(changes: SpecChange[], beforeVersion: string, afterVersi
   if (majorRaised(beforeVersion, afterVersion)) return { ok: true, reason: `${plural}, allowed: info.version's major was raised (${beforeVersion} -> ${afterVersion})` };
   return {
     ok: false,
-    reason: `${plural} while info.version's major stays ${afterVersion.split(".")[0]} (${beforeVersion} -> ${afterVersion}): undo it, or raise info.version in spec/openapi.yaml to the next major`,
+    reason: `${plural} while info.version's major stays ${afterVersion.split(".")[0]} (${beforeVersion} -> ${afterVersion}): undo ${breaking === 1 ? "it" : "them"}, or raise info.version in spec/openapi.yaml to the next major`,
   };
 }
