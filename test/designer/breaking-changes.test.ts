@@ -71,6 +71,18 @@ describe("each kind of change is classed as a designer expects", () => {
     ]);
   });
 
+  it("a new scope is not breaking, though it widens the token exchange's response enum principal.scopes[]", () => {
+    const released = parse(readFileSync(join(import.meta.dirname, "../../spec/releases/1.0.0.yaml"), "utf8"));
+    const next = structuredClone(released);
+    next.components.schemas.Scope.enum.push("cases.archive");
+    next.components.securitySchemes.systemToken["x-scopes"]["cases.archive"] = "Archive cases";
+    expect(compareSpecs(released, next).map((c) => [c.class, c.message])).toEqual([
+      ["non-breaking", "added enum value `cases.archive` to request field scopes[] of POST /v1/microapps/system-tokens"],
+      ["non-breaking", "added enum value `cases.archive` to response field principal.scopes[] of POST /v1/microapps/system-tokens (status 200)"],
+      ["non-breaking", 'added scope `cases.archive` ("Archive cases") to the scope catalogue'],
+    ]);
+  });
+
   it("a removed error status is breaking; an added one is not", () => {
     expect(changes("removed-error-status")).toEqual([["breaking", "removed response status 409 from POST /v1/things"]]);
     expect(changes("removed-error-status", "reversed")).toEqual([["non-breaking", "added response status 409 to POST /v1/things"]]);
