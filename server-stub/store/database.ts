@@ -1,11 +1,12 @@
 // The one store factory: server, admin CLI, demo seeding and tests all open the store here.
-// SQLite through better-sqlite3 behind Kysely, so every query is written once and a PostgreSQL dialect can
-// be added later without rewriting them.
+// SQLite (better-sqlite3, a file in DATA_DIR) by default, PostgreSQL (pg) when a database URL is given; both
+// behind Kysely, so every query and migration is written once. What differs between them is in dialect.ts.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
-import { CompiledQuery, Kysely, Migrator, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Transaction } from "kysely";
+import { setTimeout as delay } from "node:timers/promises";
+import { Migrator, sql, type Kysely, type Transaction } from "kysely";
 import { mapConstraintError } from "./constraint-errors.ts";
+import { connectPostgres, connectSqlite, isRetryableConflict, type Connection, type DialectName } from "./dialect.ts";
 import { migrations } from "./migrations.ts";
 import type { Database } from "./schema.ts";
 
@@ -14,7 +15,7 @@ export type Trx = Transaction<Database>;
 /** Anything queries can run on: the store itself or an open transaction. */
 export type Queryable = Kysely<Database>;
 
-export interface StoreOptions {
+export interface SqliteStoreOptions {
   dataDir: string;
   /** NORMAL: an acknowledged write survives a process crash; FULL: it survives power loss too. */
   synchronous?: "NORMAL" | "FULL";
@@ -22,10 +23,27 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
 }
 
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database */
+  databaseUrl: string;
+  /** Connections this process keeps open at most. */
+  poolSize?: number;
+}
+
+export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions;
+
 export interface Store {
   readonly db: Db;
+  readonly dialect: DialectName;
+  /** The SQLite file, or the PostgreSQL URL without its password. */
+  readonly location: string;
+  /** The SQLite file ("" on PostgreSQL). */
   readonly file: string;
-  /** Runs fn in one write transaction (BEGIN IMMEDIATE); unique violations become domain errors. */
+  /**
+   * Runs fn in one write transaction; unique violations become domain errors. Writes are serialisable on both
+   * stores: on PostgreSQL a transaction that lost a conflict with another one is run again, so fn must only
+   * change the database (no effects outside it).
+   */
   write<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
@@ -33,33 +51,26 @@ export interface Store {
 }
 
 export const DATABASE_FILE = "verify-client.db";
+export const DEFAULT_POOL_SIZE = 10;
+/** Attempts of one write on PostgreSQL before a serialization failure is given up (as a 500). */
+const WRITE_ATTEMPTS = 8;
 
-// Kysely's SQLite driver begins transactions with a plain BEGIN, which takes the write lock only at the first
-// write and then fails with SQLITE_BUSY if another process got there first. BEGIN IMMEDIATE takes it up front,
-// so a write racing the admin CLI waits on the busy timeout instead.
-class ImmediateTransactionDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
-  }
+export function isPostgresOptions(options: StoreOptions): options is PostgresStoreOptions {
+  return "databaseUrl" in options && typeof options.databaseUrl === "string";
 }
 
-class ImmediateTransactionDialect extends SqliteDialect {
-  constructor(private readonly database: BetterSqlite3.Database) {
-    super({ database });
-  }
-  override createDriver() {
-    return new ImmediateTransactionDriver({ database: this.database });
-  }
+function connect(options: StoreOptions): Connection {
+  if (isPostgresOptions(options)) return connectPostgres(options.databaseUrl, { poolSize: options.poolSize ?? DEFAULT_POOL_SIZE });
+  mkdirSync(options.dataDir, { recursive: true });
+  return connectSqlite(join(options.dataDir, DATABASE_FILE), {
+    synchronous: options.synchronous === "FULL" ? "FULL" : "NORMAL",
+    busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+  });
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  mkdirSync(options.dataDir, { recursive: true });
-  const file = join(options.dataDir, DATABASE_FILE);
-  const sqlite = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 5000 });
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma(`synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`);
-  sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new ImmediateTransactionDialect(sqlite) });
+  const connection = connect(options);
+  const { db } = connection;
 
   const { error } = await new Migrator({ db, provider: migrations }).migrateToLatest();
   if (error) {
@@ -70,12 +81,21 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   let closed = false;
   return {
     db,
-    file,
+    dialect: connection.dialect,
+    location: connection.location,
+    file: connection.dialect === "sqlite" ? connection.location : "",
     async write(fn) {
-      try {
-        return await db.transaction().execute(fn);
-      } catch (e) {
-        throw mapConstraintError(e);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await connection.writeTransaction().execute(fn);
+        } catch (e) {
+          if (attempt < WRITE_ATTEMPTS && isRetryableConflict(e)) {
+            // Spread the retries of transactions that collided, so they do not collide again.
+            await delay(Math.random() * 5 * attempt);
+            continue;
+          }
+          throw mapConstraintError(e);
+        }
       }
     },
     async ping() {
