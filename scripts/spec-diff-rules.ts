@@ -41,6 +41,13 @@ export function classify(diff: Diff, loc: DiffLocation, docs: Docs): Classified 
   // A different fixed value is narrower and wider at once; the library's reversal makes it non-breaking in a response.
   if (loc.keyword === "const" && diff.action === "replace") return { class: "breaking", rule: "a changed const breaks both directions" };
 
+  // A response header that becomes required is a new guarantee; one that stops being required may vanish under a
+  // client that reads it. The library applies its request-parameter rule (new `required` = breaking) to both.
+  if (loc.part === "header" && diff.path[diff.path.length - 1] === "required") {
+    const nowRequired = diff.action !== "remove" && diff.after === true;
+    return { class: nowRequired ? "non-breaking" : "breaking", rule: "response headers: required is a guarantee to the client" };
+  }
+
   // The token exchange grants a subset of the scopes the caller sent, so a new scope in the response's
   // principal.scopes[] can only reach a caller that asked for it by name: adding a catalogue scope is not breaking.
   if (loc.part === "response" && loc.keyword === "enum" && diff.action === "add" && loc.field === "principal.scopes[]") {

@@ -128,6 +128,7 @@ function partChange(diff: Diff, loc: DiffLocation): string {
     case "header": {
       const header = `response header ${loc.header}`;
       if (key === undefined) return action === "add" ? `added ${header} to ${op}` : `removed ${header} from ${op}`;
+      if (key === "required") return `made ${header} of ${op} ${action !== "remove" && after === true ? "always present" : "optional"}`;
       return annotationPhrase(action, String(key), `${header} of ${op}`);
     }
     case "request":

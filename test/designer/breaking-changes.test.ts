@@ -50,6 +50,11 @@ describe("each kind of change is classed as a designer expects", () => {
     ]);
   });
 
+  it("a response header that becomes required is a new guarantee; one that stops being required is breaking", () => {
+    expect(changes("required-response-header")).toEqual([["non-breaking", "made response header X-Request-Id of GET /v1/things always present (status 200)"]]);
+    expect(changes("required-response-header", "reversed")).toEqual([["breaking", "made response header X-Request-Id of GET /v1/things optional (status 200)"]]);
+  });
+
   it("a changed scope is breaking both ways", () => {
     expect(changes("changed-scope")).toEqual([["breaking", "changed the scope of POST /v1/things from `things.create` to `things.list`"]]);
     expect(changes("changed-scope", "reversed")).toEqual([["breaking", "changed the scope of POST /v1/things from `things.list` to `things.create`"]]);
