@@ -13,11 +13,12 @@ import { canonicalAddress } from "./auth/ip-ranges.ts";
 import type { SigningKeys } from "./auth/signing-keys.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
-import { loadContract } from "./contract.ts";
+import { IDEMPOTENCY_KEY_HEADER, loadContract } from "./contract.ts";
 import { ApiError } from "./errors/api-error.ts";
 import { errorResponse } from "./errors/error-response.ts";
 import { operationHandlers } from "./handlers/index.ts";
 import type { OperationCall, OperationHandler, OperationId } from "./handlers/operation-types.ts";
+import { IdempotencyKeys, type ReplyWriter } from "./http/idempotency.ts";
 import "./http/request-context.ts";
 import { requestId } from "./http/request-id.ts";
 import { requestLog } from "./http/request-log.ts";
@@ -60,7 +61,14 @@ export function createApp(deps: AppDeps): Express {
   const tokens = { issuer: config.tokenIssuer, audience: config.tokenAudience };
   const limiter = new TokenFailureLimiter(store, config.tokenFailureLimits, clock);
   const bearer = new BearerAuthenticator({ store, keys, clock, tokens });
-  const handlers = operationHandlers({ store, clock, cursors: new CursorCodec(store), exchange: { store, keys, clock, limiter, tokens } });
+  const handlers = operationHandlers({
+    store,
+    clock,
+    cursors: new CursorCodec(store),
+    exchange: { store, keys, clock, limiter, tokens },
+    limits: { invitesPerPartyPerDay: config.invitesPerPartyPerDay, partiesPerCase: config.partiesPerCase },
+  });
+  const idempotencyKeys = new IdempotencyKeys(store, clock, config.idempotencyLockSeconds);
 
   const app = express();
   // Express's final handler prints stack traces outside production; ours never lets an error get that far,
@@ -133,21 +141,32 @@ export function createApp(deps: AppDeps): Express {
     const handler = handlers[op.operationId as OperationId] as OperationHandler<OperationId> | undefined;
     // generated/schema.d.ts makes a missing handler a compile error; this catches a spec newer than the types.
     if (!handler) throw new Error(`no handler for operation ${op.operationId}: regenerate and implement it`);
-    const route: RequestHandler = async (req, res) => {
-      const call = {
-        body: req.body,
-        path: req.params,
-        query: req.query,
-        principal: req.principal,
-        address: clientAddress(req),
-        requestId: req.requestId,
-      } as unknown as OperationCall<OperationId>;
-      const reply = await handler(call);
-      res.status(reply.status).set(reply.headers ?? {});
-      res.json(reply.body);
-    };
+    const idempotent = contract.idempotentOperations.has(op.operationId);
+    // base: the server prefix this route is mounted under ("" or "/api"); keys are scoped to the path without it.
+    const route =
+      (base: string): RequestHandler =>
+      async (req, res) => {
+        const execute = (write: ReplyWriter) =>
+          handler({
+            body: req.body,
+            path: req.params,
+            query: req.query,
+            principal: req.principal,
+            address: clientAddress(req),
+            requestId: req.requestId,
+            write,
+          } as unknown as OperationCall<OperationId>);
+        const key = idempotent ? req.get(IDEMPOTENCY_KEY_HEADER) : undefined;
+        const { reply, replayed } =
+          key !== undefined && req.principal
+            ? await idempotencyKeys.run({ appId: req.principal.appId, method: op.method, path: req.path.slice(base.length), key }, req.body, execute)
+            : { reply: await execute((work) => store.write(work)), replayed: false };
+        res.status(reply.status).set(reply.headers ?? {});
+        if (replayed) res.set("Idempotent-Replayed", "true");
+        res.json(reply.body);
+      };
     for (const base of contract.basePaths) {
-      app[op.method.toLowerCase() as "get" | "post"](base + expressPath(op.path), route);
+      app[op.method.toLowerCase() as "get" | "post"](base + expressPath(op.path), route(base));
     }
   }
 

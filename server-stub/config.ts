@@ -24,6 +24,23 @@ export interface Config {
   logLevel: string;
   /** How long graceful shutdown waits for in-flight requests before closing connections. */
   shutdownTimeoutMs: number;
+  http: HttpLimits;
+  /** Invites one party may be sent within 24 hours; the next is 429 invite_limit_reached. */
+  invitesPerPartyPerDay: number;
+  /** Parties one case may have; the next addParty is 422 party_limit_reached. */
+  partiesPerCase: number;
+  /** How long a request holds its Idempotency-Key while it runs; after a crash a retry takes the key over then. */
+  idempotencyLockSeconds: number;
+}
+
+/** The HTTP server's deliberate limits (Node's defaults are far looser). */
+export interface HttpLimits {
+  /** Time to receive a request's headers (slow-loris guard); 408 after it. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body; 408 after it. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept open. */
+  keepAliveTimeoutMs: number;
 }
 
 /** The environment variables the server reads, their defaults and meaning (README documents the same). */
@@ -40,6 +57,12 @@ export const ENVIRONMENT = {
   TOKEN_FAILURE_WINDOW_SECONDS: ["900", "The failure-counting window (and the longest Retry-After)."],
   LOG_LEVEL: ["info", "pino level: fatal, error, warn, info, debug, trace or silent."],
   SHUTDOWN_TIMEOUT_MS: ["8000", "Graceful-shutdown budget before open connections are cut (exit stays under 10 s)."],
+  HTTP_HEADERS_TIMEOUT_MS: ["10000", "Time a client has to send its request headers; then 408 and the connection is closed."],
+  HTTP_REQUEST_TIMEOUT_MS: ["30000", "Time a client has to send its whole request; then 408 and the connection is closed."],
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: ["5000", "How long an idle keep-alive connection stays open."],
+  INVITES_PER_PARTY_PER_DAY: ["5", "Invites one party may be sent in 24 hours; the next is 429 invite_limit_reached."],
+  PARTIES_PER_CASE: ["100", "Parties one case may have; the next is 422 party_limit_reached."],
+  IDEMPOTENCY_LOCK_SECONDS: ["30", "How long a running request holds its Idempotency-Key; a retry after a crash takes it over then."],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type EnvName = keyof typeof ENVIRONMENT;
@@ -74,6 +97,16 @@ export function configFromEnv(env: Record<string, string | undefined>): Config {
   const logLevel = value("LOG_LEVEL");
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
 
+  const http = {
+    headersTimeoutMs: integer("HTTP_HEADERS_TIMEOUT_MS", value("HTTP_HEADERS_TIMEOUT_MS"), 100, 600_000),
+    requestTimeoutMs: integer("HTTP_REQUEST_TIMEOUT_MS", value("HTTP_REQUEST_TIMEOUT_MS"), 100, 600_000),
+    keepAliveTimeoutMs: integer("HTTP_KEEP_ALIVE_TIMEOUT_MS", value("HTTP_KEEP_ALIVE_TIMEOUT_MS"), 100, 600_000),
+  };
+  // Node refuses a headers timeout longer than the request timeout.
+  if (http.headersTimeoutMs > http.requestTimeoutMs) {
+    throw new ConfigError("HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS");
+  }
+
   return {
     host: value("HOST"),
     port: integer("PORT", value("PORT"), 0, 65535),
@@ -89,5 +122,9 @@ export function configFromEnv(env: Record<string, string | undefined>): Config {
     },
     logLevel,
     shutdownTimeoutMs: integer("SHUTDOWN_TIMEOUT_MS", value("SHUTDOWN_TIMEOUT_MS"), 0, 9_000),
+    http,
+    invitesPerPartyPerDay: integer("INVITES_PER_PARTY_PER_DAY", value("INVITES_PER_PARTY_PER_DAY"), 1, 10_000),
+    partiesPerCase: integer("PARTIES_PER_CASE", value("PARTIES_PER_CASE"), 1, 10_000),
+    idempotencyLockSeconds: integer("IDEMPOTENCY_LOCK_SECONDS", value("IDEMPOTENCY_LOCK_SECONDS"), 1, 3_600),
   };
 }

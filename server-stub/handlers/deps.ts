@@ -9,4 +9,5 @@ export interface HandlerDeps {
   clock: Clock;
   cursors: CursorCodec;
   exchange: ExchangeDeps;
+  limits: { invitesPerPartyPerDay: number; partiesPerCase: number };
 }

@@ -2,6 +2,7 @@
 // request or response drifts from the spec does not compile.
 import type { operations } from "../../generated/schema.d.ts";
 import type { Principal } from "../auth/bearer.ts";
+import type { Trx } from "../store/database.ts";
 
 export type OperationId = keyof operations;
 
@@ -26,6 +27,11 @@ export interface OperationCall<Op extends OperationId> {
   /** The client's address (after TRUST_PROXY). */
   address: string;
   requestId: string;
+  /**
+   * Runs the request's writes in one transaction and returns the reply built inside it. With an Idempotency-Key,
+   * the same transaction stores that reply for retries, so a change and its reply commit together.
+   */
+  write: <R extends OperationReply<Op>>(work: (trx: Trx) => Promise<R>) => Promise<R>;
 }
 
 /** What a handler returns; the app writes it. Errors are thrown as ApiError. */

@@ -1,4 +1,5 @@
 import { ApiError } from "../errors/api-error.ts";
+import { takeInvite } from "../limits/invite-limit.ts";
 import { insertAudit } from "../store/audit.ts";
 import { caseExists, findParty, insertInvite, markPartyInviteSent } from "../store/cases.ts";
 import { insertOutboxMessage } from "../store/outbox.ts";
@@ -6,11 +7,11 @@ import type { HandlerDeps } from "./deps.ts";
 import type { OperationHandler, OperationReply } from "./operation-types.ts";
 
 export function sendInvite(deps: HandlerDeps): OperationHandler<"sendInvite"> {
-  return async ({ body, path, principal, requestId }) => {
+  return async ({ body, path, principal, requestId, write }) => {
     const now = new Date(deps.clock.now());
     const orgId = principal.orgId;
     const caseId = path.caseId;
-    return deps.store.write(async (trx): Promise<OperationReply<"sendInvite">> => {
+    return write(async (trx): Promise<OperationReply<"sendInvite">> => {
       if (!(await caseExists(trx, orgId, caseId))) throw new ApiError(404, "case_not_found", "Case not found.");
       const party = await findParty(trx, orgId, caseId, body.partyId);
       if (!party) throw new ApiError(404, "party_not_found", "Party not found.");
@@ -20,13 +21,15 @@ export function sendInvite(deps: HandlerDeps): OperationHandler<"sendInvite"> {
       if (!to && channel === "sms") throw new ApiError(422, "party_has_no_mobile", "The party has no mobile number for an SMS invite.");
       if (!to) throw new ApiError(422, "party_has_no_email", "The party has no email address for an email invite.");
 
-      const inviteId = await insertInvite(trx, { orgId, caseId, partyId: party.partyId, channel }, now);
+      // Marking the party first locks its row, so concurrent invites to it count one after the other.
       await markPartyInviteSent(trx, party.partyId);
+      const headers = await takeInvite(trx, party.partyId, deps.limits.invitesPerPartyPerDay, now.getTime());
+      const inviteId = await insertInvite(trx, { orgId, caseId, partyId: party.partyId, channel }, now);
       // Nothing leaves the machine: delivery is a row in the outbox.
       await insertOutboxMessage(trx, { orgId, caseId, partyId: party.partyId, inviteId, channel, to }, now);
       const actor = { appId: principal.appId, identifier: principal.identifier };
       await insertAudit(trx, { orgId, caseId, actor, action: "invite.sent", targetId: inviteId, requestId }, now);
-      return { status: 201, body: { ok: true, inviteId, channel } };
+      return { status: 201, headers, body: { ok: true, inviteId, channel } };
     });
   };
 }

@@ -61,6 +61,29 @@ export async function caseExists(db: Queryable, orgId: string, caseId: string): 
   return row !== undefined;
 }
 
+/**
+ * Locks the firm's case row for the rest of the transaction (a write that changes nothing), so that checks on
+ * its parties hold against concurrent requests on every database. False when there is no such case in the firm.
+ */
+export async function lockCase(db: Queryable, orgId: string, caseId: string): Promise<boolean> {
+  const result = await db
+    .updateTable("cases")
+    .set((eb) => ({ require_sof: eb.ref("require_sof") }))
+    .where("org_id", "=", orgId)
+    .where("case_id", "=", caseId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function countParties(db: Queryable, caseId: string): Promise<number> {
+  const row = await db
+    .selectFrom("parties")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("case_id", "=", caseId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function insertParty(db: Queryable, orgId: string, caseId: string, input: NewParty, now: Date): Promise<Party> {
   const party: Party = {
     partyId: newId("party"),
@@ -113,8 +136,20 @@ export async function findParty(db: Queryable, orgId: string, caseId: string, pa
   );
 }
 
+/** Marks the party invited. Done before the invite limit is counted, it also locks the party's row. */
 export async function markPartyInviteSent(db: Queryable, partyId: string): Promise<void> {
   await db.updateTable("parties").set({ client_access_status: "sent" }).where("party_id", "=", partyId).execute();
+}
+
+/** How many invites the party was sent after `since` (ISO time), and when the earliest of them was. */
+export async function invitesSince(db: Queryable, partyId: string, since: string): Promise<{ count: number; earliest: string | null }> {
+  const row = await db
+    .selectFrom("invites")
+    .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("earliest")])
+    .where("party_id", "=", partyId)
+    .where("created_at", ">", since)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), earliest: row.earliest ?? null };
 }
 
 export async function insertInvite(

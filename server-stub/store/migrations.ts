@@ -145,8 +145,31 @@ const initial: Migration = {
   },
 };
 
+// Idempotency-Key records. The primary key is the scope (integration, method, path, key), so two processes
+// claiming one key at once cannot both win; created_at is indexed for the 24-hour purge.
+const idempotencyKeys: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("idempotency_keys")
+      .addColumn("app_id", "text", (c) => c.notNull())
+      .addColumn("method", "text", (c) => c.notNull())
+      .addColumn("path", "text", (c) => c.notNull())
+      .addColumn("idempotency_key", "text", (c) => c.notNull())
+      .addColumn("request_hash", "text", (c) => c.notNull())
+      .addColumn("owner", "text")
+      .addColumn("locked_until", "bigint", (c) => c.notNull())
+      .addColumn("response_status", "integer")
+      .addColumn("response_headers", "text")
+      .addColumn("response_body", "text")
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("idempotency_keys_pk", ["app_id", "method", "path", "idempotency_key"])
+      .execute();
+    await db.schema.createIndex("idempotency_keys_created").on("idempotency_keys").column("created_at").execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   async getMigrations() {
-    return { "0001_initial": initial };
+    return { "0001_initial": initial, "0002_idempotency_keys": idempotencyKeys };
   },
 };

@@ -118,6 +118,28 @@ export interface TokenFailuresTable {
   failed_at: number;
 }
 
+/** One Idempotency-Key per (integration, method, path): "running" while response_status is null. */
+export interface IdempotencyKeysTable {
+  app_id: string;
+  method: string;
+  /** The request path without the /api proxy prefix, ids included. */
+  path: string;
+  idempotency_key: string;
+  /** Hex SHA-256 of the request body in canonical JSON: a retry must send the same. */
+  request_hash: string;
+  /** A random token naming the request that holds the key while it runs; null once its reply is stored. */
+  owner: string | null;
+  /** Unix ms until which a running request holds the key; a retry after it (the holder died) takes it over. */
+  locked_until: number;
+  response_status: number | null;
+  /** JSON object of the reply's own headers (RateLimit...). */
+  response_headers: string | null;
+  /** The reply body as JSON text. */
+  response_body: string | null;
+  /** Unix ms of first use; the key is forgotten 24 h later. */
+  created_at: number;
+}
+
 export interface Database {
   firms: FirmsTable;
   users: UsersTable;
@@ -130,4 +152,5 @@ export interface Database {
   outbox: OutboxTable;
   audit: AuditTable;
   token_failures: TokenFailuresTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

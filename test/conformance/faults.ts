@@ -290,4 +290,14 @@ export const FAULTS: Fault[] = [
     response: (res, req) =>
       is(req, "listCaseIds", "listUsers") && res.status === 200 && !query(req).has("cursor") ? editJson(res, (body) => void (body.nextCursor = null)) : undefined,
   },
+  {
+    id: "idempotency-key-ignored",
+    description: "the server ignores Idempotency-Key: a retried create runs again",
+    caughtBy: ["cases.idempotency-key"],
+    request: (req) => {
+      if (!req.headers["idempotency-key"]) return undefined;
+      const { "idempotency-key": _dropped, ...headers } = req.headers;
+      return { ...req, headers };
+    },
+  },
 ];

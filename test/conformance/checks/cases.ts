@@ -68,6 +68,27 @@ const duplicateMatterRef: Check = {
   },
 };
 
+const idempotentReplay: Check = {
+  id: "cases.idempotency-key",
+  title: "a retry with the same Idempotency-Key and body replays the 201 with Idempotent-Replayed: true; a different body is 422",
+  rule: "#/components/parameters/Idempotency-Key and #/components/headers/Idempotent-Replayed",
+  tags: ["stateful", "writes"],
+  async run(ctx) {
+    const headers = { ...ctx.bearerFor("createCase"), "Idempotency-Key": `${ctx.runId}-retry` };
+    const body = { matterRef: ctx.matterRef("idempotent") };
+    const first = await ctx.call(ctx.api.POST("/v1/cases", { headers, body }));
+    ctx.require(ctx.expectAnswer("the first request", first, 201), "the first request failed");
+    const retry = await ctx.call(ctx.api.POST("/v1/cases", { headers, body }));
+    if (ctx.expectAnswer("the retry", retry, 201)) {
+      ctx.expect(retry.data?.caseId === first.data?.caseId, `the retry created another case (${retry.data?.caseId} after ${first.data?.caseId})`, retry.exchange);
+      ctx.expect(retry.exchange.response?.headers["idempotent-replayed"] === "true", "the replay has no Idempotent-Replayed: true", retry.exchange);
+    }
+    ctx.expect(first.exchange.response?.headers["idempotent-replayed"] === undefined, "the first answer says Idempotent-Replayed", first.exchange);
+    const changed = await ctx.call(ctx.api.POST("/v1/cases", { headers, body: { matterRef: ctx.matterRef("idempotent-changed") } }));
+    ctx.expectAnswer("the same key with another body", changed, 422, "idempotency_key_reused");
+  },
+};
+
 const unknownCase: Check = {
   id: "cases.unknown-case",
   title: "adding a party to or inviting on a case that does not exist is 404 case_not_found",
@@ -165,6 +186,7 @@ export const caseChecks: Check[] = [
   createCase,
   createCaseParties,
   duplicateMatterRef,
+  idempotentReplay,
   unknownCase,
   addParty,
   inviteChannels,
