@@ -109,10 +109,10 @@ function scenarios(credentials: { clientId: string; clientSecret: string }, toke
   ];
 }
 
-async function admin(dataDir: string, args: string[]): Promise<any> {
+async function admin(storeEnv: Record<string, string>, args: string[]): Promise<any> {
   const { stdout } = await run(process.execPath, ["dist/server-stub/admin/cli.js", ...args, "--json"], {
     cwd: repoRoot,
-    env: { ...process.env, DATA_DIR: dataDir },
+    env: { ...process.env, ...storeEnv },
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout.trim() ? JSON.parse(stdout) : null;
@@ -174,13 +174,13 @@ async function main(): Promise<void> {
 
     const sizes = options.scale.split(",").filter(Boolean).map(Number);
     if (sizes.length) {
-      const firm = await admin(ref.dataDir, ["firm", "create", "--name", "Bench scale firm", "--scopes", "cases.ids.list"]);
-      const app = await admin(ref.dataDir, ["integration", "create", "--org", firm.orgId, "--identifier", "bench-scale", "--scopes", "cases.ids.list", "--allowed-ip-ranges", "127.0.0.0/8,::1/128"]);
+      const firm = await admin(ref.storeEnv, ["firm", "create", "--name", "Bench scale firm", "--scopes", "cases.ids.list"]);
+      const app = await admin(ref.storeEnv, ["integration", "create", "--org", firm.orgId, "--identifier", "bench-scale", "--scopes", "cases.ids.list", "--allowed-ip-ranges", "127.0.0.0/8,::1/128"]);
       const token = (await api(ref.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, { clientId: app.appId, clientSecret: app.clientSecret, scopes: ["cases.ids.list"] })).accessToken;
       let seeded = 0;
       for (const size of sizes) {
         const t0 = Date.now();
-        await admin(ref.dataDir, ["seed-cases", "--org", firm.orgId, "--count", String(size - seeded)]);
+        await admin(ref.storeEnv, ["seed-cases", "--org", firm.orgId, "--count", String(size - seeded)]);
         console.error(`  seeded ${size} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         seeded = size;
         const cursors = await pageCursors(ref.baseUrl, token);

@@ -15,6 +15,10 @@ export interface Config {
   /** 0 binds an ephemeral port. */
   port: number;
   dataDir: string;
+  /** PostgreSQL instead of SQLite (DATA_DIR is then unused): several processes can share it. */
+  databaseUrl: string | null;
+  /** Connections one process keeps open to PostgreSQL at most. */
+  pgPoolSize: number;
   /** CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: the socket address is the client. */
   trustProxy: string[];
   sqliteSynchronous: "NORMAL" | "FULL";
@@ -48,6 +52,8 @@ export const ENVIRONMENT = {
   HOST: ["127.0.0.1", "Address to bind."],
   PORT: ["8081", "Port to bind; 0 picks a free one (the ready line prints it)."],
   DATA_DIR: [".data", "Directory of the SQLite store (verify-client.db); shared with the admin CLI."],
+  DATABASE_URL: ["", "postgres://user:password@host:port/database: use PostgreSQL instead of SQLite (DATA_DIR is unused); several server processes and the admin CLI share it."],
+  PG_POOL_SIZE: ["10", "PostgreSQL connections one process keeps open at most (with DATABASE_URL)."],
   TRUST_PROXY: ["", "Comma-separated CIDRs of trusted reverse proxies; X-Forwarded-For from anyone else is ignored."],
   SQLITE_SYNCHRONOUS: ["NORMAL", "NORMAL survives a process crash; FULL also survives power loss, slower writes."],
   TOKEN_ISSUER: ["verify-client-reference", "The iss claim of issued tokens."],
@@ -94,6 +100,11 @@ export function configFromEnv(env: Record<string, string | undefined>): Config {
   if (synchronous !== "NORMAL" && synchronous !== "FULL") {
     throw new ConfigError(`SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${synchronous}"`);
   }
+  const databaseUrl = value("DATABASE_URL") || null;
+  // The message never repeats the URL: it may hold a password.
+  if (databaseUrl !== null && !/^postgres(ql)?:$/.test(URL.parse(databaseUrl)?.protocol ?? "")) {
+    throw new ConfigError("DATABASE_URL must be a postgres:// or postgresql:// URL");
+  }
   const logLevel = value("LOG_LEVEL");
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
 
@@ -111,6 +122,8 @@ export function configFromEnv(env: Record<string, string | undefined>): Config {
     host: value("HOST"),
     port: integer("PORT", value("PORT"), 0, 65535),
     dataDir: value("DATA_DIR"),
+    databaseUrl,
+    pgPoolSize: integer("PG_POOL_SIZE", value("PG_POOL_SIZE"), 1, 1000),
     trustProxy,
     sqliteSynchronous: synchronous,
     tokenIssuer: value("TOKEN_ISSUER"),

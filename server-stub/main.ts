@@ -6,7 +6,7 @@ import { ConfigError, configFromEnv, type Config } from "./config.ts";
 import { ensureDemoIntegration, type DemoIntegration } from "./demo.ts";
 import { createLogger } from "./logger.ts";
 import { listen } from "./server.ts";
-import { openStore } from "./store/database.ts";
+import { openStore, storeOptionsFrom } from "./store/database.ts";
 
 function banner(demo: DemoIntegration, url: string): string {
   if (!demo.clientSecret) {
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     logger.fatal({ err: reason }, "unhandled rejection");
     process.exit(1);
   });
-  const store = await openStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
+  const store = await openStore(storeOptionsFrom(config));
   const keys = new SigningKeys(store);
   await keys.current();
   const demo = await ensureDemoIntegration(store);

@@ -1,9 +1,8 @@
 // Starts a reference server for tests (the conformance suite's and ours): in-process on an ephemeral port
-// with a temp store, or as the real `npm start` process (compiled dist/, PORT=0).
+// with a throwaway store, or as the real `npm start` process (compiled dist/, PORT=0).
+// With DATABASE_URL set (a PostgreSQL server, e.g. from scripts/pg-test-server), each server gets a database
+// of its own there, dropped on close; otherwise a temp SQLite DATA_DIR.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { DestinationStream } from "pino";
 import { FirmAdmin } from "./admin/firm-admin.ts";
@@ -15,20 +14,26 @@ import { ensureDemoIntegration } from "./demo.ts";
 import { createLogger } from "./logger.ts";
 import { repoFiles, repoRoot } from "./repo-files.ts";
 import { listen } from "./server.ts";
-import { openStore, type Store } from "./store/database.ts";
+import { openStore, storeOptionsFrom, type Store } from "./store/database.ts";
+import { createThrowawayStore, type ThrowawayStore } from "./store/throwaway.ts";
 
 export interface ReferenceServerOptions {
   /** Extra environment (TOKEN_FAILURES_PER_CLIENT, TRUST_PROXY, LOG_LEVEL...). */
   env?: Record<string, string>;
-  /** Use this DATA_DIR instead of a fresh temp one (which close() removes). */
+  /** Use this SQLite DATA_DIR instead of a throwaway store (which close() removes). */
   dataDir?: string;
+  /** Use this PostgreSQL database instead of a throwaway store. */
+  databaseUrl?: string;
   /** true (default): createApp in this process; false: spawn `node dist/server-stub/main.js`. */
   inProcess?: boolean;
 }
 
 export interface ReferenceServer {
   baseUrl: string;
-  dataDir: string;
+  /** The SQLite DATA_DIR; undefined on PostgreSQL. */
+  dataDir?: string;
+  /** The environment that opens this server's store in another process (the admin CLI, a second server). */
+  storeEnv: Record<string, string>;
   /** The demo integration (all five scopes, loopback only). */
   clientId: string;
   clientSecret: string;
@@ -43,8 +48,12 @@ export interface InProcessServer extends ReferenceServer {
   admin: FirmAdmin;
 }
 
-function tempDataDir(): string {
-  return mkdtempSync(join(tmpdir(), "verify-client-"));
+/** The store asked for, or a throwaway one (on the PostgreSQL server at DATABASE_URL when it is set). */
+async function storeFor(options: ReferenceServerOptions): Promise<ThrowawayStore> {
+  const kept = async () => {};
+  if (options.databaseUrl) return { options: { databaseUrl: options.databaseUrl }, env: { DATABASE_URL: options.databaseUrl }, dispose: kept };
+  if (options.dataDir) return { options: { dataDir: options.dataDir }, env: { DATA_DIR: options.dataDir }, dataDir: options.dataDir, dispose: kept };
+  return createThrowawayStore(process.env.DATABASE_URL);
 }
 
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
@@ -54,10 +63,15 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
 export async function startInProcess(
   options: ReferenceServerOptions & { clock?: Clock; logDestination?: DestinationStream } = {},
 ): Promise<InProcessServer> {
-  const ownDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? tempDataDir();
-  const config = configFromEnv({ LOG_LEVEL: "silent", ...options.env, HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir });
-  const store = await openStore({ dataDir, synchronous: config.sqliteSynchronous });
+  const location = await storeFor(options);
+  const config = configFromEnv({ LOG_LEVEL: "silent", ...options.env, HOST: "127.0.0.1", PORT: "0", DATABASE_URL: "", ...location.env });
+  let store: Store;
+  try {
+    store = await openStore(storeOptionsFrom(config));
+  } catch (e) {
+    await location.dispose();
+    throw e;
+  }
   const admin = new FirmAdmin(store);
   const keys = new SigningKeys(store);
   const demo = await ensureDemoIntegration(store);
@@ -67,7 +81,8 @@ export async function startInProcess(
   const running = await listen(app, config.host, config.port, config.shutdownTimeoutMs);
   return {
     baseUrl: running.url,
-    dataDir,
+    dataDir: location.dataDir,
+    storeEnv: location.env,
     clientId: demo.appId,
     clientSecret,
     orgId: demo.orgId,
@@ -76,7 +91,7 @@ export async function startInProcess(
     async close() {
       await running.stop();
       await store.close();
-      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      await location.dispose();
     },
   };
 }
@@ -84,11 +99,10 @@ export async function startInProcess(
 const READY = /ready at (http:\/\/\S+) \(pid (\d+)\)/;
 
 async function startProcess(options: ReferenceServerOptions): Promise<ReferenceServer> {
-  const ownDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? tempDataDir();
+  const location = await storeFor(options);
   const child = spawn(process.execPath, [repoFiles.distMain], {
     cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: "warn", ...options.env, HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir },
+    env: { ...process.env, LOG_LEVEL: "warn", ...options.env, HOST: "127.0.0.1", PORT: "0", DATABASE_URL: "", ...location.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -113,14 +127,15 @@ async function startProcess(options: ReferenceServerOptions): Promise<ReferenceS
     });
   } catch (e) {
     child.kill("SIGKILL");
-    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    await exited;
+    await location.dispose();
     throw e;
   }
   // readline keeps reading stdout after this, so the child never blocks on a full pipe.
   let { clientId, clientSecret } = printed;
   let orgId: string;
-  // The store is shared: read (or, on a reused DATA_DIR, re-issue) the demo credentials while the server runs.
-  const store = await openStore({ dataDir });
+  // The store is shared: read (or, on a reused store, re-issue) the demo credentials while the server runs.
+  const store = await openStore(location.options);
   try {
     const demo = await ensureDemoIntegration(store);
     orgId = demo.orgId;
@@ -132,7 +147,8 @@ async function startProcess(options: ReferenceServerOptions): Promise<ReferenceS
 
   return {
     baseUrl: ready.url,
-    dataDir,
+    dataDir: location.dataDir,
+    storeEnv: location.env,
     clientId,
     clientSecret,
     orgId,
@@ -140,7 +156,7 @@ async function startProcess(options: ReferenceServerOptions): Promise<ReferenceS
     async close() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
-      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      await location.dispose();
     },
   };
 }

@@ -1,9 +1,9 @@
-// `npm run admin -- <command>`: the firm admin's "Apps & API access", over the same store (DATA_DIR) as the
+// `npm run admin -- <command>`: the firm admin's "Apps & API access", over the same store (DATABASE_URL or DATA_DIR) as the
 // server, safe to run while it serves. Human output by default; --json prints one compact JSON document.
 import { Command, InvalidArgumentError } from "commander";
 import { configFromEnv, ConfigError } from "../config.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { openStore, type Store } from "../store/database.ts";
+import { openStore, storeOptionsFrom, type Store } from "../store/database.ts";
 import { AdminInputError, FirmAdmin, MAX_LIST_LIMIT } from "./firm-admin.ts";
 
 function csv(value: string): string[] {
@@ -41,7 +41,7 @@ function human(result: unknown): string {
 
 export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Store }>): Command {
   const program = new Command("admin")
-    .description("Firm -> Apps & API access, for the reference server's store ($DATA_DIR, default .data)")
+    .description("Firm -> Apps & API access, for the reference server's store ($DATABASE_URL, else $DATA_DIR, default .data)")
     .option("--json", "print one compact JSON document")
     .showHelpAfterError()
     .configureOutput({ outputError: (message, write) => write(message) });
@@ -163,7 +163,7 @@ export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Sto
 async function main(): Promise<void> {
   const program = buildCli(async () => {
     const config = configFromEnv(process.env);
-    const store = await openStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
+    const store = await openStore(storeOptionsFrom(config));
     return { admin: new FirmAdmin(store), store };
   });
   try {

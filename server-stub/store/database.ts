@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Migrator, sql, type Kysely, type Transaction } from "kysely";
+import type { Config } from "../config.ts";
 import { mapConstraintError } from "./constraint-errors.ts";
 import { connectPostgres, connectSqlite, isRetryableConflict, type Connection, type DialectName } from "./dialect.ts";
 import { migrations } from "./migrations.ts";
@@ -37,8 +38,6 @@ export interface Store {
   readonly dialect: DialectName;
   /** The SQLite file, or the PostgreSQL URL without its password. */
   readonly location: string;
-  /** The SQLite file ("" on PostgreSQL). */
-  readonly file: string;
   /**
    * Runs fn in one write transaction; unique violations become domain errors. Writes are serialisable on both
    * stores: on PostgreSQL a transaction that lost a conflict with another one is run again, so fn must only
@@ -57,6 +56,13 @@ const WRITE_ATTEMPTS = 8;
 
 export function isPostgresOptions(options: StoreOptions): options is PostgresStoreOptions {
   return "databaseUrl" in options && typeof options.databaseUrl === "string";
+}
+
+/** The store a configuration names: PostgreSQL when DATABASE_URL is set, otherwise SQLite in DATA_DIR. */
+export function storeOptionsFrom(config: Pick<Config, "dataDir" | "sqliteSynchronous" | "databaseUrl" | "pgPoolSize">): StoreOptions {
+  return config.databaseUrl
+    ? { databaseUrl: config.databaseUrl, poolSize: config.pgPoolSize }
+    : { dataDir: config.dataDir, synchronous: config.sqliteSynchronous };
 }
 
 function connect(options: StoreOptions): Connection {
@@ -83,7 +89,6 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db,
     dialect: connection.dialect,
     location: connection.location,
-    file: connection.dialect === "sqlite" ? connection.location : "",
     async write(fn) {
       for (let attempt = 1; ; attempt++) {
         try {

@@ -1,21 +1,20 @@
 // The admin CLI as a child process (`node dist/server-stub/admin/cli.js`, what `npm run admin` runs) against the
 // store of a running server: changes apply to live tokens at once.
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
+import { createThrowawayStore } from "../../server-stub/store/throwaway.ts";
 import { ALL_SCOPES, assertDistIsFresh, call, errorCode, startTestServer, tokenFor, type TestServer } from "./harness.ts";
 
 const run = promisify(execFile);
 
-async function admin(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI on the store that `storeEnv` names (DATA_DIR or DATABASE_URL). */
+async function admin(storeEnv: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [repoFiles.distAdminCli, ...args], {
       cwd: repoRoot,
-      env: { ...process.env, DATA_DIR: dataDir },
+      env: { ...process.env, ...storeEnv },
     });
     return { code: 0, stdout, stderr };
   } catch (e) {
@@ -24,8 +23,8 @@ async function admin(dataDir: string, ...args: string[]): Promise<{ code: number
   }
 }
 
-async function adminJson(dataDir: string, ...args: string[]): Promise<any> {
-  const result = await admin(dataDir, ...args, "--json");
+async function adminJson(storeEnv: Record<string, string>, ...args: string[]): Promise<any> {
+  const result = await admin(storeEnv, ...args, "--json");
   expect(result.stderr).toBe("");
   expect(result.code).toBe(0);
   expect(result.stdout.trim().split("\n")).toHaveLength(1);
@@ -40,26 +39,26 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe("admin CLI", () => {
-  it("works on a brand-new DATA_DIR (migrations run on open)", async () => {
-    const fresh = mkdtempSync(join(tmpdir(), "verify-client-cli-"));
+  it("works on a brand-new store (migrations run on open)", async () => {
+    const fresh = await createThrowawayStore(process.env.DATABASE_URL);
     try {
-      const firm = await adminJson(fresh, "firm", "create", "--name", "Fresh LLP");
+      const firm = await adminJson(fresh.env, "firm", "create", "--name", "Fresh LLP");
       expect(firm.orgId).toMatch(/^org_/);
       expect(firm.scopes).toEqual(ALL_SCOPES);
-      const human = await admin(fresh, "integration", "list", "--org", firm.orgId);
+      const human = await admin(fresh.env, "integration", "list", "--org", firm.orgId);
       expect(human.stdout.trim()).toBe("(none)");
     } finally {
-      rmSync(fresh, { recursive: true, force: true });
+      await fresh.dispose();
     }
   });
 
   it("sets up a firm, user and integration the running server accepts; disable and narrowing bite live tokens", async () => {
-    const dir = server.dataDir;
-    const firm = await adminJson(dir, "firm", "create", "--name", "CLI Firm", "--scopes", "cases.create,users.list,cases.ids.list");
-    const user = await adminJson(dir, "user", "add", "--org", firm.orgId, "--name", "Ann Admin", "--email", "ann@example.com", "--role", "admin");
+    const store = server.storeEnv;
+    const firm = await adminJson(store, "firm", "create", "--name", "CLI Firm", "--scopes", "cases.create,users.list,cases.ids.list");
+    const user = await adminJson(store, "user", "add", "--org", firm.orgId, "--name", "Ann Admin", "--email", "ann@example.com", "--role", "admin");
     expect(user).toMatchObject({ userId: expect.stringMatching(/^user_/), orgId: firm.orgId });
     const created = await adminJson(
-      dir, "integration", "create", "--org", firm.orgId, "--identifier", "cli-cms",
+      store, "integration", "create", "--org", firm.orgId, "--identifier", "cli-cms",
       "--scopes", "cases.create,users.list", "--allowed-ip-ranges", "127.0.0.0/8,::1/128",
     );
     expect(created).toMatchObject({ appId: expect.any(String), clientSecret: expect.any(String), scopes: ["cases.create", "users.list"] });
@@ -68,51 +67,51 @@ describe("admin CLI", () => {
     const users = await call(server, "GET", "/v1/microapps/api/users", { token });
     expect(users.body.items).toEqual([{ userId: user.userId, name: "Ann Admin", email: "ann@example.com", role: "admin" }]);
 
-    const listed = await adminJson(dir, "integration", "list", "--org", firm.orgId);
+    const listed = await adminJson(store, "integration", "list", "--org", firm.orgId);
     expect(listed).toHaveLength(1);
     expect(JSON.stringify(listed)).not.toContain(created.clientSecret);
 
-    await adminJson(dir, "integration", "update", "--app-id", created.appId, "--scopes", "cases.create");
+    await adminJson(store, "integration", "update", "--app-id", created.appId, "--scopes", "cases.create");
     expect(errorCode(await call(server, "GET", "/v1/microapps/api/users", { token }))).toBe("insufficient_scope");
-    await adminJson(dir, "integration", "update", "--app-id", created.appId, "--scopes", "cases.create,users.list");
-    await adminJson(dir, "firm", "update", "--org", firm.orgId, "--scopes", "cases.create");
+    await adminJson(store, "integration", "update", "--app-id", created.appId, "--scopes", "cases.create,users.list");
+    await adminJson(store, "firm", "update", "--org", firm.orgId, "--scopes", "cases.create");
     expect(errorCode(await call(server, "GET", "/v1/microapps/api/users", { token }))).toBe("insufficient_scope");
 
     const case1 = await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-1" } });
     expect(case1.status).toBe(201);
-    const audit = await adminJson(dir, "audit", "--org", firm.orgId, "--limit", "5");
+    const audit = await adminJson(store, "audit", "--org", firm.orgId, "--limit", "5");
     expect(audit).toEqual([expect.objectContaining({ action: "case.created", targetId: case1.body.caseId, actorId: created.appId })]);
 
-    const rotated = await adminJson(dir, "integration", "rotate-secret", "--app-id", created.appId);
+    const rotated = await adminJson(store, "integration", "rotate-secret", "--app-id", created.appId);
     expect(Object.keys(rotated).sort()).toEqual(["appId", "clientSecret"]);
     expect((await call(server, "POST", "/v1/microapps/system-tokens", { body: { ...credentials, scopes: ["cases.create"] } })).status).toBe(401);
 
-    await adminJson(dir, "integration", "disable", "--app-id", created.appId);
+    await adminJson(store, "integration", "disable", "--app-id", created.appId);
     expect(errorCode(await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-2" } }))).toBe("token_revoked");
   });
 
   it("reads the outbox, seeds cases, and rotates the signing key while the server runs", async () => {
-    const dir = server.dataDir;
+    const store = server.storeEnv;
     const token = await tokenFor(server, server);
     const created = await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-OUT", parties: [{ name: "P", email: "p@example.com" }] } });
     const { caseId } = created.body;
     const invite = await call(server, "POST", `/v1/cases/${caseId}/invites`, { token, body: { partyId: created.body.parties[0].partyId } });
-    const outbox = await adminJson(dir, "outbox", "--org", server.orgId, "--limit", "1");
+    const outbox = await adminJson(store, "outbox", "--org", server.orgId, "--limit", "1");
     expect(outbox).toEqual([expect.objectContaining({ inviteId: invite.body.inviteId, channel: "email", to: "p@example.com" })]);
 
-    const seeded = await adminJson(dir, "seed-cases", "--org", server.orgId, "--count", "1000");
+    const seeded = await adminJson(store, "seed-cases", "--org", server.orgId, "--count", "1000");
     expect(seeded).toEqual({ orgId: server.orgId, created: 1000 });
     const page = await call(server, "GET", "/v1/microapps/api/cases/ids?limit=200", { token });
     expect(page.body.nextCursor).not.toBeNull();
 
-    const { kid } = await adminJson(dir, "keys", "rotate");
+    const { kid } = await adminJson(store, "keys", "rotate");
     const fresh = await tokenFor(server, server, ["users.list"]);
     expect(JSON.parse(Buffer.from(fresh.split(".")[0], "base64url").toString()).kid).toBe(kid);
     expect((await call(server, "GET", "/v1/microapps/api/users", { token })).status).toBe(200);
   });
 
   it("bad input exits non-zero with a clear message and no stack trace", async () => {
-    const dir = server.dataDir;
+    const store = server.storeEnv;
     for (const [args, message] of [
       [["firm", "create"], /required option '--name <name>'/],
       [["firm", "create", "--name", "X", "--scopes", "cases.create,cases.delete"], /unknown scope\(s\) cases\.delete/],
@@ -123,7 +122,7 @@ describe("admin CLI", () => {
       [["integration", "update", "--app-id", server.clientId], /nothing to update/],
       [["frobnicate"], /unknown command 'frobnicate'/],
     ] as const) {
-      const result = await admin(dir, ...args);
+      const result = await admin(store, ...args);
       expect(result.code, args.join(" ")).not.toBe(0);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -131,10 +130,10 @@ describe("admin CLI", () => {
   });
 
   it("--help lists exactly the documented commands", async () => {
-    const result = await admin(server.dataDir, "--help");
+    const result = await admin(server.storeEnv, "--help");
     expect(result.code).toBe(0);
     for (const command of ["firm", "user", "integration", "audit", "outbox", "keys", "seed-cases"]) expect(result.stdout).toContain(command);
-    const integration = await admin(server.dataDir, "integration", "--help");
+    const integration = await admin(server.storeEnv, "integration", "--help");
     for (const sub of ["create", "update", "rotate-secret", "disable", "list"]) expect(integration.stdout).toContain(sub);
   });
 });

@@ -9,6 +9,14 @@ import { startInProcess, type InProcessServer } from "../../server-stub/testing.
 
 export const ALL_SCOPES = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];
 
+/** The suite runs on PostgreSQL (each store a throwaway database on the server at DATABASE_URL). */
+export const onPostgres = Boolean(process.env.DATABASE_URL);
+
+/** The name of a test of SQLite itself, with the reason it is skipped when the suite runs on PostgreSQL. */
+export function sqliteOnly(name: string, reason: string): string {
+  return onPostgres ? `${name} [skipped on PostgreSQL: ${reason}]` : name;
+}
+
 /** A clock tests move by hand (token expiry, failure windows). */
 export class TestClock implements Clock {
   private offsetMs = 0;

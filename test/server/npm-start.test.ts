@@ -1,14 +1,12 @@
 // `npm start` as a real process: the first-start banner, reuse on later starts, a ready line with the real URL
 // and pid, and a graceful shutdown that survives the double SIGTERM of a process-group signal.
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../server-stub/repo-files.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
 import { startReferenceServer } from "../../server-stub/testing.ts";
 import { assertDistIsFresh, exchange } from "./harness.ts";
 
@@ -24,11 +22,11 @@ interface Started {
 }
 
 /** Runs `npm start` in its own process group (so a group signal reaches npm and node, as in a terminal). */
-async function npmStart(dataDir: string, logLevel = "warn"): Promise<Started> {
+async function npmStart(store: ThrowawayStore, logLevel = "warn"): Promise<Started> {
   const began = Date.now();
   const child = spawn("npm", ["start", "--silent"], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: logLevel },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...store.env, LOG_LEVEL: logLevel },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -66,16 +64,16 @@ async function waitForExit(pid: number, withinMs: number): Promise<number> {
   throw new Error(`process ${pid} still running after ${withinMs} ms`);
 }
 
-let dataDir: string;
-beforeAll(() => {
+let store: ThrowawayStore;
+beforeAll(async () => {
   assertDistIsFresh();
-  dataDir = mkdtempSync(join(tmpdir(), "verify-client-start-"));
+  store = await createThrowawayStore(process.env.DATABASE_URL);
 });
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => store?.dispose());
 
 describe("npm start", () => {
   it("on an empty store prints clientId and clientSecret lines and a curl that works, then a ready line; answers within 2 s", async () => {
-    const started = await npmStart(dataDir);
+    const started = await npmStart(store);
     try {
       const clientId = started.lines.find((l) => l.startsWith("clientId: "))!.slice("clientId: ".length);
       const clientSecret = started.lines.find((l) => l.startsWith("clientSecret: "))!.slice("clientSecret: ".length);
@@ -100,7 +98,7 @@ describe("npm start", () => {
   });
 
   it("a later start reuses the demo integration, prints no secret and says how to rotate it", async () => {
-    const started = await npmStart(dataDir);
+    const started = await npmStart(store);
     try {
       expect(started.lines.some((l) => l.startsWith("clientSecret:"))).toBe(false);
       expect(started.lines.join("\n")).toMatch(/npm run admin -- integration rotate-secret --app-id [0-9a-f-]{36}/);
@@ -111,7 +109,7 @@ describe("npm start", () => {
   });
 
   it("SIGTERM to the process group (twice) lets an in-flight request finish and exits 0 within 10 s", async () => {
-    const started = await npmStart(dataDir, "info");
+    const started = await npmStart(store, "info");
     const url = new URL(`${started.url}/v1/microapps/system-tokens`);
     // A request whose body is still arriving when the signals land.
     const inFlight = new Promise<number>((resolve, reject) => {

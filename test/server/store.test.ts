@@ -1,31 +1,39 @@
 // The store: one factory, migrations on open, WAL and synchronous settings, BEGIN IMMEDIATE across
-// connections, first-key creation without a race, and the health check.
+// connections, first-key creation without a race, and the health check. With DATABASE_URL set each store is a
+// throwaway PostgreSQL database and the SQLite-only tests skip (test/postgres/ has their PostgreSQL twins).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { SigningKeys } from "../../server-stub/auth/signing-keys.ts";
-import { openStore, type Store } from "../../server-stub/store/database.ts";
+import { openStore, type Store, type StoreOptions } from "../../server-stub/store/database.ts";
 import { newId } from "../../server-stub/store/ids.ts";
 import { migrations as migrationProvider } from "../../server-stub/store/migrations.ts";
 import { repoRoot } from "../../server-stub/repo-files.ts";
-import { call, errorCode, startTestServer } from "./harness.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { call, errorCode, onPostgres, sqliteOnly, startTestServer } from "./harness.ts";
 
-const dirs: string[] = [];
+const throwaways: ThrowawayStore[] = [];
 const stores: Store[] = [];
-async function open(dataDir?: string, synchronous?: "NORMAL" | "FULL"): Promise<Store> {
-  const dir = dataDir ?? mkdtempSync(join(tmpdir(), "verify-client-store-"));
-  if (!dataDir) dirs.push(dir);
-  const store = await openStore({ dataDir: dir, synchronous, busyTimeoutMs: 5000 });
+const optionsOf = new Map<Store, StoreOptions>();
+/** Opens a new throwaway store, or again the one `at` names. */
+async function open(at?: StoreOptions, synchronous?: "NORMAL" | "FULL"): Promise<Store> {
+  let options = at;
+  if (!options) {
+    const throwaway = await createThrowawayStore(process.env.DATABASE_URL);
+    throwaways.push(throwaway);
+    options = "dataDir" in throwaway.options ? { ...throwaway.options, synchronous, busyTimeoutMs: 5000 } : throwaway.options;
+  }
+  const store = await openStore(options);
   stores.push(store);
+  optionsOf.set(store, options);
   return store;
 }
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const throwaway of throwaways.splice(0)) await throwaway.dispose();
 });
 
 async function pragma(store: Store, name: string): Promise<unknown> {
@@ -40,11 +48,11 @@ describe("store", () => {
     const expected = Object.keys(await migrationProvider.getMigrations());
     expect(expected[0]).toBe("0001_initial");
     expect(migrations.rows.map((r) => r.name)).toEqual(expected);
-    const again = await open(store.file.replace(/\/verify-client\.db$/, ""));
+    const again = await open(optionsOf.get(store));
     expect((await sql`select name from kysely_migration`.execute(again.db)).rows).toHaveLength(expected.length);
   });
 
-  it("uses WAL, synchronous NORMAL by default and FULL when asked, with a busy timeout", async () => {
+  it.skipIf(onPostgres)(sqliteOnly("uses WAL, synchronous NORMAL by default and FULL when asked, with a busy timeout", "SQLite pragmas"), async () => {
     const normal = await open();
     expect(await pragma(normal, "journal_mode")).toBe("wal");
     expect(await pragma(normal, "synchronous")).toBe(1);
@@ -53,7 +61,7 @@ describe("store", () => {
     expect(await pragma(full, "synchronous")).toBe(2);
   });
 
-  it("a write racing another process's write waits on the busy timeout instead of failing (BEGIN IMMEDIATE)", async () => {
+  it.skipIf(onPostgres)(sqliteOnly("a write racing another process's write waits on the busy timeout instead of failing (BEGIN IMMEDIATE)", "SQLite file locks; test/postgres/ races serialisable writes"), async () => {
     const store = await open();
     // Another process (as the admin CLI would be) holds the write lock for 400 ms.
     const holder = spawn(
@@ -64,7 +72,7 @@ describe("store", () => {
          db.exec("begin immediate"); process.stdout.write("locked\\n");
          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
          db.exec("commit");`,
-        store.file,
+        store.location,
       ],
       { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] },
     );
@@ -89,8 +97,8 @@ describe("store", () => {
 
   it("the first signing key is created once even when several openers race for it", async () => {
     const first = await open();
-    const dir = first.file.replace(/\/verify-client\.db$/, "");
-    const others = await Promise.all([open(dir), open(dir), open(dir)]);
+    const at = optionsOf.get(first);
+    const others = await Promise.all([open(at), open(at), open(at)]);
     const kids = await Promise.all([first, ...others].map((s) => new SigningKeys(s).current().then((k) => k.kid)));
     expect(new Set(kids).size).toBe(1);
     const rows = await first.db.selectFrom("signing_keys").select("generation").execute();
@@ -98,12 +106,13 @@ describe("store", () => {
     expect(rows.filter((r) => r.generation === 1)).toHaveLength(1);
   });
 
-  it("keeps only a SHA-256 hash of client secrets: the secret is nowhere in the database files", async () => {
+  it.skipIf(onPostgres)(sqliteOnly("keeps only a SHA-256 hash of client secrets: the secret is nowhere in the database files", "a scan of DATA_DIR's files; test/postgres/ scans every table's rows"), async () => {
     const server = await startTestServer();
     try {
       const row = await server.store.db.selectFrom("integrations").select("secret_hash").where("app_id", "=", server.clientId).executeTakeFirstOrThrow();
       expect(row.secret_hash).toBe(createHash("sha256").update(server.clientSecret).digest("hex"));
-      const files = readdirSync(server.dataDir).map((f) => readFileSync(join(server.dataDir, f)).toString("latin1"));
+      const dataDir = server.dataDir!;
+      const files = readdirSync(dataDir).map((f) => readFileSync(join(dataDir, f)).toString("latin1"));
       expect(files.length).toBeGreaterThan(0);
       for (const content of files) expect(content).not.toContain(server.clientSecret);
     } finally {
