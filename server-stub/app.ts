@@ -80,11 +80,16 @@ export function createApp(deps: AppDeps): Express {
   app.set("case sensitive routing", true);
   app.set("strict routing", true);
   app.locals.draining = false;
+  // For listen() in server.ts: the HTTP server's limits, and where it logs what Node rejects before Express.
+  app.locals.httpLimits = config.http;
+  app.locals.logger = logger;
 
   app.use(requestId());
   app.use(requestLog(logger));
   app.use(helmet());
   app.use((_req, res, next) => {
+    // Answers carry tokens, firm data or errors about them: no cache, shared or private, may keep one.
+    res.setHeader("Cache-Control", "no-store");
     // While shutting down, tell keep-alive clients to reconnect elsewhere.
     if (app.locals.draining) res.setHeader("Connection", "close");
     next();

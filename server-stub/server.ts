@@ -1,8 +1,17 @@
-// Runs an app on a port with deliberate timeouts and a graceful shutdown: stop accepting, let in-flight
+// Runs an app on a port with deliberate limits and a graceful shutdown: stop accepting, let in-flight
 // requests finish, close the store, within a bounded time. Used by main.ts and by testing.ts.
+// The limits (app.locals.httpLimits) and the logger (app.locals.logger) come from createApp.
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Express } from "express";
+import type { Logger } from "pino";
+import type { HttpLimits } from "./config.ts";
+import { answerClientError } from "./http/client-error.ts";
+
+/** Request headers above this are 431 (Node's default, set here so that it is a decision, not an accident). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
 
 export interface RunningServer {
   server: Server;
@@ -12,10 +21,19 @@ export interface RunningServer {
 }
 
 export async function listen(app: Express, host: string, port: number, shutdownTimeoutMs: number): Promise<RunningServer> {
-  const server = createServer(app);
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const limits: HttpLimits = app.locals.httpLimits ?? DEFAULT_HTTP_LIMITS;
+  const server = createServer(
+    {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks the two timeouts above only this often (30 s by default).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    app,
+  );
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.on("clientError", answerClientError(app.locals.logger as Logger | undefined));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

@@ -70,6 +70,15 @@ export function toApiError(error: unknown, req: Request): { apiError: ApiError; 
   return { apiError: internal(), unexpected: true };
 }
 
+/** The contract's error body, as JSON text. */
+export function envelopeJson(apiError: ApiError, requestId: string): string {
+  return JSON.stringify({
+    ok: false,
+    error: { code: apiError.code, message: apiError.message, details: apiError.details },
+    requestId,
+  });
+}
+
 export function errorResponse(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const { apiError, unexpected } = toApiError(error, req);
@@ -83,12 +92,7 @@ export function errorResponse(logger: Logger): ErrorRequestHandler {
     }
     res.status(apiError.status);
     for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
-    const envelope = {
-      ok: false,
-      error: { code: apiError.code, message: apiError.message, details: apiError.details },
-      requestId: req.requestId,
-    };
     // res.send, not res.json: res.json is hooked by response validation, and an error envelope must always get out.
-    res.type("application/json").send(JSON.stringify(envelope));
+    res.type("application/json").send(envelopeJson(apiError, req.requestId));
   };
 }

@@ -5,10 +5,14 @@ import { uuidv7 } from "uuidv7";
 
 const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/;
 
+export function newRequestId(): string {
+  return `req_${uuidv7().replaceAll("-", "")}`;
+}
+
 export function requestId(): RequestHandler {
   return (req, res, next) => {
     const given = req.get("x-request-id");
-    req.requestId = given && ACCEPTABLE.test(given) ? given : `req_${uuidv7().replaceAll("-", "")}`;
+    req.requestId = given && ACCEPTABLE.test(given) ? given : newRequestId();
     res.setHeader("X-Request-Id", req.requestId);
     next();
   };
