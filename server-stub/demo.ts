@@ -35,3 +35,22 @@ export async function ensureDemoIntegration(store: Store): Promise<DemoIntegrati
   await store.write((trx) => setSetting(trx, DEMO_APP_SETTING, integration.appId));
   return { orgId: firm.orgId, appId: integration.appId, clientSecret: integration.clientSecret };
 }
+
+/** What npm start prints about the demo integration: its secret when just created, else how to rotate it. */
+export function demoBanner(demo: DemoIntegration, url: string): string {
+  if (!demo.clientSecret) {
+    return [
+      `Demo integration clientId ${demo.appId} (firm ${demo.orgId}); its secret was shown when it was created.`,
+      `New secret: npm run admin -- integration rotate-secret --app-id ${demo.appId}`,
+    ].join("\n");
+  }
+  const body = JSON.stringify({ clientId: demo.appId, clientSecret: demo.clientSecret, scopes: ["cases.create"], expiresInSeconds: 3600 });
+  return [
+    `Created a demo firm (${demo.orgId}) with two users and an API integration holding all five scopes, usable from loopback only.`,
+    "Store the secret now: it is shown only this once.",
+    `clientId: ${demo.appId}`,
+    `clientSecret: ${demo.clientSecret}`,
+    "Get a token:",
+    `curl -s -X POST '${url}/v1/microapps/system-tokens' -H 'Content-Type: application/json' -d '${body}'`,
+  ].join("\n");
+}

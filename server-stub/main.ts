@@ -1,30 +1,14 @@
-// `npm start`: the reference server. The only module that reads the environment.
+// `npm start`: the reference server. The only module that reads the environment. Under `npm run cluster` it
+// is each worker, and the primary (cluster.ts) prints the banner and the ready line once for all of them.
+import cluster from "node:cluster";
 import { SigningKeys } from "./auth/signing-keys.ts";
 import { createApp } from "./app.ts";
 import { systemClock } from "./clock.ts";
 import { ConfigError, configFromEnv, type Config } from "./config.ts";
-import { ensureDemoIntegration, type DemoIntegration } from "./demo.ts";
+import { demoBanner, ensureDemoIntegration } from "./demo.ts";
 import { createLogger } from "./logger.ts";
 import { listen } from "./server.ts";
 import { openStore, storeOptionsFrom } from "./store/database.ts";
-
-function banner(demo: DemoIntegration, url: string): string {
-  if (!demo.clientSecret) {
-    return [
-      `Demo integration clientId ${demo.appId} (firm ${demo.orgId}); its secret was shown when it was created.`,
-      `New secret: npm run admin -- integration rotate-secret --app-id ${demo.appId}`,
-    ].join("\n");
-  }
-  const body = JSON.stringify({ clientId: demo.appId, clientSecret: demo.clientSecret, scopes: ["cases.create"], expiresInSeconds: 3600 });
-  return [
-    `Created a demo firm (${demo.orgId}) with two users and an API integration holding all five scopes, usable from loopback only.`,
-    "Store the secret now: it is shown only this once.",
-    `clientId: ${demo.appId}`,
-    `clientSecret: ${demo.clientSecret}`,
-    "Get a token:",
-    `curl -s -X POST '${url}/v1/microapps/system-tokens' -H 'Content-Type: application/json' -d '${body}'`,
-  ].join("\n");
-}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -54,8 +38,10 @@ async function main(): Promise<void> {
   const app = createApp({ config, store, keys, clock: systemClock, logger });
   const running = await listen(app, config.host, config.port, config.shutdownTimeoutMs);
 
-  process.stdout.write(`${banner(demo, running.url)}\n`);
-  process.stdout.write(`Verify Client reference server ready at ${running.url} (pid ${process.pid})\n`);
+  if (!cluster.isWorker) {
+    process.stdout.write(`${demoBanner(demo, running.url)}\n`);
+    process.stdout.write(`Verify Client reference server ready at ${running.url} (pid ${process.pid})\n`);
+  }
 
   let signals = 0;
   const shutdown = async (signal: string) => {

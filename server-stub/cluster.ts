@@ -1,0 +1,138 @@
+// `npm run cluster -- --workers N`: N reference-server processes (node:cluster) sharing one port and one store.
+// Meant for PostgreSQL (DATABASE_URL), where the workers write in parallel; on SQLite they share the file and
+// take turns to write. Every guarantee that spans requests lives in the store (signing keys, the cursor key,
+// failure counters, idempotency keys, the matterRef constraint), so any worker can answer any request.
+//
+// The primary migrates the store and creates the signing key and demo integration once, prints the banner,
+// then forks the workers (each runs main.ts) and prints one ready line when all of them listen. A worker
+// that exits while the cluster runs is replaced; SIGTERM/SIGINT stop every worker gracefully.
+import cluster, { type Worker } from "node:cluster";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Command, InvalidArgumentError } from "commander";
+import { SigningKeys } from "./auth/signing-keys.ts";
+import { ConfigError, configFromEnv, type Config } from "./config.ts";
+import { demoBanner, ensureDemoIntegration, type DemoIntegration } from "./demo.ts";
+import { createLogger } from "./logger.ts";
+import { openStore, storeOptionsFrom } from "./store/database.ts";
+
+/** A worker that never gets to listen within this long is a failed start, not a slow one. */
+const WORKER_START_TIMEOUT_MS = 30_000;
+/** Longer than a worker's own graceful shutdown (main.ts exits within 10 s). */
+const STOP_TIMEOUT_MS = 12_000;
+
+function workerCount(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new InvalidArgumentError("expected an integer from 1 to 64");
+  return Number(value);
+}
+
+function parseArguments(): { workers: number } {
+  return new Command("npm run cluster --")
+    .description("Run N reference-server processes on one port, sharing the store of DATABASE_URL (or DATA_DIR).")
+    .option("-w, --workers <n>", "worker processes", workerCount, availableParallelism())
+    .addHelpText("after", "\nThe environment is npm start's (PORT, HOST, DATABASE_URL, PG_POOL_SIZE...); each worker opens PG_POOL_SIZE connections.")
+    .showHelpAfterError()
+    .parse()
+    .opts<{ workers: number }>();
+}
+
+/** Migrations, the first signing key and the demo integration, done once before any worker starts. */
+async function prepareStore(config: Config): Promise<DemoIntegration> {
+  const store = await openStore(storeOptionsFrom(config));
+  try {
+    await new SigningKeys(store).current();
+    return await ensureDemoIntegration(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function runPrimary(): Promise<void> {
+  const { workers } = parseArguments();
+  let config: Config;
+  try {
+    config = configFromEnv(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`configuration error: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const demo = await prepareStore(config);
+
+  cluster.setupPrimary({ exec: fileURLToPath(new URL(`./main${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)) });
+  const live = new Set<Worker>();
+  const listening = new Set<Worker>();
+  let ready = false;
+  let stopping: { exitCode: number } | undefined;
+
+  const stop = (exitCode: number) => {
+    if (stopping) return;
+    stopping = { exitCode };
+    if (live.size === 0) process.exit(exitCode);
+    for (const worker of live) worker.process.kill("SIGTERM");
+    setTimeout(() => {
+      for (const worker of live) worker.process.kill("SIGKILL");
+      process.exit(exitCode || 1);
+    }, STOP_TIMEOUT_MS).unref();
+  };
+
+  const fork = () => {
+    const worker = cluster.fork();
+    live.add(worker);
+    const timer = setTimeout(() => {
+      console.error(`cannot start: worker ${worker.process.pid} did not listen within ${WORKER_START_TIMEOUT_MS / 1000} s`);
+      stop(1);
+    }, WORKER_START_TIMEOUT_MS);
+    worker.once("listening", () => clearTimeout(timer));
+    worker.once("exit", () => clearTimeout(timer));
+  };
+
+  cluster.on("listening", (worker, address) => {
+    listening.add(worker);
+    if (ready) {
+      logger.info({ pid: worker.process.pid }, "replacement worker listening");
+      return;
+    }
+    if (listening.size < workers) return;
+    ready = true;
+    // With PORT=0 every worker shares the port the first one got.
+    const host = address.address.includes(":") ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    process.stdout.write(`${demoBanner(demo, url)}\n`);
+    process.stdout.write(`workers: ${[...listening].map((w) => w.process.pid).join(", ")}\n`);
+    process.stdout.write(`Verify Client reference server ready at ${url} (pid ${process.pid})\n`);
+  });
+
+  cluster.on("exit", (worker, code, signal) => {
+    live.delete(worker);
+    const wasListening = listening.delete(worker);
+    if (stopping) {
+      if (live.size === 0) process.exit(stopping.exitCode);
+      return;
+    }
+    if (!wasListening) {
+      // It died while starting (bad DATABASE_URL, port in use...): its own message is on stderr already.
+      console.error(`cannot start: worker ${worker.process.pid} exited (${signal ?? code}) before it listened`);
+      stop(1);
+      return;
+    }
+    logger.warn({ pid: worker.process.pid, code, signal }, "worker exited; starting a replacement");
+    fork();
+  });
+
+  process.on("SIGTERM", () => stop(0));
+  process.on("SIGINT", () => stop(0));
+  for (let i = 0; i < workers; i++) fork();
+}
+
+if (cluster.isPrimary) {
+  try {
+    await runPrimary();
+  } catch (e) {
+    console.error(`cannot start: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
