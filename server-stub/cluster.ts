@@ -11,7 +11,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { SigningKeys } from "./auth/signing-keys.ts";
-import { ConfigError, configFromEnv, type Config } from "./config.ts";
+import { configOrExit, type Config } from "./config.ts";
 import { demoBanner, ensureDemoIntegration, type DemoIntegration } from "./demo.ts";
 import { createLogger } from "./logger.ts";
 import { openStore, storeOptionsFrom } from "./store/database.ts";
@@ -49,16 +49,7 @@ async function prepareStore(config: Config): Promise<DemoIntegration> {
 
 async function runPrimary(): Promise<void> {
   const { workers } = parseArguments();
-  let config: Config;
-  try {
-    config = configFromEnv(process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`configuration error: ${e.message}`);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = configOrExit(process.env);
   const logger = createLogger(config.logLevel);
   const demo = await prepareStore(config);
 

@@ -141,3 +141,16 @@ export function configFromEnv(env: Record<string, string | undefined>): Config {
     idempotencyLockSeconds: integer("IDEMPOTENCY_LOCK_SECONDS", value("IDEMPOTENCY_LOCK_SECONDS"), 1, 3_600),
   };
 }
+
+/** For entry points (npm start, npm run cluster): the configuration, or exit 2 with the message naming the variable. */
+export function configOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return configFromEnv(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`configuration error: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

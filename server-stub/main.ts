@@ -4,23 +4,14 @@ import cluster from "node:cluster";
 import { SigningKeys } from "./auth/signing-keys.ts";
 import { createApp } from "./app.ts";
 import { systemClock } from "./clock.ts";
-import { ConfigError, configFromEnv, type Config } from "./config.ts";
+import { configOrExit } from "./config.ts";
 import { demoBanner, ensureDemoIntegration } from "./demo.ts";
 import { createLogger } from "./logger.ts";
 import { listen } from "./server.ts";
 import { openStore, storeOptionsFrom } from "./store/database.ts";
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = configFromEnv(process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`configuration error: ${e.message}`);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = configOrExit(process.env);
   const logger = createLogger(config.logLevel);
   // A bug that escapes every handler is logged, and the process stops rather than serving in an unknown state.
   process.on("uncaughtException", (error) => {
