@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadContract } from "../../server-stub/contract.ts";
 import { MAX_HEADER_BYTES } from "../../server-stub/server.ts";
 import { call, errorCode, startTestServer, tokenFor, type Reply, type TestServer } from "../server/harness.ts";
+import { requestBodySchema, resolveSchema } from "./spec-bodies.ts";
 
 let server: TestServer;
 let token: string;
@@ -127,19 +128,14 @@ describe("body size", () => {
 
 /** Every string property with a maxLength in a request body schema, found by walking the spec. */
 function boundedStrings(): { operationId: string; pointer: string[]; maxLength: number }[] {
-  const { doc, operations } = loadContract();
-  const resolve = (node: any): any => (node?.$ref ? resolve(node.$ref.slice(2).split("/").reduce((n: any, k: string) => n[k], doc)) : node);
   const found: { operationId: string; pointer: string[]; maxLength: number }[] = [];
   const walk = (operationId: string, schema: any, pointer: string[]) => {
-    const s = resolve(schema);
+    const s = resolveSchema(schema);
     if (s?.type === "string" && typeof s.maxLength === "number") found.push({ operationId, pointer, maxLength: s.maxLength });
     for (const [name, property] of Object.entries<any>(s?.properties ?? {})) walk(operationId, property, [...pointer, name]);
     if (s?.type === "array") walk(operationId, s.items, [...pointer, "0"]);
   };
-  for (const op of operations) {
-    const body = doc.paths[op.path][op.method.toLowerCase()].requestBody?.content?.["application/json"]?.schema;
-    if (body) walk(op.operationId, body, []);
-  }
+  for (const op of loadContract().operations) walk(op.operationId, requestBodySchema(op.operationId), []);
   return found;
 }
 
