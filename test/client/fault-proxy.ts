@@ -9,8 +9,11 @@ export interface SeenRequest {
   headers: IncomingHttpHeaders;
 }
 
-/** What to do with the nth (0-based) request with this method and path: forward it, answer it, or hang up. */
-export type Fault = "forward" | "drop" | { status: number; headers?: Record<string, string>; body?: unknown };
+/**
+ * What to do with the nth (0-based) request with this method and path: forward it, answer it, hang up, or
+ * forward it and hang up instead of passing the answer on (the server acted; the client never hears).
+ */
+export type Fault = "forward" | "drop" | "drop-answer" | { status: number; headers?: Record<string, string>; body?: unknown };
 
 export interface FaultProxy {
   baseUrl: string;
@@ -39,6 +42,10 @@ export async function startFaultProxy(target: string, plan: (request: SeenReques
     const body = chunks.length ? Buffer.concat(chunks) : undefined;
     const answer = await fetch(target + req.url, { method: req.method, headers, body });
     const text = await answer.text();
+    if (fault === "drop-answer") {
+      req.socket.destroy();
+      return;
+    }
     res.writeHead(answer.status, Object.fromEntries([...answer.headers].filter(([k]) => k !== "content-length" && k !== "transfer-encoding" && k !== "content-encoding"))).end(text);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

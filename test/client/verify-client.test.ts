@@ -129,10 +129,18 @@ describe("VerifyClient", () => {
     expect(created.caseId).toMatch(/^case_/);
   });
 
-  // The spec promises that a retry with the same key replays the first answer (Idempotent-Replayed: true), which
-  // is what makes a retry safe when the connection drops *after* the server acted. server-stub does not implement
-  // Idempotency-Key yet: such a retry is answered 409 duplicate_matter_ref there.
-  it.todo("a POST retried after the connection dropped post-commit is replayed, and the case exists once (needs Idempotency-Key in server-stub)");
+  // What makes a retry safe when the connection drops *after* the server acted: the retry, with the same key,
+  // gets the first answer replayed (Idempotent-Replayed: true) instead of 409 duplicate_matter_ref.
+  it("a POST retried after the connection dropped post-commit is replayed, and the case exists once", async () => {
+    const lossy = await proxy((request, nth) => (request.method === "POST" && request.path === "/v1/cases" && nth === 0 ? "drop-answer" : "forward"));
+    const { client } = clientFor(lossy.baseUrl);
+    const body = newCase();
+    const created = await client.createCase(body);
+    const posts = lossy.seen.filter((r) => r.method === "POST" && r.path === "/v1/cases");
+    expect(posts).toHaveLength(2);
+    const rows = await server.store.db.selectFrom("cases").select("case_id").where("matter_ref", "=", body.matterRef).execute();
+    expect(rows.map((r) => r.case_id)).toEqual([created.caseId]);
+  });
 
   it("repeats a keyed POST after a 5xx, with backoff, and gives up after maxRetries", async () => {
     const once = await proxy((request, nth) => (request.path.endsWith("/parties") && nth === 0 ? { status: 503, body: { ok: false } } : "forward"));

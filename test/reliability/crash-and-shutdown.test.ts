@@ -255,3 +255,20 @@ describe("the admin CLI writing while the server serves", () => {
     }
   }, 60_000);
 });
+
+describe("concurrent duplicates against the server process", () => {
+  it("50 concurrent creates with one matterRef, each on its own connection: exactly one 201 and 49 x 409 duplicate_matter_ref", async () => {
+    const server = await startReferenceServer({ inProcess: false });
+    try {
+      const token = await tokenFor(server, server, ALL_SCOPES);
+      const matterRef = `RACE-${randomUUID()}`;
+      const answers = await Promise.all(Array.from({ length: 50 }, () => post(server.baseUrl, "/v1/cases", token, { matterRef, parties: [{ name: "Ra Ce" }] })));
+      const statuses = answers.map((a) => a.status);
+      console.info(`50 concurrent creates with one matterRef: ${statuses.filter((s) => s === 201).length} x 201, ${statuses.filter((s) => s === 409).length} x 409`);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(Array(49).fill("duplicate_matter_ref"));
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+});
