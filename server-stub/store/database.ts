@@ -52,7 +52,7 @@ export interface Store {
 export const DATABASE_FILE = "verify-client.db";
 export const DEFAULT_POOL_SIZE = 10;
 /** Attempts of one write on PostgreSQL before a serialization failure is given up (as a 500). */
-const WRITE_ATTEMPTS = 8;
+const WRITE_ATTEMPTS = 20;
 
 export function isPostgresOptions(options: StoreOptions): options is PostgresStoreOptions {
   return "databaseUrl" in options && typeof options.databaseUrl === "string";
@@ -95,8 +95,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
           return await connection.writeTransaction().execute(fn);
         } catch (e) {
           if (attempt < WRITE_ATTEMPTS && isRetryableConflict(e)) {
-            // Spread the retries of transactions that collided, so they do not collide again.
-            await delay(Math.random() * 5 * attempt);
+            // Spread the retries of transactions that collided, so they do not collide again (full jitter,
+            // exponential up to 50 ms: about 0.8 s in all before giving up).
+            await delay(Math.random() * Math.min(50, 2 ** attempt));
             continue;
           }
           throw mapConstraintError(e);
