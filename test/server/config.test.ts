@@ -15,6 +15,23 @@ describe("config", () => {
     });
   });
 
+  it("defaults of the reliability limits: 10 s / 30 s / 5 s HTTP timeouts, 5 invites per party per day, 100 parties per case, 30 s idempotency lock", () => {
+    expect(configFromEnv({})).toMatchObject({
+      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 },
+      invitesPerPartyPerDay: 5,
+      partiesPerCase: 100,
+      idempotencyLockSeconds: 30,
+    });
+    expect(configFromEnv({ INVITES_PER_PARTY_PER_DAY: "2", PARTIES_PER_CASE: "7", IDEMPOTENCY_LOCK_SECONDS: "5" })).toMatchObject({
+      invitesPerPartyPerDay: 2,
+      partiesPerCase: 7,
+      idempotencyLockSeconds: 5,
+    });
+    // Node refuses a headers timeout longer than the request timeout: so does the config, naming the variable.
+    expect(() => configFromEnv({ HTTP_HEADERS_TIMEOUT_MS: "40000" })).toThrow("HTTP_HEADERS_TIMEOUT_MS");
+    expect(() => configFromEnv({ INVITES_PER_PARTY_PER_DAY: "0" })).toThrow("INVITES_PER_PARTY_PER_DAY");
+  });
+
   it("reads every variable", () => {
     const config = configFromEnv({
       HOST: "0.0.0.0",
