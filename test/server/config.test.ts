@@ -63,9 +63,18 @@ describe("config", () => {
       ["SQLITE_SYNCHRONOUS", "OFF"],
       ["TOKEN_FAILURES_PER_CLIENT", "0"],
       ["LOG_LEVEL", "loud"],
+      ["DATABASE_URL", "mysql://localhost/verify"],
+      ["PG_POOL_SIZE", "0"],
     ]) {
       expect(() => configFromEnv({ [name]: value }), `${name}=${value}`).toThrow(ConfigError);
       expect(() => configFromEnv({ [name]: value })).toThrow(name);
     }
+  });
+
+  it("DATABASE_URL selects PostgreSQL with PG_POOL_SIZE connections (10 by default); a bad one is refused without echoing it", () => {
+    expect(configFromEnv({})).toMatchObject({ databaseUrl: null, pgPoolSize: 10 });
+    const url = "postgresql://verify:s3cret@db.internal:5432/verify";
+    expect(configFromEnv({ DATABASE_URL: url, PG_POOL_SIZE: "25" })).toMatchObject({ databaseUrl: url, pgPoolSize: 25 });
+    expect(() => configFromEnv({ DATABASE_URL: "postgres//verify:s3cret@db" })).toThrow(/^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/);
   });
 });
