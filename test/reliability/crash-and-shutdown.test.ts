@@ -94,7 +94,8 @@ describe("kill -9 during a steady stream of creates", () => {
       };
       const workers = Array.from({ length: 4 }, worker);
       // Let the stream run, then kill the process while requests are in flight.
-      while (sent.filter((s) => s.answer?.status === 201).length < 120) await sleep(10);
+      const deadline = Date.now() + 20_000;
+      while (sent.filter((s) => s.answer?.status === 201).length < 120 && Date.now() < deadline) await sleep(10);
       process.kill(first.pid!, "SIGKILL");
       killed = true;
       await Promise.all(workers);

@@ -78,14 +78,14 @@ describe("timeouts are deliberate", () => {
     const reply = await raw(["GET /healthz HTTP/1.1\r\n", "Host: x\r\n", "X-Slow: 1\r\n", "X-Slow: 2\r\n", "X-Slow: 3\r\n"], 200);
     expectEnvelope(reply, 408, "request_timeout");
     expect(reply.closedAfterMs).toBeGreaterThanOrEqual(400);
-    expect(reply.closedAfterMs).toBeLessThan(2000);
+    expect(reply.closedAfterMs).toBeLessThan(4000);
   });
 
   it("a body that trickles in past HTTP_REQUEST_TIMEOUT_MS is 408 request_timeout, and the server goes on serving", async () => {
     const head = `POST /v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n`;
     const reply = await raw([head, '{"matter', 'Ref":', '"SLOW', "-1", '"'], 250);
     expectEnvelope(reply, 408, "request_timeout");
-    expect(reply.closedAfterMs).toBeLessThan(3000);
+    expect(reply.closedAfterMs).toBeLessThan(5000);
     expect((await call(server, "GET", "/healthz")).status).toBe(200);
   });
 
