@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
 import { openStore, type StoreOptions } from "../../server-stub/store/database.ts";
 import { startReferenceServer, type ReferenceServer } from "../../server-stub/testing.ts";
-import { ALL_SCOPES, assertDistIsFresh, tokenFor } from "../server/harness.ts";
+import { ALL_SCOPES, assertDistIsFresh, tokenFor, waitForExit } from "../server/harness.ts";
 
 interface Answer {
   status: number;
@@ -46,20 +46,6 @@ function sameStore(server: ReferenceServer): { dataDir?: string; databaseUrl?: s
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until no process has this pid (bounded); returns when it went. */
-async function waitForExit(pid: number, withinMs: number): Promise<number> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return Date.now();
-    }
-    await sleep(25);
-  }
-  throw new Error(`process ${pid} still running after ${withinMs} ms`);
-}
 
 beforeAll(() => assertDistIsFresh());
 

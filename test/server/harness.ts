@@ -127,3 +127,17 @@ export function assertDistIsFresh(): void {
     throw new Error("dist/ is older than server-stub/: run `npm run build` (npm install and npm ci do it) before these tests");
   }
 }
+
+/** Polls until no process has this pid (bounded); returns when it went. */
+export async function waitForExit(pid: number, withinMs: number): Promise<number> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`process ${pid} still running after ${withinMs} ms`);
+}

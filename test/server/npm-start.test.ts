@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../server-stub/repo-files.ts";
 import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
 import { startReferenceServer } from "../../server-stub/testing.ts";
-import { assertDistIsFresh, exchange } from "./harness.ts";
+import { assertDistIsFresh, exchange, waitForExit } from "./harness.ts";
 
 interface Started {
   pid: number;
@@ -48,20 +48,6 @@ async function npmStart(store: ThrowawayStore, logLevel = "warn"): Promise<Start
   });
   child.stderr!.resume();
   return { pid: child.pid!, url: ready.url, lines, outputEnded, exited, startedIn: Date.now() - began };
-}
-
-/** Polls until no process has this pid (bounded); returns when it went. */
-async function waitForExit(pid: number, withinMs: number): Promise<number> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return Date.now();
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`process ${pid} still running after ${withinMs} ms`);
 }
 
 let store: ThrowawayStore;
