@@ -25,12 +25,14 @@ import {
   type PluginTransformResultArgs,
   type QueryId,
   type QueryResult,
+  type SqliteDatabase,
   type RootOperationNode,
   type TransactionBuilder,
   type UnknownRow,
 } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
+import { withStatementCache } from "./sqlite-statements.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -54,7 +56,7 @@ class ImmediateTransactionDriver extends SqliteDriver {
 }
 
 class ImmediateTransactionDialect extends SqliteDialect {
-  constructor(private readonly database: BetterSqlite3.Database) {
+  constructor(private readonly database: SqliteDatabase) {
     super({ database });
   }
   override createDriver() {
@@ -64,10 +66,9 @@ class ImmediateTransactionDialect extends SqliteDialect {
 
 export function connectSqlite(file: string, options: { synchronous: "NORMAL" | "FULL"; busyTimeoutMs: number }): Connection {
   const sqlite = new BetterSqlite3(file, { timeout: options.busyTimeoutMs });
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma(`synchronous = ${options.synchronous}`);
-  sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new ImmediateTransactionDialect(sqlite) });
+  // exec, not pragma(): pragma() prepares a Statement that would be collected later (see sqlite-statements.ts).
+  sqlite.exec(`pragma journal_mode = WAL; pragma synchronous = ${options.synchronous}; pragma foreign_keys = ON`);
+  const db = new Kysely<Database>({ dialect: new ImmediateTransactionDialect(withStatementCache(sqlite)) });
   return { dialect: "sqlite", db, location: file, writeTransaction: () => db.transaction() };
 }
 
