@@ -486,6 +486,7 @@ export interface components {
          * @description Well-formed but cannot be done. Known codes:
          *     - `party_has_no_mobile`: `sendSms` is true and the party has no mobile number.
          *     - `party_has_no_email`: an email invite was asked for and the party has no email address.
+         *     - `party_limit_reached`: the case already has the most parties allowed (100 on the reference server).
          *     - `idempotency_key_reused`: this `Idempotency-Key` was used before with a different request body.
          */
         UnprocessableEntity: {
@@ -529,7 +530,9 @@ export interface components {
          * @description Makes a retry safe. A retry with the same key and the same body returns the original status and body with
          *     `Idempotent-Replayed: true`; the same key with a different body is `422 idempotency_key_reused`; a retry while
          *     the first request is still running is `409 idempotency_key_in_use`. Keys are scoped to the integration, method
-         *     and path and kept for 24 hours.
+         *     and path (without the `/api` proxy prefix) and kept for 24 hours. Only a successful answer is kept: a request
+         *     that failed changed nothing, and its key may be used again. A key held by a request that never finished (its
+         *     server stopped) is free again after 30 seconds.
          */
         "Idempotency-Key": string;
         /**
@@ -659,7 +662,9 @@ export interface operations {
                  * @description Makes a retry safe. A retry with the same key and the same body returns the original status and body with
                  *     `Idempotent-Replayed: true`; the same key with a different body is `422 idempotency_key_reused`; a retry while
                  *     the first request is still running is `409 idempotency_key_in_use`. Keys are scoped to the integration, method
-                 *     and path and kept for 24 hours.
+                 *     and path (without the `/api` proxy prefix) and kept for 24 hours. Only a successful answer is kept: a request
+                 *     that failed changed nothing, and its key may be used again. A key held by a request that never finished (its
+                 *     server stopped) is free again after 30 seconds.
                  */
                 "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
             };
@@ -703,7 +708,9 @@ export interface operations {
                  * @description Makes a retry safe. A retry with the same key and the same body returns the original status and body with
                  *     `Idempotent-Replayed: true`; the same key with a different body is `422 idempotency_key_reused`; a retry while
                  *     the first request is still running is `409 idempotency_key_in_use`. Keys are scoped to the integration, method
-                 *     and path and kept for 24 hours.
+                 *     and path (without the `/api` proxy prefix) and kept for 24 hours. Only a successful answer is kept: a request
+                 *     that failed changed nothing, and its key may be used again. A key held by a request that never finished (its
+                 *     server stopped) is free again after 30 seconds.
                  */
                 "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
             };
@@ -754,7 +761,9 @@ export interface operations {
                  * @description Makes a retry safe. A retry with the same key and the same body returns the original status and body with
                  *     `Idempotent-Replayed: true`; the same key with a different body is `422 idempotency_key_reused`; a retry while
                  *     the first request is still running is `409 idempotency_key_in_use`. Keys are scoped to the integration, method
-                 *     and path and kept for 24 hours.
+                 *     and path (without the `/api` proxy prefix) and kept for 24 hours. Only a successful answer is kept: a request
+                 *     that failed changed nothing, and its key may be used again. A key held by a request that never finished (its
+                 *     server stopped) is free again after 30 seconds.
                  */
                 "Idempotency-Key"?: components["parameters"]["Idempotency-Key"];
             };
