@@ -8,12 +8,13 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
 
-// Closed connections included: a collected Database is an ObjectWrap finalized like a Statement.
-const everyConnection = new Set<BetterSqlite3.Database>();
+// Every connection and its statements, closed ones included, stay reachable from here until the process exits:
+// a collected Database is an ObjectWrap finalized like a Statement. Tests open a few hundred stores at most.
+const everyConnection = new Map<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
 export function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
-  everyConnection.add(sqlite);
   const statements = new Map<string, BetterSqlite3.Statement>();
+  everyConnection.set(sqlite, statements);
   return {
     close: () => sqlite.close(),
     prepare(sql: string): SqliteStatement {
