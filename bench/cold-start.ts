@@ -1,17 +1,16 @@
-// Cold start: from spawning `npm start` (fresh DATA_DIR, then the same one again) to its first 200 on /healthz.
+// Cold start: from spawning `npm start` (fresh store, then the same one again) to its first 200 on /healthz.
+// The store is a temp DATA_DIR, or a throwaway database on the PostgreSQL server at DATABASE_URL.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { repoRoot } from "../scripts/spec-model.ts";
+import { createThrowawayStore } from "../server-stub/store/throwaway.ts";
 
-async function once(dataDir: string): Promise<number> {
+async function once(storeEnv: Record<string, string>): Promise<number> {
   const started = performance.now();
   // detached: npm and node share a new process group, so one signal stops both.
   const child = spawn("npm", ["start", "--silent"], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...storeEnv, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   });
@@ -43,10 +42,10 @@ async function once(dataDir: string): Promise<number> {
 
 /** [first start on an empty store, second start on the same store], in ms. */
 export async function measureColdStart(): Promise<number[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), "verify-client-bench-start-"));
+  const store = await createThrowawayStore(process.env.DATABASE_URL);
   try {
-    return [await once(dataDir), await once(dataDir)];
+    return [await once(store.env), await once(store.env)];
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    await store.dispose();
   }
 }

@@ -71,3 +71,20 @@ export function rssMegabytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return match ? Math.round(Number(match[1]) / 1024) : NaN;
 }
+
+/** `npm run cluster -- --workers N` (its compiled script) on a fresh store; returns the demo credentials it printed. */
+export async function startCluster(workers: number, env: Record<string, string>): Promise<Target & { clientId: string; clientSecret: string }> {
+  const child = spawn(process.execPath, ["dist/server-stub/cluster.js", "--workers", String(workers)], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, HOST: "127.0.0.1", PORT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const printed: Record<string, string> = {};
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    const field = /^(clientId|clientSecret): (\S+)$/.exec(line);
+    if (field) printed[field[1]] = field[2];
+  });
+  const [, url] = await waitForLine(child, /ready at (http:\/\/\S+) \(pid \d+\)/, "npm run cluster");
+  if (!printed.clientId || !printed.clientSecret) throw new Error("npm run cluster printed no demo credentials (the store was not fresh)");
+  return { baseUrl: url, pid: child.pid!, clientId: printed.clientId, clientSecret: printed.clientSecret, stop: stopper(child) };
+}

@@ -7,9 +7,11 @@ import { promisify } from "node:util";
 import autocannon from "autocannon";
 import { Command, InvalidArgumentError } from "commander";
 import { repoRoot } from "../scripts/spec-model.ts";
+import { withoutPassword } from "../server-stub/store/dialect.ts";
+import { createThrowawayStore } from "../server-stub/store/throwaway.ts";
 import { startReferenceServer } from "../server-stub/testing.ts";
 import { measureColdStart } from "./cold-start.ts";
-import { rssMegabytes, startBaselineExpress, startPrism } from "./processes.ts";
+import { rssMegabytes, startBaselineExpress, startCluster, startPrism } from "./processes.ts";
 import { printReport, type Measurement, type Results } from "./report.ts";
 
 const run = promisify(execFile);
@@ -27,8 +29,14 @@ const program = new Command("npm run bench --")
   .option("--page-duration <seconds>", "seconds per page measurement in the scale runs", positive, 3)
   .option("--scale <sizes>", "case counts for the page-cost runs, comma-separated ('' to skip)", "10000,1000000")
   .option("--output <file>", "where to write the JSON results", "bench/results.json")
-  .addHelpText("after", "\nExample: npm run bench -- --duration 5 --scale 10000,100000");
-const options = program.parse().opts<{ connections: number; duration: number; pageDuration: number; scale: string; output: string }>();
+  .option("--database-url <url>", "PostgreSQL server to run the reference server on (a throwaway database there, dropped after; needs CREATEDB)")
+  .option("--workers <n>", "also run the reference scenarios as npm run cluster with N workers (default: 2 with --database-url, else none)", positive)
+  .addHelpText("after", "\nExamples: npm run bench -- --duration 5 --scale 10000,100000\n          npm run bench -- --database-url postgres://postgres@127.0.0.1:5432/postgres");
+const options = program.parse().opts<{ connections: number; duration: number; pageDuration: number; scale: string; output: string; databaseUrl?: string; workers?: number }>();
+// testing.ts, the cold start and the admin CLI all take their throwaway databases from here.
+if (options.databaseUrl) process.env.DATABASE_URL = options.databaseUrl;
+const store = options.databaseUrl ? "PostgreSQL (a throwaway database)" : "SQLite (fresh DATA_DIR, SQLITE_SYNCHRONOUS=NORMAL)";
+const clusterWorkers = options.workers ?? (options.databaseUrl ? 2 : 0);
 
 interface Scenario {
   name: string;
@@ -119,6 +127,21 @@ async function admin(storeEnv: Record<string, string>, args: string[]): Promise<
 }
 
 /** Walks every page once, returning the cursors of the first, middle and last pages. */
+/** Every reference scenario against `target`, in order (addParty uses the cases the earlier ones created). */
+async function referenceScenarios(target: { baseUrl: string }, credentials: { clientId: string; clientSecret: string }, label = ""): Promise<Measurement[]> {
+  const exchange = async (scopes: string[]) =>
+    (await api(target.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, { ...credentials, scopes, expiresInSeconds: 3600 })).accessToken as string;
+  const tokens = { all: await exchange(ALL_SCOPES), usersOnly: await exchange(["users.list"]) };
+  const caseIds: string[] = [];
+  const measured: Measurement[] = [];
+  for (const s of scenarios(credentials, tokens, caseIds)) {
+    if (s.name === "addParty") caseIds.push(...(await api(target.baseUrl, "GET", "/v1/microapps/api/cases/ids?limit=200", tokens.all)).items);
+    console.error(`  ${s.name}${label}`);
+    measured.push({ ...(await load(target, s)), scenario: `${s.name}${label}` });
+  }
+  return measured;
+}
+
 async function pageCursors(baseUrl: string, token: string): Promise<{ pages: number; first: string; middle: string; last: string }> {
   const cursors: string[] = [""];
   for (let i = 0; i < 100_000; i++) {
@@ -132,7 +155,15 @@ async function pageCursors(baseUrl: string, token: string): Promise<{ pages: num
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const results: Results = { settings: { ...options, node: process.version, date: new Date().toISOString() }, baseline: [], prism: [], reference: [], scale: [], coldStartMs: [], rssMb: NaN };
+  const results: Results = {
+    settings: { ...options, databaseUrl: options.databaseUrl && withoutPassword(options.databaseUrl), workers: clusterWorkers, node: process.version, date: new Date().toISOString() },
+    baseline: [],
+    prism: [],
+    reference: [],
+    scale: [],
+    coldStartMs: [],
+    rssMb: NaN,
+  };
 
   console.error("baseline A: bare Express 5");
   const express = await startBaselineExpress();
@@ -156,20 +187,11 @@ async function main(): Promise<void> {
     await prism.stop();
   }
 
-  console.error("reference server: npm start's compiled server, fresh DATA_DIR, LOG_LEVEL=info, SQLITE_SYNCHRONOUS=NORMAL");
+  console.error(`reference server: npm start's compiled server, LOG_LEVEL=info, on ${store}`);
   results.coldStartMs = await measureColdStart();
   const ref = await startReferenceServer({ inProcess: false, env: { LOG_LEVEL: "info", TOKEN_FAILURES_PER_ADDRESS: "50" } });
   try {
-    const credentials = { clientId: ref.clientId, clientSecret: ref.clientSecret };
-    const exchange = async (scopes: string[]) =>
-      (await api(ref.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, { ...credentials, scopes, expiresInSeconds: 3600 })).accessToken as string;
-    const tokens = { all: await exchange(ALL_SCOPES), usersOnly: await exchange(["users.list"]) };
-    const caseIds: string[] = [];
-    for (const s of scenarios(credentials, tokens, caseIds)) {
-      if (s.name === "addParty") caseIds.push(...(await api(ref.baseUrl, "GET", "/v1/microapps/api/cases/ids?limit=200", tokens.all)).items);
-      console.error(`  ${s.name}`);
-      results.reference.push(await load(ref, s));
-    }
+    results.reference.push(...(await referenceScenarios(ref, { clientId: ref.clientId, clientSecret: ref.clientSecret })));
     results.rssMb = rssMegabytes(ref.pid!);
 
     const sizes = options.scale.split(",").filter(Boolean).map(Number);
@@ -192,6 +214,19 @@ async function main(): Promise<void> {
     }
   } finally {
     await ref.close();
+  }
+
+  if (clusterWorkers > 0) {
+    console.error(`reference server: npm run cluster -- --workers ${clusterWorkers}, LOG_LEVEL=info, on ${store}`);
+    const clusterStore = await createThrowawayStore(options.databaseUrl);
+    const cluster = await startCluster(clusterWorkers, { LOG_LEVEL: "info", TOKEN_FAILURES_PER_ADDRESS: "50", ...clusterStore.env });
+    try {
+      const credentials = { clientId: cluster.clientId, clientSecret: cluster.clientSecret };
+      results.reference.push(...(await referenceScenarios(cluster, credentials, ` [${clusterWorkers} processes]`)));
+    } finally {
+      await cluster.stop();
+      await clusterStore.dispose();
+    }
   }
 
   results.totalSeconds = Math.round((Date.now() - started) / 1000);
