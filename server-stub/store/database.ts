@@ -39,9 +39,10 @@ export interface Store {
   /** The SQLite file, or the PostgreSQL URL without its password. */
   readonly location: string;
   /**
-   * Runs fn in one write transaction; unique violations become domain errors. Writes are serialisable on both
-   * stores: on PostgreSQL a transaction that lost a conflict with another one is run again, so fn must only
-   * change the database (no effects outside it).
+   * Runs fn in one write transaction; unique violations become domain errors. SQLite runs one write at a time;
+   * PostgreSQL runs them in parallel (READ COMMITTED), so a read that decides a write must lock the row it
+   * depends on first, or the write must be conditional or guarded by a constraint. A transaction that lost a
+   * deadlock is run again, so fn must only change the database (no effects outside it).
    */
   write<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
   /** True when the database answers. */
@@ -51,7 +52,7 @@ export interface Store {
 
 export const DATABASE_FILE = "verify-client.db";
 export const DEFAULT_POOL_SIZE = 10;
-/** Attempts of one write on PostgreSQL before a serialization failure is given up (as a 500). */
+/** Attempts of one write on PostgreSQL before a deadlock is given up (as a 500). */
 const WRITE_ATTEMPTS = 20;
 
 export function isPostgresOptions(options: StoreOptions): options is PostgresStoreOptions {

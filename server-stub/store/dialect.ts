@@ -5,8 +5,12 @@
 // - "integer" (and "boolean", kept as 0/1) is 64-bit as SQLite's integers are: it becomes bigint, and bigint
 //   results are read as numbers (ms timestamps and counts stay far below 2^53), as better-sqlite3 returns them;
 // - autoIncrement becomes an identity column;
-// - writes are serialisable: SQLite runs one writer at a time (BEGIN IMMEDIATE); PostgreSQL runs them in
-//   parallel at SERIALIZABLE, and a transaction that lost a conflict is retried (see isRetryableConflict).
+// - writes: SQLite runs one writer at a time (BEGIN IMMEDIATE); PostgreSQL runs them in parallel at READ
+//   COMMITTED, its default. Queries are written for that: a read that decides a write first locks the row it
+//   depends on (cases.ts lockCase), or the write is conditional or guarded by a unique constraint. A
+//   transaction that lost a deadlock (or a serialization failure) is run again (see isRetryableConflict).
+//   SERIALIZABLE was measured and dropped: its page-level predicate locks aborted thousands of unrelated
+//   inserts (audit, parties) under load.
 import BetterSqlite3 from "better-sqlite3";
 import {
   CompiledQuery,
@@ -124,10 +128,10 @@ export function connectPostgres(url: string, options: { poolSize: number }): Con
   // and the next query opens a new one; without a listener the 'error' event would end the process.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresColumnsPlugin()] });
-  return { dialect: "postgres", db, location: withoutPassword(url), writeTransaction: () => db.transaction().setIsolationLevel("serializable") };
+  return { dialect: "postgres", db, location: withoutPassword(url), writeTransaction: () => db.transaction().setIsolationLevel("read committed") };
 }
 
-/** True for a PostgreSQL transaction that lost to a concurrent one (serialization failure, deadlock): run it again. */
+/** True for a PostgreSQL transaction that lost to a concurrent one (deadlock, serialization failure): run it again. */
 export function isRetryableConflict(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return code === "40001" || code === "40P01";

@@ -1,7 +1,7 @@
 // The PostgreSQL store itself (runs only with DATABASE_URL, e.g. from scripts/pg-test-server): the schema every
 // migration leaves behind is byte-ordered and 64-bit like SQLite's, pages are index range scans, concurrent
-// writes are serialisable, several processes can migrate a new database at once, and secrets are stored only
-// as hashes. These are the PostgreSQL twins of test/server/store.test.ts's SQLite-only checks.
+// writes that lock what they read lose nothing, several processes can migrate a new database at once, and
+// secrets are stored only as hashes. These are the PostgreSQL twins of test/server/store.test.ts's SQLite-only checks.
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
@@ -71,19 +71,23 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("the PostgreSQL store"),
     expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(await migrations.getMigrations()).sort());
   });
 
-  it("concurrent read-modify-write transactions are serialisable: conflicts are retried, no update is lost", async () => {
+  it("concurrent writes run in parallel at READ COMMITTED; a read-modify-write that locks its row first loses no update", async () => {
     const fresh = await freshDatabase();
     // Two pools, as two server processes would have.
     const [one, two] = [await open(fresh, 5), await open(fresh, 5)];
     await setSetting(one.db, "counter", "0");
     const increment = (store: Store) =>
       store.write(async (trx) => {
+        // The pattern the store's queries use (cases.ts lockCase): lock the row, then read it.
+        await trx.updateTable("settings").set((eb) => ({ value: eb.ref("value") })).where("name", "=", "counter").execute();
         const value = Number(await getSetting(trx, "counter"));
         await new Promise((resolve) => setTimeout(resolve, 2));
         await setSetting(trx, "counter", String(value + 1));
       });
     await Promise.all(Array.from({ length: 30 }, (_, i) => increment(i % 2 ? one : two)));
     expect(await getSetting(one.db, "counter")).toBe("30");
+    const isolation = await one.write((trx) => sql<{ transaction_isolation: string }>`show transaction_isolation`.execute(trx));
+    expect(isolation.rows[0].transaction_isolation).toBe("read committed");
   });
 
   it("a page is an index range scan on (org_id, case_id) with no sort, so its cost does not grow with the table", async () => {
