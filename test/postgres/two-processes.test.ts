@@ -1,6 +1,6 @@
 // Two real server processes (`node dist/server-stub/main.js`) on one PostgreSQL database behave as one service:
-// the duplicate check, tokens, pages, signing-key rotation, failure limits and idempotency keys all hold across
-// them, and a kill -9 of one under load loses nothing it acknowledged.
+// the duplicate check, tokens, pages, signing-key rotation, failure limits, idempotency keys and the invite limit
+// all hold across them, and a kill -9 of one under load loses nothing it acknowledged.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FirmAdmin } from "../../server-stub/admin/firm-admin.ts";
@@ -13,6 +13,7 @@ import { ALL_SCOPES, assertDistIsFresh, call, errorCode, exchange, tokenFor, typ
 import { postgresOnly } from "./postgres.ts";
 
 const FAILURES_PER_CLIENT = 4;
+const INVITES_PER_PARTY = 5;
 
 let database: ThrowawayStore;
 let store: Store;
@@ -34,7 +35,7 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
     database = await createThrowawayStore(process.env.DATABASE_URL);
     store = await openStore(database.options);
     admin = new FirmAdmin(store);
-    const env = { TOKEN_FAILURES_PER_CLIENT: String(FAILURES_PER_CLIENT), PG_POOL_SIZE: "5" };
+    const env = { TOKEN_FAILURES_PER_CLIENT: String(FAILURES_PER_CLIENT), INVITES_PER_PARTY_PER_DAY: String(INVITES_PER_PARTY), PG_POOL_SIZE: "5" };
     const databaseUrl = (database.env as { DATABASE_URL: string }).DATABASE_URL;
     one = await startReferenceServer({ inProcess: false, databaseUrl, env });
     two = await startReferenceServer({ inProcess: false, databaseUrl, env });
@@ -132,6 +133,21 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     const rows = await store.db.selectFrom("cases").select("case_id").where("matter_ref", "=", body.matterRef).execute();
     expect(rows).toHaveLength(1);
+  });
+
+  it("the invites-per-party limit holds across processes: 12 concurrent invites split across both send exactly 5", async () => {
+    const tokens = [await tokenFor(one, firm), await tokenFor(two, firm)];
+    const created = await call(one, "POST", "/v1/cases", {
+      token: tokens[0],
+      body: { matterRef: `INVITE-${randomUUID()}`, parties: [{ name: "Invited Party", email: "invited@example.com" }] },
+    });
+    const path = `/v1/cases/${created.body.caseId}/invites`;
+    const body = { partyId: created.body.parties[0].partyId };
+    const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => call(i % 2 ? two : one, "POST", path, { token: tokens[i % 2], body })));
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(INVITES_PER_PARTY);
+    for (const reply of replies.filter((r) => r.status !== 201)) expect(errorCode(reply)).toBe("invite_limit_reached");
+    const sent = await store.db.selectFrom("invites").select("invite_id").where("party_id", "=", body.partyId).execute();
+    expect(sent).toHaveLength(INVITES_PER_PARTY);
   });
 
   // Last: it kills the first process.
