@@ -7,7 +7,7 @@ import { SigningKeys } from "../auth/signing-keys.ts";
 import { loadContract } from "../contract.ts";
 import { listAudit, type AuditEntry } from "../store/audit.ts";
 import { insertSeedCases } from "../store/cases.ts";
-import type { Store } from "../store/database.ts";
+import { refreshStatistics, type Store } from "../store/database.ts";
 import { findFirm, insertFirm, insertUser, updateFirmScopes, type Firm, type User } from "../store/firms.ts";
 import {
   findIntegration,
@@ -207,6 +207,7 @@ export class FirmAdmin {
       const rows = Math.min(perTransaction, count - first + 1);
       await this.store.write((trx) => insertSeedCases(trx, { orgId, batch, first, count: rows, appId: "seed-cases" }, new Date()));
     }
+    await refreshStatistics(this.store, "cases");
     return { orgId, created: count };
   }
 

@@ -121,3 +121,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     },
   };
 }
+
+/**
+ * After a bulk load: PostgreSQL's planner still believes the table is small until autovacuum analyzes it, and
+ * meanwhile plans a page as "every row of the firm, then sort" instead of an index range scan. SQLite needs none.
+ */
+export async function refreshStatistics(store: Store, table: keyof Database & string): Promise<void> {
+  if (store.dialect === "postgres") await sql`analyze ${sql.table(table)}`.execute(store.db);
+}

@@ -90,7 +90,7 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("the PostgreSQL store"),
     expect(isolation.rows[0].transaction_isolation).toBe("read committed");
   });
 
-  it("a page is an index range scan on (org_id, case_id) with no sort, so its cost does not grow with the table", async () => {
+  it("a page is an index range scan with no sort, even right after a bulk load, so its cost does not grow with the table", async () => {
     const store = await open(await freshDatabase());
     const admin = new FirmAdmin(store);
     // Ten firms of 1,000 cases each, as a shared table is: the page is one firm's.
@@ -100,8 +100,8 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("the PostgreSQL store"),
       await admin.seedCases(firm.orgId, 1000);
       firms.push(firm);
     }
+    // No ANALYZE here: seed-cases refreshes the statistics itself, or the planner would sort the whole firm.
     const firm = firms[5];
-    await sql`analyze`.execute(store.db);
     const page = caseIdsPageQuery(store.db, firm.orgId, "case_0", 201).compile();
     // EXPLAIN takes no parameters (before PostgreSQL 16): the values go in as literals.
     const literal = (value: unknown) => (typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`);
@@ -110,7 +110,7 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("the PostgreSQL store"),
     const text = explained.rows.map((r) => r["QUERY PLAN"]).join("\n");
     expect(text).toMatch(/Index (Only )?Scan using cases_org_case on cases/);
     expect(text).toMatch(/Index Cond: \(\(org_id = .+\) AND \(case_id > .+\)\)/);
-    expect(text).not.toMatch(/Sort|Seq Scan/);
+    expect(text).not.toMatch(/Sort|Seq Scan|Bitmap/);
   });
 
   it("keeps only a SHA-256 hash of client secrets: the secret is in no row of any table", async () => {
