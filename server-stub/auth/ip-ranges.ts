@@ -4,8 +4,24 @@ import ipaddr from "ipaddr.js";
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+// Every authenticated request parses the caller's address and its integration's ranges: the same few strings
+// each time, and ipaddr.js is slow at it (it tries IPv6 first and throws for IPv4). Parsed results are kept,
+// up to a bound; nothing mutates them.
+const MAX_PARSED = 1_000;
+
+function remembered<T>(parse: (text: string) => T): (text: string) => T {
+  const parsed = new Map<string, T>();
+  return (text) => {
+    if (parsed.has(text)) return parsed.get(text) as T;
+    const result = parse(text);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(text, result);
+    return result;
+  };
+}
+
 /** The range, normalised (an IPv4-mapped IPv6 range becomes its IPv4 range), or null if it is not a CIDR. */
-export function parseCidr(cidr: string): Range | null {
+export const parseCidr = remembered((cidr: string): Range | null => {
   try {
     const [address, bits] = ipaddr.parseCIDR(cidr.trim());
     if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
@@ -16,16 +32,16 @@ export function parseCidr(cidr: string): Range | null {
   } catch {
     return null;
   }
-}
+});
 
 /** The address as ipaddr sees it, IPv4-mapped IPv6 turned into IPv4; null if unparseable. */
-export function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+export const parseAddress = remembered((address: string): ipaddr.IPv4 | ipaddr.IPv6 | null => {
   try {
     return ipaddr.process(address);
   } catch {
     return null;
   }
-}
+});
 
 export function isAddressInRanges(address: string, ranges: string[]): boolean {
   const parsed = parseAddress(address);
@@ -37,9 +53,7 @@ export function isAddressInRanges(address: string, ranges: string[]): boolean {
 }
 
 /** The address in one canonical text form (IPv4-mapped as IPv4, IPv6 compressed), so equal addresses compare equal. */
-export function canonicalAddress(address: string): string {
-  return parseAddress(address)?.toString() ?? address;
-}
+export const canonicalAddress = remembered((address: string): string => parseAddress(address)?.toString() ?? address);
 
 /**
  * Who is counted as one source by rate limits: an IPv4 address, or an IPv6 /64 (one host or site usually holds a
