@@ -13,6 +13,14 @@ export const REDACTED_PATHS = [
   "*.accessToken",
 ];
 
+/**
+ * Standard output, written in the background: a request never waits for the pipe, and lines that pile up while
+ * a write is under way go out together in the next one. pino flushes what is left when the process exits.
+ */
+export function backgroundStdout(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({ level, base: { service: "verify-client-reference" }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, destination);
 }

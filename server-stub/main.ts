@@ -6,13 +6,13 @@ import { createApp } from "./app.ts";
 import { systemClock } from "./clock.ts";
 import { configOrExit } from "./config.ts";
 import { demoBanner, ensureDemoIntegration } from "./demo.ts";
-import { createLogger } from "./logger.ts";
+import { backgroundStdout, createLogger } from "./logger.ts";
 import { listen } from "./server.ts";
 import { openStore, storeOptionsFrom } from "./store/database.ts";
 
 async function main(): Promise<void> {
   const config = configOrExit(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, backgroundStdout());
   // A bug that escapes every handler is logged, and the process stops rather than serving in an unknown state.
   process.on("uncaughtException", (error) => {
     logger.fatal({ err: error }, "uncaught exception");
