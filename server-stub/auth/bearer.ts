@@ -3,8 +3,7 @@
 import type { Clock } from "../clock.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { Store } from "../store/database.ts";
-import { findFirm } from "../store/firms.ts";
-import { findIntegration } from "../store/integrations.ts";
+import { findIntegrationWithFirmScopes } from "../store/integrations.ts";
 import { verifyAccessToken, type TokenClaims, type TokenSettings } from "./access-token.ts";
 import { isAddressInRanges } from "./ip-ranges.ts";
 import { intersectScopes } from "./scopes.ts";
@@ -53,13 +52,13 @@ export class BearerAuthenticator {
     if (!match) throw noTokenError();
     const claims = await this.verify(match[1]);
 
-    const integration = await findIntegration(this.deps.store.db, claims.sub);
-    const firm = integration && (await findFirm(this.deps.store.db, integration.orgId));
-    if (!integration || !firm || integration.disabledAt !== null || integration.orgId !== claims.org) {
+    const found = await findIntegrationWithFirmScopes(this.deps.store.db, claims.sub);
+    if (!found || found.integration.disabledAt !== null || found.integration.orgId !== claims.org) {
       throw unauthorized("token_revoked", "The bearer token has been revoked.");
     }
 
-    const scopes = intersectScopes(claims.scopes, integration.scopes, firm.scopes);
+    const { integration, firmScopes } = found;
+    const scopes = intersectScopes(claims.scopes, integration.scopes, firmScopes);
     if (neededScope !== undefined && !scopes.includes(neededScope)) {
       throw new ApiError(403, "insufficient_scope", `This operation needs the ${neededScope} scope.`, [], {
         "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${neededScope}"`,

@@ -3,8 +3,7 @@
 import type { Clock } from "../clock.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { Store } from "../store/database.ts";
-import { findFirm } from "../store/firms.ts";
-import { findIntegration, type Integration } from "../store/integrations.ts";
+import { findIntegrationWithFirmScopes, type Integration } from "../store/integrations.ts";
 import { issueAccessToken, type TokenSettings } from "./access-token.ts";
 import type { TokenFailureLimiter } from "./failure-limits.ts";
 import { isAddressInRanges } from "./ip-ranges.ts";
@@ -45,18 +44,18 @@ function secretIsValid(integration: Integration | undefined, secret: string, now
 export async function exchangeClientCredentials(deps: ExchangeDeps, address: string, request: ExchangeRequest): Promise<ExchangeResult> {
   const limitHeaders = await deps.limiter.assertNotLocked(address, request.clientId);
 
-  const integration = await findIntegration(deps.store.db, request.clientId);
-  const firm = integration && (await findFirm(deps.store.db, integration.orgId));
-  if (!integration || !firm || integration.disabledAt !== null || !secretIsValid(integration, request.clientSecret, deps.clock.now())) {
+  const found = await findIntegrationWithFirmScopes(deps.store.db, request.clientId);
+  if (!found || found.integration.disabledAt !== null || !secretIsValid(found.integration, request.clientSecret, deps.clock.now())) {
     const headers = await deps.limiter.recordFailure(address, request.clientId);
     throw new ApiError(401, "invalid_client", "Client authentication failed.", [], headers);
   }
 
+  const { integration, firmScopes } = found;
   if (!isAddressInRanges(address, integration.allowedIpRanges)) {
     throw new ApiError(403, "ip_not_allowed", "Requests from this address are not allowed for this integration.");
   }
 
-  const scopes = intersectScopes(request.scopes, integration.scopes, firm.scopes);
+  const scopes = intersectScopes(request.scopes, integration.scopes, firmScopes);
   if (scopes.length === 0) {
     throw new ApiError(400, "invalid_scope", "None of the requested scopes is enabled for this integration.");
   }

@@ -55,6 +55,21 @@ export async function findIntegration(db: Queryable, appId: string): Promise<Int
   return row && fromRow(row);
 }
 
+/**
+ * The integration and its firm's enabled scopes, read together (both by primary key) for every authenticated
+ * call and token exchange; undefined when either is missing.
+ */
+export async function findIntegrationWithFirmScopes(db: Queryable, appId: string): Promise<{ integration: Integration; firmScopes: string[] } | undefined> {
+  const row = await db
+    .selectFrom("integrations")
+    .innerJoin("firms", "firms.org_id", "integrations.org_id")
+    .selectAll("integrations")
+    .select("firms.scopes as firm_scopes")
+    .where("integrations.app_id", "=", appId)
+    .executeTakeFirst();
+  return row && { integration: fromRow(row), firmScopes: JSON.parse(row.firm_scopes) };
+}
+
 export async function listIntegrations(db: Queryable, orgId: string): Promise<Integration[]> {
   const rows = await db.selectFrom("integrations").selectAll().where("org_id", "=", orgId).orderBy("created_at").execute();
   return rows.map(fromRow);
