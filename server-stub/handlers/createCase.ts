@@ -1,6 +1,6 @@
 import { assertRoomForParties } from "../limits/party-limit.ts";
-import { insertAudit } from "../store/audit.ts";
-import { insertCase, insertParty } from "../store/cases.ts";
+import { insertAuditEntries } from "../store/audit.ts";
+import { insertCase, insertParties } from "../store/cases.ts";
 import type { HandlerDeps } from "./deps.ts";
 import type { OperationHandler, OperationReply } from "./operation-types.ts";
 
@@ -13,14 +13,24 @@ export function createCase(deps: HandlerDeps): OperationHandler<"createCase"> {
     return write(async (trx): Promise<OperationReply<"createCase">> => {
       await assertRoomForParties(trx, null, body.parties?.length ?? 0, deps.limits.partiesPerCase);
       const caseId = await insertCase(trx, { ...body, orgId, createdByAppId: principal.appId }, now);
-      await insertAudit(trx, { orgId, caseId, actor, action: "case.created", targetId: caseId, requestId }, now);
-      const parties = [];
-      for (const input of body.parties ?? []) {
-        const party = await insertParty(trx, orgId, caseId, input, now);
-        await insertAudit(trx, { orgId, caseId, actor, action: "party.added", targetId: party.partyId, requestId }, now);
-        parties.push({ partyId: party.partyId, name: party.name, clientAccessStatus: party.clientAccessStatus });
-      }
-      return { status: 201, body: { caseId, status: "NotStarted", parties } };
+      const parties = await insertParties(trx, orgId, caseId, body.parties ?? [], now);
+      const audit = { orgId, caseId, actor, requestId };
+      await insertAuditEntries(
+        trx,
+        [
+          { ...audit, action: "case.created", targetId: caseId },
+          ...parties.map((party) => ({ ...audit, action: "party.added" as const, targetId: party.partyId })),
+        ],
+        now,
+      );
+      return {
+        status: 201,
+        body: {
+          caseId,
+          status: "NotStarted",
+          parties: parties.map((party) => ({ partyId: party.partyId, name: party.name, clientAccessStatus: party.clientAccessStatus })),
+        },
+      };
     });
   };
 }

@@ -24,26 +24,40 @@ export interface AuditEntry {
   createdAt: string;
 }
 
-export async function insertAudit(
-  db: Queryable,
-  input: { orgId: string; caseId: string; actor: AuditActor; action: AuditAction; targetId: string; requestId: string },
-  now: Date,
-): Promise<void> {
+export interface NewAuditEntry {
+  orgId: string;
+  caseId: string;
+  actor: AuditActor;
+  action: AuditAction;
+  targetId: string;
+  requestId: string;
+}
+
+export async function insertAudit(db: Queryable, entry: NewAuditEntry, now: Date): Promise<void> {
+  await insertAuditEntries(db, [entry], now);
+}
+
+/** Several audit rows in one statement, their ids (and so their order) following the array's. */
+export async function insertAuditEntries(db: Queryable, entries: NewAuditEntry[], now: Date): Promise<void> {
+  if (entries.length === 0) return;
+  const createdAt = now.toISOString();
   await db
     .insertInto("audit")
-    .values({
-      audit_id: newId("audit"),
-      org_id: input.orgId,
-      case_id: input.caseId,
-      actor_type: "microApp",
-      actor_id: input.actor.appId,
-      actor_token_kind: "system",
-      actor_identifier: input.actor.identifier,
-      action: input.action,
-      target_id: input.targetId,
-      request_id: input.requestId,
-      created_at: now.toISOString(),
-    })
+    .values(
+      entries.map((entry) => ({
+        audit_id: newId("audit"),
+        org_id: entry.orgId,
+        case_id: entry.caseId,
+        actor_type: "microApp",
+        actor_id: entry.actor.appId,
+        actor_token_kind: "system",
+        actor_identifier: entry.actor.identifier,
+        action: entry.action,
+        target_id: entry.targetId,
+        request_id: entry.requestId,
+        created_at: createdAt,
+      })),
+    )
     .execute();
 }
 

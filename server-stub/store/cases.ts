@@ -85,33 +85,45 @@ export async function countParties(db: Queryable, caseId: string): Promise<numbe
 }
 
 export async function insertParty(db: Queryable, orgId: string, caseId: string, input: NewParty, now: Date): Promise<Party> {
-  const party: Party = {
-    partyId: newId("party"),
-    caseId,
-    orgId,
-    name: input.name,
-    email: input.email ?? null,
-    mobile: input.mobile ?? null,
-    role: input.role ?? null,
-    clientAccessStatus: "not_sent",
-  };
+  const [party] = await insertParties(db, orgId, caseId, [input], now);
+  return party;
+}
+
+/** Several parties of one case in one statement. */
+export async function insertParties(db: Queryable, orgId: string, caseId: string, inputs: NewParty[], now: Date): Promise<Party[]> {
+  if (inputs.length === 0) return [];
+  const createdAt = now.toISOString();
+  const parties = inputs.map(
+    (input): Party => ({
+      partyId: newId("party"),
+      caseId,
+      orgId,
+      name: input.name,
+      email: input.email ?? null,
+      mobile: input.mobile ?? null,
+      role: input.role ?? null,
+      clientAccessStatus: "not_sent",
+    }),
+  );
   await db
     .insertInto("parties")
-    .values({
-      party_id: party.partyId,
-      case_id: caseId,
-      org_id: orgId,
-      name: party.name,
-      email: party.email,
-      mobile: party.mobile,
-      role: party.role,
-      party_type: input.partyType ?? "individual",
-      is_primary_contact: input.isPrimaryContact ? 1 : 0,
-      client_access_status: party.clientAccessStatus,
-      created_at: now.toISOString(),
-    })
+    .values(
+      parties.map((party, i) => ({
+        party_id: party.partyId,
+        case_id: caseId,
+        org_id: orgId,
+        name: party.name,
+        email: party.email,
+        mobile: party.mobile,
+        role: party.role,
+        party_type: inputs[i].partyType ?? "individual",
+        is_primary_contact: inputs[i].isPrimaryContact ? 1 : 0,
+        client_access_status: party.clientAccessStatus,
+        created_at: createdAt,
+      })),
+    )
     .execute();
-  return party;
+  return parties;
 }
 
 export async function findParty(db: Queryable, orgId: string, caseId: string, partyId: string): Promise<Party | undefined> {
