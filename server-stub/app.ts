@@ -3,6 +3,7 @@
 // response, finds the route's security requirement (and so the scope it needs), and the routes are exactly
 // the spec's operations under each server's base path (/v1/... and /api/v1/...).
 import { readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express, type Request, type RequestHandler } from "express";
 import * as OpenApiValidator from "express-openapi-validator";
 import helmet from "helmet";
@@ -22,6 +23,7 @@ import { IdempotencyKeys, type ReplyWriter } from "./http/idempotency.ts";
 import "./http/request-context.ts";
 import { requestId } from "./http/request-id.ts";
 import { requestLog } from "./http/request-log.ts";
+import { cacheValidatorRouteMatchers } from "./http/route-matchers.ts";
 import { CursorCodec } from "./lists/cursor.ts";
 import { repoFiles } from "./repo-files.ts";
 import type { Store } from "./store/database.ts";
@@ -44,6 +46,22 @@ function expressPath(openApiPath: string): string {
 /** The socket's address, or the one a trusted proxy forwarded (Express's trust proxy), in canonical form. */
 function clientAddress(req: Request): string {
   return canonicalAddress(req.ip ?? req.socket.remoteAddress ?? "");
+}
+
+/**
+ * helmet's headers, worked out once. With its defaults every value is a constant, so one middleware sets them
+ * all rather than helmet's chain of a dozen running on every request.
+ */
+function securityHeaders(): RequestHandler {
+  const headers: [string, string][] = [];
+  const recorder = { setHeader: (name: string, value: string) => headers.push([name, value]), removeHeader: () => {} };
+  helmet()({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
+  });
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
 }
 
 /** Serves one repository file (read once) outside the contract. */
@@ -76,6 +94,9 @@ export function createApp(deps: AppDeps): Express {
   app.set("env", "production");
   app.set("trust proxy", config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable("x-powered-by");
+  // Every answer is Cache-Control: no-store, so an ETag would only cost a SHA-1 of each body, and an
+  // If-None-Match could turn an answer into a 304 the contract does not declare.
+  app.set("etag", false);
   // The spec's paths are exact: /V1/CASES and /v1/cases/ are not /v1/cases.
   app.set("case sensitive routing", true);
   app.set("strict routing", true);
@@ -86,7 +107,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestId());
   app.use(requestLog(logger));
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use((_req, res, next) => {
     // Answers carry tokens, firm data or errors about them: no cache, shared or private, may keep one.
     res.setHeader("Cache-Control", "no-store");
@@ -130,6 +151,7 @@ export function createApp(deps: AppDeps): Express {
     ]),
   );
 
+  cacheValidatorRouteMatchers();
   app.use(
     OpenApiValidator.middleware({
       apiSpec: repoFiles.openapiYaml,
@@ -137,6 +159,8 @@ export function createApp(deps: AppDeps): Express {
       validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
       validateResponses: true,
       validateSecurity: { handlers: securityHandlers },
+      // No operation takes multipart bodies: without this, multer's check runs on every request for nothing.
+      fileUploader: false,
       // The spec is checked by `npm run lint` and the contract tests; checking it again would slow every start.
       validateApiSpec: false,
     }),
