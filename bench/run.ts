@@ -3,6 +3,7 @@
 // Prints a table of ratios and writes bench/results.json. Never part of `npm test`.
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { promisify } from "node:util";
 import autocannon from "autocannon";
 import { Command, InvalidArgumentError } from "commander";
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
   }
 
   results.totalSeconds = Math.round((Date.now() - started) / 1000);
-  writeFileSync(`${repoRoot}${options.output}`, JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(resolve(repoRoot, options.output), JSON.stringify(results, null, 2) + "\n");
   printReport(results);
   console.log(`\nwritten to ${options.output} in ${results.totalSeconds} s`);
 }
