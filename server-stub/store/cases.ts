@@ -2,6 +2,7 @@
 // case or party is simply not found.
 import type { Queryable } from "./database.ts";
 import { newId } from "./ids.ts";
+import { preparedQuery } from "./prepared-query.ts";
 
 export interface NewParty {
   name: string;
@@ -188,8 +189,12 @@ export function caseIdsPageQuery(db: Queryable, orgId: string, afterId: string |
   return query.orderBy("case_id").limit(limit);
 }
 
+// A page of case ids is read on every listCaseIds call: its two shapes (first page, page after a cursor) are prepared.
+const firstCaseIdsPage = preparedQuery((db, orgId: string, limit: number) => caseIdsPageQuery(db, orgId, null, limit));
+const caseIdsPageAfter = preparedQuery((db, orgId: string, afterId: string, limit: number) => caseIdsPageQuery(db, orgId, afterId, limit));
+
 export async function listCaseIdsPage(db: Queryable, orgId: string, afterId: string | null, limit: number): Promise<string[]> {
-  const rows = await caseIdsPageQuery(db, orgId, afterId, limit).execute();
+  const rows = afterId === null ? await firstCaseIdsPage(db, orgId, limit) : await caseIdsPageAfter(db, orgId, afterId, limit);
   return rows.map((r) => r.case_id);
 }
 

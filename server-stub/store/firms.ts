@@ -1,6 +1,7 @@
 // Firms (with their enabled scopes) and their users.
 import type { Queryable } from "./database.ts";
 import { newId } from "./ids.ts";
+import { preparedQuery } from "./prepared-query.ts";
 
 export interface Firm {
   orgId: string;
@@ -59,10 +60,18 @@ export async function insertUser(
   return user;
 }
 
-/** One keyset page of a firm's users, ascending by id, starting after `afterId`. */
-export async function listUsersPage(db: Queryable, orgId: string, afterId: string | null, limit: number): Promise<User[]> {
+function usersPageQuery(db: Queryable, orgId: string, afterId: string | null, limit: number) {
   let query = db.selectFrom("users").selectAll().where("org_id", "=", orgId);
   if (afterId !== null) query = query.where("user_id", ">", afterId);
-  const rows = await query.orderBy("user_id").limit(limit).execute();
+  return query.orderBy("user_id").limit(limit);
+}
+
+// Read on every listUsers call: its two shapes (first page, page after a cursor) are prepared.
+const firstUsersPage = preparedQuery((db, orgId: string, limit: number) => usersPageQuery(db, orgId, null, limit));
+const usersPageAfter = preparedQuery((db, orgId: string, afterId: string, limit: number) => usersPageQuery(db, orgId, afterId, limit));
+
+/** One keyset page of a firm's users, ascending by id, starting after `afterId`. */
+export async function listUsersPage(db: Queryable, orgId: string, afterId: string | null, limit: number): Promise<User[]> {
+  const rows = afterId === null ? await firstUsersPage(db, orgId, limit) : await usersPageAfter(db, orgId, afterId, limit);
   return rows.map((r) => ({ userId: r.user_id, orgId: r.org_id, name: r.name, email: r.email, role: r.role }));
 }

@@ -1,6 +1,7 @@
 // API integrations (the "apps" of Firm -> Apps & API access): scopes, allowed ranges, secret hashes.
 import type { Selectable, Updateable } from "kysely";
 import type { Queryable } from "./database.ts";
+import { preparedQuery } from "./prepared-query.ts";
 import type { IntegrationsTable } from "./schema.ts";
 
 export interface Integration {
@@ -55,20 +56,24 @@ export async function findIntegration(db: Queryable, appId: string): Promise<Int
   return row && fromRow(row);
 }
 
+const integrationWithFirmScopes = preparedQuery((db, appId: string) =>
+  db
+    .selectFrom("integrations")
+    .innerJoin("firms", "firms.org_id", "integrations.org_id")
+    .selectAll("integrations")
+    .select("firms.scopes as firm_scopes")
+    .where("integrations.app_id", "=", appId),
+);
+
 /**
  * The integration and its firm's enabled scopes, read together (both by primary key) for every authenticated
  * call and token exchange; undefined when either is missing.
  */
 export async function findIntegrationWithFirmScopes(db: Queryable, appId: string): Promise<{ integration: Integration; firmScopes: string[] } | undefined> {
-  const row = await db
-    .selectFrom("integrations")
-    .innerJoin("firms", "firms.org_id", "integrations.org_id")
-    .selectAll("integrations")
-    .select("firms.scopes as firm_scopes")
-    .where("integrations.app_id", "=", appId)
-    .executeTakeFirst();
+  const [row] = await integrationWithFirmScopes(db, appId);
   return row && { integration: fromRow(row), firmScopes: JSON.parse(row.firm_scopes) };
 }
+
 
 export async function listIntegrations(db: Queryable, orgId: string): Promise<Integration[]> {
   const rows = await db.selectFrom("integrations").selectAll().where("org_id", "=", orgId).orderBy("created_at").execute();
