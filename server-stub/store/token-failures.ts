@@ -1,6 +1,7 @@
 // Counters of failed token exchanges (invalid_client), kept in the store so that several server processes
 // share one count.
 import type { Queryable } from "./database.ts";
+import { preparedQuery } from "./prepared-query.ts";
 
 export interface FailureCounts {
   /** Failures from this address for this clientId within the window. */
@@ -12,25 +13,31 @@ export interface FailureCounts {
   oldestForAddress: number | null;
 }
 
+// Every token exchange reads both counts (one query, prepared): the address's failures in the window, and those
+// of them for this clientId.
+const failuresSince = preparedQuery((db, address: string, clientId: string, since: number) =>
+  db
+    .selectFrom("token_failures")
+    .select((eb) => {
+      const forClient = eb.case().when("client_id", "=", clientId).then(eb.ref("failed_at")).end();
+      return [
+        eb.fn.countAll<number>().as("for_address"),
+        eb.fn.min("failed_at").as("oldest_for_address"),
+        eb.fn.count<number>(forClient).as("for_client"),
+        eb.fn.min(forClient).as("oldest_for_client"),
+      ];
+    })
+    .where("address", "=", address)
+    .where("failed_at", ">", since),
+);
+
 export async function countFailures(db: Queryable, address: string, clientId: string, since: number): Promise<FailureCounts> {
-  const forAddress = await db
-    .selectFrom("token_failures")
-    .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("failed_at").as("oldest")])
-    .where("address", "=", address)
-    .where("failed_at", ">", since)
-    .executeTakeFirstOrThrow();
-  const forClient = await db
-    .selectFrom("token_failures")
-    .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("failed_at").as("oldest")])
-    .where("address", "=", address)
-    .where("client_id", "=", clientId)
-    .where("failed_at", ">", since)
-    .executeTakeFirstOrThrow();
+  const [counts] = await failuresSince(db, address, clientId, since);
   return {
-    forClient: Number(forClient.n),
-    forAddress: Number(forAddress.n),
-    oldestForClient: forClient.oldest === null ? null : Number(forClient.oldest),
-    oldestForAddress: forAddress.oldest === null ? null : Number(forAddress.oldest),
+    forClient: Number(counts.for_client),
+    forAddress: Number(counts.for_address),
+    oldestForClient: counts.oldest_for_client === null ? null : Number(counts.oldest_for_client),
+    oldestForAddress: counts.oldest_for_address === null ? null : Number(counts.oldest_for_address),
   };
 }
 
