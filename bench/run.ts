@@ -3,6 +3,7 @@
 // Prints a table of ratios and writes bench/results.json. Never part of `npm test`.
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import autocannon from "autocannon";
@@ -36,7 +37,7 @@ const program = new Command("npm run bench --")
 const options = program.parse().opts<{ connections: number; duration: number; pageDuration: number; scale: string; output: string; databaseUrl?: string; workers?: number }>();
 // testing.ts, the cold start and the admin CLI all take their throwaway databases from here.
 if (options.databaseUrl) process.env.DATABASE_URL = options.databaseUrl;
-const store = options.databaseUrl ? "PostgreSQL (a throwaway database)" : "SQLite (fresh DATA_DIR, SQLITE_SYNCHRONOUS=NORMAL)";
+const store = options.databaseUrl ? "PostgreSQL (a throwaway database)" : "SQLite (fresh DATA_DIR, WAL, SQLITE_SYNCHRONOUS=NORMAL)";
 const clusterWorkers = options.workers ?? (options.databaseUrl ? 2 : 0);
 
 interface Scenario {
@@ -157,7 +158,17 @@ async function pageCursors(baseUrl: string, token: string): Promise<{ pages: num
 async function main(): Promise<void> {
   const started = Date.now();
   const results: Results = {
-    settings: { ...options, databaseUrl: options.databaseUrl && withoutPassword(options.databaseUrl), workers: clusterWorkers, node: process.version, date: new Date().toISOString() },
+    settings: {
+      ...options,
+      databaseUrl: options.databaseUrl && withoutPassword(options.databaseUrl),
+      workers: clusterWorkers,
+      server: `npm start's compiled server, LOG_LEVEL=info (one log line per request to stdout), request and response validation on, ${store}`,
+      node: process.version,
+      cpus: availableParallelism(),
+      // The load generator shares the machine with the servers, and with anything else running on it.
+      loadAverageAtStart: Number(loadavg()[0].toFixed(2)),
+      date: new Date().toISOString(),
+    },
     baseline: [],
     prism: [],
     reference: [],
