@@ -34,13 +34,14 @@ function row(cells: (string | number)[]): string {
 }
 
 export function printReport(r: Results): void {
-  const a = r.baseline[0];
+  // Baseline A is measured at the start and at the end of the run; ratios are to the mean of the two.
+  const a = { requestsPerSecond: Math.round(r.baseline.reduce((sum, m) => sum + m.requestsPerSecond, 0) / r.baseline.length) };
   const prism = (name: string) => r.prism.find((m) => m.scenario === name);
   console.log(`\nSettings: ${JSON.stringify(r.settings)}`);
   console.log(row(["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "x base A", "x Prism"]));
   const line = (label: string, m: Measurement, p?: Measurement) =>
     console.log(row([label, m.requestsPerSecond, m.p50, m.p99, m.unexpectedStatus, m.errors, ratio(m.requestsPerSecond, a.requestsPerSecond), ratio(m.requestsPerSecond, p?.requestsPerSecond)]));
-  line("A: bare Express", a);
+  for (const m of r.baseline) line(`A: bare Express ${m.scenario.replace(/^fixed JSON /, "")}`, m);
   for (const m of r.prism) line(`Prism: ${m.scenario}`, m);
   for (const m of r.reference) line(m.scenario, m, prism(m.scenario));
 
@@ -51,6 +52,9 @@ export function printReport(r: Results): void {
   }
   console.log(`\nCold start to first answer (npm start): empty store ${r.coldStartMs[0]} ms, existing store ${r.coldStartMs[1]} ms`);
   console.log(`RSS of the reference server after load: ${r.rssMb} MB`);
+  const [first, last] = [r.baseline[0], r.baseline[r.baseline.length - 1]];
+  const drift = Math.abs(last.requestsPerSecond - first.requestsPerSecond) / Math.max(first.requestsPerSecond, last.requestsPerSecond);
+  console.log(`Baseline A, start to end: ${first.requestsPerSecond} -> ${last.requestsPerSecond} req/s${drift > 0.15 ? " (the machine's load changed during the run: read the ratios with care)" : ""}`);
 
   const ref = (name: string) => r.reference.find((m) => m.scenario === name)!;
   const sizes = [...new Set(r.scale.map((m) => m.size))];

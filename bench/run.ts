@@ -128,9 +128,16 @@ async function admin(storeEnv: Record<string, string>, args: string[]): Promise<
   return stdout.trim() ? JSON.parse(stdout) : null;
 }
 
-/** Walks every page once, returning the cursors of the first, middle and last pages. */
-/** Every reference scenario against `target`, in order (addParty uses the cases the earlier ones created). */
-async function referenceScenarios(target: { baseUrl: string }, credentials: { clientId: string; clientSecret: string }, label = ""): Promise<Measurement[]> {
+/**
+ * Every reference scenario against `target`, in order (addParty uses the cases the earlier ones created);
+ * `before` runs just before each one (Prism's run of the same scenario).
+ */
+async function referenceScenarios(
+  target: { baseUrl: string },
+  credentials: { clientId: string; clientSecret: string },
+  label = "",
+  before: (scenario: string) => Promise<void> = async () => {},
+): Promise<Measurement[]> {
   const exchange = async (scopes: string[]) =>
     (await api(target.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, { ...credentials, scopes, expiresInSeconds: 3600 })).accessToken as string;
   const tokens = { all: await exchange(ALL_SCOPES), usersOnly: await exchange(["users.list"]) };
@@ -138,12 +145,14 @@ async function referenceScenarios(target: { baseUrl: string }, credentials: { cl
   const measured: Measurement[] = [];
   for (const s of scenarios(credentials, tokens, caseIds)) {
     if (s.name === "addParty") caseIds.push(...(await api(target.baseUrl, "GET", "/v1/microapps/api/cases/ids?limit=200", tokens.all)).items);
+    await before(s.name);
     console.error(`  ${s.name}${label}`);
     measured.push({ ...(await load(target, s)), scenario: `${s.name}${label}` });
   }
   return measured;
 }
 
+/** Walks every page once, returning the cursors of the first, middle and last pages. */
 async function pageCursors(baseUrl: string, token: string): Promise<{ pages: number; first: string; middle: string; last: string }> {
   const cursors: string[] = [""];
   for (let i = 0; i < 100_000; i++) {
@@ -177,33 +186,39 @@ async function main(): Promise<void> {
     rssMb: NaN,
   };
 
-  console.error("baseline A: bare Express 5");
-  const express = await startBaselineExpress();
-  try {
-    results.baseline.push(await load(express, { name: "fixed JSON", method: "GET", path: "/v1/microapps/api/cases/ids" }));
-  } finally {
-    await express.stop();
-  }
+  // Baseline A runs first and last, and each Prism scenario just before the same reference scenario: on a shared
+  // machine whose load drifts, each ratio then compares figures taken close together.
+  const measureBaseline = async (when: string) => {
+    console.error(`baseline A: bare Express 5 (${when})`);
+    const express = await startBaselineExpress();
+    try {
+      results.baseline.push(await load(express, { name: `fixed JSON (${when})`, method: "GET", path: "/v1/microapps/api/cases/ids" }));
+    } finally {
+      await express.stop();
+    }
+  };
+  await measureBaseline("start");
 
+  console.error(`reference server: npm start's compiled server, LOG_LEVEL=info, on ${store}; baseline B: Prism mock`);
+  results.coldStartMs = await measureColdStart();
   const fakeTokens = { all: "prism-accepts-any-bearer", usersOnly: "prism-accepts-any-bearer" };
   const fakeCredentials = { clientId: "00000000-0000-0000-0000-000000000000", clientSecret: "stored-secret" };
-  console.error("baseline B: Prism mock");
-  const prism = await startPrism();
-  try {
-    for (const s of scenarios(fakeCredentials, fakeTokens, ["case_opaque_id"])) {
-      if (s.expectStatus) continue; // Prism cannot tell scopes apart
-      console.error(`  ${s.name}`);
-      results.prism.push(await load(prism, s));
-    }
-  } finally {
-    await prism.stop();
-  }
-
-  console.error(`reference server: npm start's compiled server, LOG_LEVEL=info, on ${store}`);
-  results.coldStartMs = await measureColdStart();
+  // Prism cannot tell scopes apart: no 403 scenario for it.
+  const prismScenarios = new Map(scenarios(fakeCredentials, fakeTokens, ["case_opaque_id"]).filter((s) => !s.expectStatus).map((s) => [s.name, s]));
   const ref = await startReferenceServer({ inProcess: false, env: { LOG_LEVEL: "info", TOKEN_FAILURES_PER_ADDRESS: "50" } });
   try {
-    results.reference.push(...(await referenceScenarios(ref, { clientId: ref.clientId, clientSecret: ref.clientSecret })));
+    const prism = await startPrism();
+    try {
+      const prismFirst = async (name: string) => {
+        const scenario = prismScenarios.get(name);
+        if (!scenario) return;
+        console.error(`  Prism: ${name}`);
+        results.prism.push(await load(prism, scenario));
+      };
+      results.reference.push(...(await referenceScenarios(ref, { clientId: ref.clientId, clientSecret: ref.clientSecret }, "", prismFirst)));
+    } finally {
+      await prism.stop();
+    }
     results.rssMb = rssMegabytes(ref.pid!);
 
     const sizes = options.scale.split(",").filter(Boolean).map(Number);
@@ -227,6 +242,7 @@ async function main(): Promise<void> {
   } finally {
     await ref.close();
   }
+  await measureBaseline("end");
 
   if (clusterWorkers > 0) {
     console.error(`reference server: npm run cluster -- --workers ${clusterWorkers}, LOG_LEVEL=info, on ${store}`);
