@@ -12,7 +12,7 @@ import { systemClock, type Clock } from "./clock.ts";
 import { configFromEnv } from "./config.ts";
 import { ensureDemoIntegration } from "./demo.ts";
 import { createLogger } from "./logger.ts";
-import { repoFiles, repoRoot } from "./repo-files.ts";
+import { repoFiles, repoRoot, serverNodeFlags } from "./repo-files.ts";
 import { listen } from "./server.ts";
 import { openStore, storeOptionsFrom, type Store } from "./store/database.ts";
 import { createThrowawayStore, type ThrowawayStore } from "./store/throwaway.ts";
@@ -100,7 +100,7 @@ const READY = /ready at (http:\/\/\S+) \(pid (\d+)\)/;
 
 async function startProcess(options: ReferenceServerOptions): Promise<ReferenceServer> {
   const location = await storeFor(options);
-  const child = spawn(process.execPath, [repoFiles.distMain], {
+  const child = spawn(process.execPath, [...serverNodeFlags, repoFiles.distMain], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: "warn", ...options.env, HOST: "127.0.0.1", PORT: "0", DATABASE_URL: "", ...location.env },
     stdio: ["ignore", "pipe", "pipe"],

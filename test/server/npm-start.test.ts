@@ -1,11 +1,13 @@
 // `npm start` as a real process: the first-start banner, reuse on later starts, a ready line with the real URL
 // and pid, and a graceful shutdown that survives the double SIGTERM of a process-group signal.
 import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { request } from "node:http";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../server-stub/repo-files.ts";
+import { repoRoot, serverNodeFlags } from "../../server-stub/repo-files.ts";
 import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
 import { startReferenceServer } from "../../server-stub/testing.ts";
 import { assertDistIsFresh, exchange, waitForExit } from "./harness.ts";
@@ -124,6 +126,24 @@ describe("npm start", () => {
     expect(log.some((l) => l.msg === "stopped")).toBe(true);
     // New connections are refused once it has stopped.
     await expect(fetch(`${started.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe("the Node flags of the server process", () => {
+  it("npm start, npm run cluster and startReferenceServer({ inProcess: false }) run node with the same flags", () => {
+    const scripts = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).scripts;
+    expect(scripts.start).toBe(`node ${serverNodeFlags.join(" ")} dist/server-stub/main.js`);
+    expect(scripts.cluster).toBe(`node ${serverNodeFlags.join(" ")} dist/server-stub/cluster.js`);
+  });
+
+  it("a server started as a process runs with them (its /proc command line)", async () => {
+    const server = await startReferenceServer({ inProcess: false });
+    try {
+      const commandLine = readFileSync(`/proc/${server.pid}/cmdline`, "utf8").split("\0");
+      expect(commandLine).toEqual(expect.arrayContaining(serverNodeFlags));
+    } finally {
+      await server.close();
+    }
   });
 });
 
