@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { repoRoot } from "../scripts/spec-model.ts";
+import { serverNodeFlags } from "../server-stub/repo-files.ts";
 
 export interface Target {
   baseUrl: string;
@@ -74,7 +75,7 @@ export function rssMegabytes(pid: number): number {
 
 /** `npm run cluster -- --workers N` (its compiled script) on a fresh store; returns the demo credentials it printed. */
 export async function startCluster(workers: number, env: Record<string, string>): Promise<Target & { clientId: string; clientSecret: string }> {
-  const child = spawn(process.execPath, ["dist/server-stub/cluster.js", "--workers", String(workers)], {
+  const child = spawn(process.execPath, [...serverNodeFlags, "dist/server-stub/cluster.js", "--workers", String(workers)], {
     cwd: repoRoot,
     env: { ...process.env, ...env, HOST: "127.0.0.1", PORT: "0" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -87,4 +88,11 @@ export async function startCluster(workers: number, env: Record<string, string>)
   const [, url] = await waitForLine(child, /ready at (http:\/\/\S+) \(pid \d+\)/, "npm run cluster");
   if (!printed.clientId || !printed.clientSecret) throw new Error("npm run cluster printed no demo credentials (the store was not fresh)");
   return { baseUrl: url, pid: child.pid!, clientId: printed.clientId, clientSecret: printed.clientSecret, stop: stopper(child) };
+}
+
+/** Baseline F (bench/floor-server.ts) on its own fresh store; returns the demo credentials it printed. */
+export async function startFloor(): Promise<Target & { clientId: string; clientSecret: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/floor-server.ts"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  const [, port, clientId, clientSecret] = await waitForLine(child, /^ready (\d+) (\S+) (\S+)$/, "the floor server");
+  return { baseUrl: `http://127.0.0.1:${port}`, pid: child.pid!, stop: stopper(child), clientId, clientSecret };
 }

@@ -1,4 +1,5 @@
-// The benchmark's table: each figure beside its ratio to baseline A (bare Express) and to Prism, and the targets.
+// The benchmark's table: each figure beside its ratio to baseline A (bare Express), to Prism and to baseline F (the
+// same operation with no framework), and the targets.
 export interface Measurement {
   scenario: string;
   requestsPerSecond: number;
@@ -19,6 +20,8 @@ export interface Results {
   settings: Record<string, unknown>;
   baseline: Measurement[];
   prism: Measurement[];
+  /** Baseline F: the operation on node:http + better-sqlite3 alone (bench/floor-server.ts). */
+  floor: Measurement[];
   reference: Measurement[];
   scale: ScaleMeasurement[];
   coldStartMs: number[];
@@ -29,7 +32,7 @@ export interface Results {
 const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : "-");
 
 function row(cells: (string | number)[]): string {
-  const widths = [26, 8, 7, 7, 9, 7, 9, 9];
+  const widths = [30, 8, 7, 7, 9, 7, 9, 9, 9];
   return cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(" ");
 }
 
@@ -37,13 +40,27 @@ export function printReport(r: Results): void {
   // Baseline A is measured at the start and at the end of the run; ratios are to the mean of the two.
   const a = { requestsPerSecond: Math.round(r.baseline.reduce((sum, m) => sum + m.requestsPerSecond, 0) / r.baseline.length) };
   const prism = (name: string) => r.prism.find((m) => m.scenario === name);
+  const floor = (name: string) => r.floor.find((m) => m.scenario === name);
   console.log(`\nSettings: ${JSON.stringify(r.settings)}`);
-  console.log(row(["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "x base A", "x Prism"]));
-  const line = (label: string, m: Measurement, p?: Measurement) =>
-    console.log(row([label, m.requestsPerSecond, m.p50, m.p99, m.unexpectedStatus, m.errors, ratio(m.requestsPerSecond, a.requestsPerSecond), ratio(m.requestsPerSecond, p?.requestsPerSecond)]));
+  console.log(row(["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "x base A", "x Prism", "x floor"]));
+  const line = (label: string, m: Measurement, p?: Measurement, f?: Measurement) =>
+    console.log(
+      row([
+        label,
+        m.requestsPerSecond,
+        m.p50,
+        m.p99,
+        m.unexpectedStatus,
+        m.errors,
+        ratio(m.requestsPerSecond, a.requestsPerSecond),
+        ratio(m.requestsPerSecond, p?.requestsPerSecond),
+        ratio(m.requestsPerSecond, f?.requestsPerSecond),
+      ]),
+    );
   for (const m of r.baseline) line(`A: bare Express ${m.scenario.replace(/^fixed JSON /, "")}`, m);
   for (const m of r.prism) line(`Prism: ${m.scenario}`, m);
-  for (const m of r.reference) line(m.scenario, m, prism(m.scenario));
+  for (const m of r.floor) line(`F: floor: ${m.scenario}`, m);
+  for (const m of r.reference) line(m.scenario, m, prism(m.scenario), floor(m.scenario.replace(/ \[\d+ processes\]$/, "")));
 
   if (r.scale.length) {
     console.log("\nPage cost by table size (listCaseIds, limit 200):");
@@ -75,6 +92,13 @@ export function printReport(r: Results): void {
   if (small && large && sizes.length > 1) {
     const cost = (m: Measurement) => 1 / m.requestsPerSecond;
     checks.push([`last page at ${sizes[sizes.length - 1]} costs <= 1.3 x at ${sizes[0]} (${ratio(cost(large), cost(small))})`, cost(large) <= 1.3 * cost(small)]);
+  }
+  // What the floor says about the targets against baseline A: a target above the floor's own ratio cannot be met by
+  // any server doing this work on this machine; close under it leaves little for framework, validation and logging.
+  console.log("\nThe floor (baseline F: node:http + better-sqlite3, the operation's SQL only) against baseline A:");
+  for (const [name, target] of [["createCase (1 party)", 0.3], ["listCaseIds (200)", 0.4], ["token exchange", 0.25]] as const) {
+    const f = floor(name);
+    if (f) console.log(`  ${name}: floor ${ratio(f.requestsPerSecond, a.requestsPerSecond)} x A; the target ${target} x A is ${ratio(target * a.requestsPerSecond, f.requestsPerSecond)} x the floor`);
   }
   console.log("\nTargets:");
   for (const [label, ok] of checks) console.log(`  ${ok ? "met    " : "MISSED "} ${label}`);

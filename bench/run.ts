@@ -1,5 +1,6 @@
-// `npm run bench`: the reference server measured against a bare Express app (baseline A) and Prism
-// (baseline B) in one run, with the same connections and duration, then at 10k and 1M cases.
+// `npm run bench`: the reference server measured against a bare Express app (baseline A), Prism (baseline B)
+// and the same operations with no framework (baseline F, the floor) in one run, with the same connections and
+// duration, then at 10k and 1M cases.
 // Prints a table of ratios and writes bench/results.json. Never part of `npm test`.
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -13,7 +14,7 @@ import { withoutPassword } from "../server-stub/store/dialect.ts";
 import { createThrowawayStore } from "../server-stub/store/throwaway.ts";
 import { startReferenceServer } from "../server-stub/testing.ts";
 import { measureColdStart } from "./cold-start.ts";
-import { rssMegabytes, startBaselineExpress, startCluster, startPrism } from "./processes.ts";
+import { rssMegabytes, startBaselineExpress, startCluster, startFloor, startPrism } from "./processes.ts";
 import { printReport, type Measurement, type Results } from "./report.ts";
 
 const run = promisify(execFile);
@@ -92,6 +93,8 @@ async function api(baseUrl: string, method: string, path: string, token?: string
   return json;
 }
 
+/** The scenarios baseline F (bench/floor-server.ts) answers. */
+const FLOOR_SCENARIOS = ["token exchange", "createCase (1 party)", "listCaseIds (200)"];
 const ALL_SCOPES = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];
 let counter = 0;
 const runId = Date.now().toString(36);
@@ -130,7 +133,7 @@ async function admin(storeEnv: Record<string, string>, args: string[]): Promise<
 
 /**
  * Every reference scenario against `target`, in order (addParty uses the cases the earlier ones created);
- * `before` runs just before each one (Prism's run of the same scenario).
+ * `before` runs just before each one (Prism's and the floor's run of the same scenario).
  */
 async function referenceScenarios(
   target: { baseUrl: string },
@@ -180,6 +183,7 @@ async function main(): Promise<void> {
     },
     baseline: [],
     prism: [],
+    floor: [],
     reference: [],
     scale: [],
     coldStartMs: [],
@@ -208,15 +212,29 @@ async function main(): Promise<void> {
   const ref = await startReferenceServer({ inProcess: false, env: { LOG_LEVEL: "info", TOKEN_FAILURES_PER_ADDRESS: "50" } });
   try {
     const prism = await startPrism();
+    const floor = await startFloor();
     try {
-      const prismFirst = async (name: string) => {
+      const floorCredentials = { clientId: floor.clientId, clientSecret: floor.clientSecret };
+      const floorToken = (await api(floor.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, { ...floorCredentials, scopes: ALL_SCOPES })).accessToken;
+      const floorScenarios = new Map(
+        scenarios(floorCredentials, { all: floorToken, usersOnly: floorToken }, []).filter((s) => FLOOR_SCENARIOS.includes(s.name)).map((s) => [s.name, s]),
+      );
+      // Prism's and the floor's run of a scenario come just before the reference server's.
+      const baselinesFirst = async (name: string) => {
         const scenario = prismScenarios.get(name);
-        if (!scenario) return;
-        console.error(`  Prism: ${name}`);
-        results.prism.push(await load(prism, scenario));
+        if (scenario) {
+          console.error(`  Prism: ${name}`);
+          results.prism.push(await load(prism, scenario));
+        }
+        const floorScenario = floorScenarios.get(name);
+        if (floorScenario) {
+          console.error(`  floor: ${name}`);
+          results.floor.push(await load(floor, floorScenario));
+        }
       };
-      results.reference.push(...(await referenceScenarios(ref, { clientId: ref.clientId, clientSecret: ref.clientSecret }, "", prismFirst)));
+      results.reference.push(...(await referenceScenarios(ref, { clientId: ref.clientId, clientSecret: ref.clientSecret }, "", baselinesFirst)));
     } finally {
+      await floor.stop();
       await prism.stop();
     }
     results.rssMb = rssMegabytes(ref.pid!);
