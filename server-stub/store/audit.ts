@@ -1,6 +1,10 @@
 // Audit rows: one per case, party and invite action, written in the same transaction as the action.
 import type { Queryable } from "./database.ts";
 import { newId } from "./ids.ts";
+import { preparedInsert } from "./prepared-query.ts";
+
+/** Written in the same transaction as every case, party and invite action: prepared, see prepared-query.ts. */
+const insertAuditRows = preparedInsert("audit");
 
 export type AuditAction = "case.created" | "party.added" | "invite.sent";
 
@@ -41,24 +45,22 @@ export async function insertAudit(db: Queryable, entry: NewAuditEntry, now: Date
 export async function insertAuditEntries(db: Queryable, entries: NewAuditEntry[], now: Date): Promise<void> {
   if (entries.length === 0) return;
   const createdAt = now.toISOString();
-  await db
-    .insertInto("audit")
-    .values(
-      entries.map((entry) => ({
-        audit_id: newId("audit"),
-        org_id: entry.orgId,
-        case_id: entry.caseId,
-        actor_type: "microApp",
-        actor_id: entry.actor.appId,
-        actor_token_kind: "system",
-        actor_identifier: entry.actor.identifier,
-        action: entry.action,
-        target_id: entry.targetId,
-        request_id: entry.requestId,
-        created_at: createdAt,
-      })),
-    )
-    .execute();
+  await insertAuditRows(
+    db,
+    entries.map((entry) => ({
+      audit_id: newId("audit"),
+      org_id: entry.orgId,
+      case_id: entry.caseId,
+      actor_type: "microApp",
+      actor_id: entry.actor.appId,
+      actor_token_kind: "system",
+      actor_identifier: entry.actor.identifier,
+      action: entry.action,
+      target_id: entry.targetId,
+      request_id: entry.requestId,
+      created_at: createdAt,
+    })),
+  );
 }
 
 /** A firm's audit rows, newest first. */

@@ -2,7 +2,11 @@
 // case or party is simply not found.
 import type { Queryable } from "./database.ts";
 import { newId } from "./ids.ts";
-import { preparedQuery } from "./prepared-query.ts";
+import { preparedInsert, preparedQuery, preparedStatement } from "./prepared-query.ts";
+
+// Every createCase and addParty runs these: prepared, and run on the transaction's connection directly on SQLite.
+const insertCases = preparedInsert("cases");
+const insertPartyRows = preparedInsert("parties");
 
 export interface NewParty {
   name: string;
@@ -36,9 +40,8 @@ export interface NewCase {
 /** Inserts the case row; a second (org, matterRef) fails on the unique constraint (duplicate_matter_ref). */
 export async function insertCase(db: Queryable, input: NewCase, now: Date): Promise<string> {
   const caseId = newId("case");
-  await db
-    .insertInto("cases")
-    .values({
+  await insertCases(db, [
+    {
       case_id: caseId,
       org_id: input.orgId,
       matter_ref: input.matterRef,
@@ -47,8 +50,8 @@ export async function insertCase(db: Queryable, input: NewCase, now: Date): Prom
       require_sof: input.requireSof ? 1 : 0,
       created_by_app_id: input.createdByAppId,
       created_at: now.toISOString(),
-    })
-    .execute();
+    },
+  ]);
   return caseId;
 }
 
@@ -67,23 +70,28 @@ export async function caseExists(db: Queryable, orgId: string, caseId: string): 
  * its parties hold against concurrent requests on every database. False when there is no such case in the firm.
  */
 export async function lockCase(db: Queryable, orgId: string, caseId: string): Promise<boolean> {
-  const result = await db
+  return (await touchCase(db, orgId, caseId)).changed === 1;
+}
+
+const touchCase = preparedStatement((db, orgId: string, caseId: string) =>
+  db
     .updateTable("cases")
     .set((eb) => ({ require_sof: eb.ref("require_sof") }))
     .where("org_id", "=", orgId)
-    .where("case_id", "=", caseId)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
+    .where("case_id", "=", caseId),
+);
 
 export async function countParties(db: Queryable, caseId: string): Promise<number> {
-  const row = await db
-    .selectFrom("parties")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("case_id", "=", caseId)
-    .executeTakeFirstOrThrow();
+  const [row] = await partiesOfCase(db, caseId);
   return Number(row.n);
 }
+
+const partiesOfCase = preparedQuery((db, caseId: string) =>
+  db
+    .selectFrom("parties")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("case_id", "=", caseId),
+);
 
 export async function insertParty(db: Queryable, orgId: string, caseId: string, input: NewParty, now: Date): Promise<Party> {
   const [party] = await insertParties(db, orgId, caseId, [input], now);
@@ -106,24 +114,22 @@ export async function insertParties(db: Queryable, orgId: string, caseId: string
       clientAccessStatus: "not_sent",
     }),
   );
-  await db
-    .insertInto("parties")
-    .values(
-      parties.map((party, i) => ({
-        party_id: party.partyId,
-        case_id: caseId,
-        org_id: orgId,
-        name: party.name,
-        email: party.email,
-        mobile: party.mobile,
-        role: party.role,
-        party_type: inputs[i].partyType ?? "individual",
-        is_primary_contact: inputs[i].isPrimaryContact ? 1 : 0,
-        client_access_status: party.clientAccessStatus,
-        created_at: createdAt,
-      })),
-    )
-    .execute();
+  await insertPartyRows(
+    db,
+    parties.map((party, i) => ({
+      party_id: party.partyId,
+      case_id: caseId,
+      org_id: orgId,
+      name: party.name,
+      email: party.email,
+      mobile: party.mobile,
+      role: party.role,
+      party_type: inputs[i].partyType ?? "individual",
+      is_primary_contact: inputs[i].isPrimaryContact ? 1 : 0,
+      client_access_status: party.clientAccessStatus,
+      created_at: createdAt,
+    })),
+  );
   return parties;
 }
 

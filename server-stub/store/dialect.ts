@@ -36,6 +36,7 @@ import {
 } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
+import { registerSqliteConnection } from "./prepared-query.ts";
 import { withStatementCache } from "./sqlite-statements.ts";
 
 export type DialectName = "sqlite" | "postgres";
@@ -72,7 +73,9 @@ export function connectSqlite(file: string, options: { synchronous: "NORMAL" | "
   const sqlite = new BetterSqlite3(file, { timeout: options.busyTimeoutMs });
   // exec, not pragma(): pragma() prepares a Statement that would be collected later (see sqlite-statements.ts).
   sqlite.exec(`pragma journal_mode = WAL; pragma synchronous = ${options.synchronous}; pragma foreign_keys = ON`);
-  const db = new Kysely<Database>({ dialect: new ImmediateTransactionDialect(withStatementCache(sqlite)) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new ImmediateTransactionDialect(statements) });
+  registerSqliteConnection(db, statements);
   return { dialect: "sqlite", db, location: file, writeTransaction: () => db.transaction() };
 }
 

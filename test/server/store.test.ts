@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { SigningKeys } from "../../server-stub/auth/signing-keys.ts";
+import { ensureDemoIntegration } from "../../server-stub/demo.ts";
+import { insertAuditEntries } from "../../server-stub/store/audit.ts";
+import { countParties, insertCase, insertParties, lockCase } from "../../server-stub/store/cases.ts";
 import { openStore, type Store, type StoreOptions } from "../../server-stub/store/database.ts";
 import { newId } from "../../server-stub/store/ids.ts";
 import { migrations as migrationProvider } from "../../server-stub/store/migrations.ts";
@@ -87,6 +90,57 @@ describe("store", () => {
     expect(Date.now() - began).toBeGreaterThanOrEqual(200);
     expect(await store.db.selectFrom("firms").select("org_id").where("org_id", "=", "org_waited").execute()).toHaveLength(1);
     await new Promise((resolve) => holder.once("exit", resolve));
+  });
+
+  it("prepared statements in a write transaction: every row shape is written, reads see the transaction's own rows, and an error takes back all of it", async () => {
+    const store = await open();
+    const demo = await ensureDemoIntegration(store);
+    const now = new Date();
+    const audit = (caseId: string, action: "case.created" | "party.added", targetId: string) => ({
+      orgId: demo.orgId,
+      caseId,
+      actor: { appId: demo.appId, identifier: "store-test" },
+      action,
+      targetId,
+      requestId: "req-store-test",
+    });
+    const caseId = await store.write(async (trx) => {
+      const id = await insertCase(trx, { orgId: demo.orgId, matterRef: "PREPARED-1", createdByAppId: demo.appId }, now);
+      const parties = await insertParties(trx, demo.orgId, id, [{ name: "A" }, { name: "B", email: "b@example.com" }, { name: "C", role: "Seller" }], now);
+      await insertAuditEntries(trx, [audit(id, "case.created", id), ...parties.map((p) => audit(id, "party.added", p.partyId))], now);
+      expect(await countParties(trx, id)).toBe(3);
+      expect(await lockCase(trx, demo.orgId, id)).toBe(true);
+      expect(await lockCase(trx, "org_another", id)).toBe(false);
+      return id;
+    });
+    const count = async (table: "cases" | "parties" | "audit") =>
+      Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).where("org_id", "=", demo.orgId).executeTakeFirstOrThrow()).n);
+    const before = { cases: await count("cases"), parties: await count("parties"), audit: await count("audit") };
+    expect(before).toEqual({ cases: 1, parties: 3, audit: 4 });
+    const names = await store.db.selectFrom("parties").select(["name", "email", "role"]).where("case_id", "=", caseId).orderBy("party_id").execute();
+    expect(names).toEqual([
+      { name: "A", email: null, role: null },
+      { name: "B", email: "b@example.com", role: null },
+      { name: "C", email: null, role: "Seller" },
+    ]);
+
+    // A handler's error after its writes: none of them stays.
+    await expect(
+      store.write(async (trx) => {
+        const id = await insertCase(trx, { orgId: demo.orgId, matterRef: "PREPARED-2", createdByAppId: demo.appId }, now);
+        const [party] = await insertParties(trx, demo.orgId, id, [{ name: "D" }], now);
+        await insertAuditEntries(trx, [audit(id, "party.added", party.partyId)], now);
+        throw new Error("undo");
+      }),
+    ).rejects.toThrow("undo");
+    // A unique violation after a first insert: the first is taken back too, and the error is the domain one.
+    await expect(
+      store.write(async (trx) => {
+        await insertCase(trx, { orgId: demo.orgId, matterRef: "PREPARED-3", createdByAppId: demo.appId }, now);
+        await insertCase(trx, { orgId: demo.orgId, matterRef: "PREPARED-1", createdByAppId: demo.appId }, now);
+      }),
+    ).rejects.toMatchObject({ status: 409, code: "duplicate_matter_ref" });
+    expect({ cases: await count("cases"), parties: await count("parties"), audit: await count("audit") }).toEqual(before);
   });
 
   it("ids carry their type prefix and sort by creation time", async () => {
