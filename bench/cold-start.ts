@@ -28,7 +28,10 @@ async function once(storeEnv: Record<string, string>): Promise<number> {
     });
     child.stdout!.resume();
     for (let i = 0; i < 300; i++) {
-      const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return Math.round(performance.now() - started);
       await new Promise((r) => setTimeout(r, 10));
     }

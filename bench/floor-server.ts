@@ -32,8 +32,11 @@ const insertCase = db.prepare(
 const insertParty = db.prepare(
   "insert into parties (party_id, case_id, org_id, name, email, mobile, role, party_type, is_primary_contact, client_access_status, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 );
-const auditColumns = "(audit_id, org_id, case_id, actor_type, actor_id, actor_token_kind, actor_identifier, action, target_id, request_id, created_at)";
-const insertTwoAuditRows = db.prepare(`insert into audit ${auditColumns} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+const auditColumns =
+  "(audit_id, org_id, case_id, actor_type, actor_id, actor_token_kind, actor_identifier, action, target_id, request_id, created_at)";
+const insertTwoAuditRows = db.prepare(
+  `insert into audit ${auditColumns} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+);
 const caseIdsPage = db.prepare("select case_id from cases where org_id = ? order by case_id limit ?").pluck();
 const begin = db.prepare("begin immediate");
 const commit = db.prepare("commit");
@@ -45,19 +48,33 @@ const issued = new Map<string, { appId: string; orgId: string }>();
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(json) });
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(json),
+  });
   res.end(json);
 }
 
 function integrationOf(req: IncomingMessage): { app_id: string; org_id: string; identifier: string } | undefined {
   const principal = issued.get((req.headers.authorization ?? "").slice("Bearer ".length));
-  return principal && integrationWithFirmScopes.get(principal.appId) as { app_id: string; org_id: string; identifier: string } | undefined;
+  return (
+    principal &&
+    (integrationWithFirmScopes.get(principal.appId) as
+      | { app_id: string; org_id: string; identifier: string }
+      | undefined)
+  );
 }
 
-async function tokenExchange(body: { clientId: string; clientSecret: string; scopes: string[]; expiresInSeconds?: number }, res: ServerResponse) {
-  const row = integrationWithFirmScopes.get(body.clientId) as { app_id: string; org_id: string; secret_hash: string; scopes: string; firm_scopes: string } | undefined;
+async function tokenExchange(
+  body: { clientId: string; clientSecret: string; scopes: string[]; expiresInSeconds?: number },
+  res: ServerResponse,
+) {
+  const row = integrationWithFirmScopes.get(body.clientId) as
+    | { app_id: string; org_id: string; secret_hash: string; scopes: string; firm_scopes: string }
+    | undefined;
   const presented = createHash("sha256").update(body.clientSecret).digest();
-  if (!row || !timingSafeEqual(presented, Buffer.from(row.secret_hash, "hex"))) return send(res, 401, { error: { code: "invalid_client" } });
+  if (!row || !timingSafeEqual(presented, Buffer.from(row.secret_hash, "hex")))
+    return send(res, 401, { error: { code: "invalid_client" } });
   const allowed = new Set(JSON.parse(row.scopes) as string[]);
   const firm = new Set(JSON.parse(row.firm_scopes) as string[]);
   const scopes = body.scopes.filter((s) => allowed.has(s) && firm.has(s));
@@ -73,25 +90,66 @@ async function tokenExchange(body: { clientId: string; clientSecret: string; sco
   send(res, 200, { accessToken, tokenType: "Bearer", expiresIn, scopes });
 }
 
-function createCase(req: IncomingMessage, body: { matterRef: string; matterType?: string; parties: { name: string; email: string; role: string }[] }, res: ServerResponse) {
+function createCase(
+  req: IncomingMessage,
+  body: { matterRef: string; matterType?: string; parties: { name: string; email: string; role: string }[] },
+  res: ServerResponse,
+) {
   const integration = integrationOf(req);
   if (!integration) return send(res, 401, { error: { code: "unauthorized" } });
   const now = new Date().toISOString();
   const caseId = newId("case");
   const party = body.parties[0];
   const partyId = newId("party");
-  const audit = (action: string, targetId: string) => [newId("audit"), integration.org_id, caseId, "microApp", integration.app_id, "system", integration.identifier, action, targetId, "floor", now];
+  const audit = (action: string, targetId: string) => [
+    newId("audit"),
+    integration.org_id,
+    caseId,
+    "microApp",
+    integration.app_id,
+    "system",
+    integration.identifier,
+    action,
+    targetId,
+    "floor",
+    now,
+  ];
   begin.run();
   try {
-    insertCase.run(caseId, integration.org_id, body.matterRef, body.matterType ?? null, null, 0, integration.app_id, now);
-    insertParty.run(partyId, caseId, integration.org_id, party.name, party.email, null, party.role, "individual", 0, "not_sent", now);
+    insertCase.run(
+      caseId,
+      integration.org_id,
+      body.matterRef,
+      body.matterType ?? null,
+      null,
+      0,
+      integration.app_id,
+      now,
+    );
+    insertParty.run(
+      partyId,
+      caseId,
+      integration.org_id,
+      party.name,
+      party.email,
+      null,
+      party.role,
+      "individual",
+      0,
+      "not_sent",
+      now,
+    );
     insertTwoAuditRows.run(...audit("case.created", caseId), ...audit("party.added", partyId));
     commit.run();
   } catch (error) {
     if (db.inTransaction) db.exec("rollback");
     throw error;
   }
-  send(res, 201, { caseId, status: "NotStarted", parties: [{ partyId, name: party.name, clientAccessStatus: "not_sent" }] });
+  send(res, 201, {
+    caseId,
+    status: "NotStarted",
+    parties: [{ partyId, name: party.name, clientAccessStatus: "not_sent" }],
+  });
 }
 
 function listCaseIds(req: IncomingMessage, res: ServerResponse) {
@@ -103,7 +161,13 @@ function listCaseIds(req: IncomingMessage, res: ServerResponse) {
   const last = items[items.length - 1];
   const nextCursor =
     rows.length > limit
-      ? Buffer.concat([createHmac("sha256", cursorKey).update(`listCaseIds\n${integration.org_id}\n${last}`).digest().subarray(0, 16), Buffer.from(last)]).toString("base64url")
+      ? Buffer.concat([
+          createHmac("sha256", cursorKey)
+            .update(`listCaseIds\n${integration.org_id}\n${last}`)
+            .digest()
+            .subarray(0, 16),
+          Buffer.from(last),
+        ]).toString("base64url")
       : null;
   send(res, 200, { ok: true, items, nextCursor });
 }
@@ -127,7 +191,9 @@ const server = createServer((req, res) => {
 
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
-  process.stdout.write(`ready ${typeof address === "object" && address ? address.port : 0} ${demo.appId} ${demo.clientSecret}\n`);
+  process.stdout.write(
+    `ready ${typeof address === "object" && address ? address.port : 0} ${demo.appId} ${demo.clientSecret}\n`,
+  );
 });
 process.on("SIGTERM", () =>
   server.close(() => {

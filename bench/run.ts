@@ -32,13 +32,33 @@ const program = new Command("npm run bench --")
   .option("--page-duration <seconds>", "seconds per page measurement in the scale runs", positive, 3)
   .option("--scale <sizes>", "case counts for the page-cost runs, comma-separated ('' to skip)", "10000,1000000")
   .option("--output <file>", "where to write the JSON results", "bench/results.json")
-  .option("--database-url <url>", "PostgreSQL server to run the reference server on (a throwaway database there, dropped after; needs CREATEDB)")
-  .option("--workers <n>", "also run the reference scenarios as npm run cluster with N workers (default: 2 with --database-url, else none)", positive)
-  .addHelpText("after", "\nExamples: npm run bench -- --duration 5 --scale 10000,100000\n          npm run bench -- --database-url postgres://postgres@127.0.0.1:5432/postgres");
-const options = program.parse().opts<{ connections: number; duration: number; pageDuration: number; scale: string; output: string; databaseUrl?: string; workers?: number }>();
+  .option(
+    "--database-url <url>",
+    "PostgreSQL server to run the reference server on (a throwaway database there, dropped after; needs CREATEDB)",
+  )
+  .option(
+    "--workers <n>",
+    "also run the reference scenarios as npm run cluster with N workers (default: 2 with --database-url, else none)",
+    positive,
+  )
+  .addHelpText(
+    "after",
+    "\nExamples: npm run bench -- --duration 5 --scale 10000,100000\n          npm run bench -- --database-url postgres://postgres@127.0.0.1:5432/postgres",
+  );
+const options = program.parse().opts<{
+  connections: number;
+  duration: number;
+  pageDuration: number;
+  scale: string;
+  output: string;
+  databaseUrl?: string;
+  workers?: number;
+}>();
 // testing.ts, the cold start and the admin CLI all take their throwaway databases from here.
 if (options.databaseUrl) process.env.DATABASE_URL = options.databaseUrl;
-const store = options.databaseUrl ? "PostgreSQL (a throwaway database)" : "SQLite (fresh DATA_DIR, WAL, SQLITE_SYNCHRONOUS=NORMAL)";
+const store = options.databaseUrl
+  ? "PostgreSQL (a throwaway database)"
+  : "SQLite (fresh DATA_DIR, WAL, SQLITE_SYNCHRONOUS=NORMAL)";
 const clusterWorkers = options.workers ?? (options.databaseUrl ? 2 : 0);
 
 interface Scenario {
@@ -51,7 +71,11 @@ interface Scenario {
   expectStatus?: number;
 }
 
-async function load(target: { baseUrl: string }, scenario: Scenario, duration = options.duration): Promise<Measurement> {
+async function load(
+  target: { baseUrl: string },
+  scenario: Scenario,
+  duration = options.duration,
+): Promise<Measurement> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (scenario.token) headers.authorization = `Bearer ${scenario.token}`;
   const result = await autocannon({
@@ -70,7 +94,9 @@ async function load(target: { baseUrl: string }, scenario: Scenario, duration = 
       },
     ],
   });
-  const unexpected = scenario.expectStatus ? result.requests.total - (result.statusCodeStats?.[String(scenario.expectStatus) as "403"]?.count ?? 0) : result.non2xx;
+  const unexpected = scenario.expectStatus
+    ? result.requests.total - (result.statusCodeStats?.[String(scenario.expectStatus) as "403"]?.count ?? 0)
+    : result.non2xx;
   return {
     scenario: scenario.name,
     requestsPerSecond: Math.round(result.requests.average),
@@ -99,15 +125,28 @@ const ALL_SCOPES = ["cases.create", "parties.manage", "invites.send", "cases.ids
 let counter = 0;
 const runId = Date.now().toString(36);
 
-function scenarios(credentials: { clientId: string; clientSecret: string }, tokens: { all: string; usersOnly: string }, caseIds: string[]): Scenario[] {
+function scenarios(
+  credentials: { clientId: string; clientSecret: string },
+  tokens: { all: string; usersOnly: string },
+  caseIds: string[],
+): Scenario[] {
   return [
-    { name: "token exchange", method: "POST", path: "/v1/microapps/system-tokens", body: () => ({ ...credentials, scopes: ["cases.create"], expiresInSeconds: 3600 }) },
+    {
+      name: "token exchange",
+      method: "POST",
+      path: "/v1/microapps/system-tokens",
+      body: () => ({ ...credentials, scopes: ["cases.create"], expiresInSeconds: 3600 }),
+    },
     {
       name: "createCase (1 party)",
       method: "POST",
       path: "/v1/cases",
       token: tokens.all,
-      body: () => ({ matterRef: `BENCH-${runId}-${++counter}`, matterType: "Purchase", parties: [{ name: "Alex Client", email: "alex@example.com", role: "Buyer" }] }),
+      body: () => ({
+        matterRef: `BENCH-${runId}-${++counter}`,
+        matterType: "Purchase",
+        parties: [{ name: "Alex Client", email: "alex@example.com", role: "Buyer" }],
+      }),
     },
     {
       name: "addParty",
@@ -118,7 +157,14 @@ function scenarios(credentials: { clientId: string; clientSecret: string }, toke
     },
     { name: "listCaseIds (200)", method: "GET", path: "/v1/microapps/api/cases/ids?limit=200", token: tokens.all },
     { name: "listUsers", method: "GET", path: "/v1/microapps/api/users", token: tokens.all },
-    { name: "403 insufficient_scope", method: "POST", path: "/v1/cases", token: tokens.usersOnly, body: () => ({ matterRef: "BENCH-403" }), expectStatus: 403 },
+    {
+      name: "403 insufficient_scope",
+      method: "POST",
+      path: "/v1/cases",
+      token: tokens.usersOnly,
+      body: () => ({ matterRef: "BENCH-403" }),
+      expectStatus: 403,
+    },
   ];
 }
 
@@ -142,12 +188,19 @@ async function referenceScenarios(
   before: (scenario: string) => Promise<void> = async () => {},
 ): Promise<Measurement[]> {
   const exchange = async (scopes: string[]) =>
-    (await api(target.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, { ...credentials, scopes, expiresInSeconds: 3600 })).accessToken as string;
+    (
+      await api(target.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, {
+        ...credentials,
+        scopes,
+        expiresInSeconds: 3600,
+      })
+    ).accessToken as string;
   const tokens = { all: await exchange(ALL_SCOPES), usersOnly: await exchange(["users.list"]) };
   const caseIds: string[] = [];
   const measured: Measurement[] = [];
   for (const s of scenarios(credentials, tokens, caseIds)) {
-    if (s.name === "addParty") caseIds.push(...(await api(target.baseUrl, "GET", "/v1/microapps/api/cases/ids?limit=200", tokens.all)).items);
+    if (s.name === "addParty")
+      caseIds.push(...(await api(target.baseUrl, "GET", "/v1/microapps/api/cases/ids?limit=200", tokens.all)).items);
     await before(s.name);
     console.error(`  ${s.name}${label}`);
     measured.push({ ...(await load(target, s)), scenario: `${s.name}${label}` });
@@ -156,15 +209,28 @@ async function referenceScenarios(
 }
 
 /** Walks every page once, returning the cursors of the first, middle and last pages. */
-async function pageCursors(baseUrl: string, token: string): Promise<{ pages: number; first: string; middle: string; last: string }> {
+async function pageCursors(
+  baseUrl: string,
+  token: string,
+): Promise<{ pages: number; first: string; middle: string; last: string }> {
   const cursors: string[] = [""];
   for (let i = 0; i < 100_000; i++) {
-    const page = await api(baseUrl, "GET", `/v1/microapps/api/cases/ids?limit=200${cursors[i] ? `&cursor=${cursors[i]}` : ""}`, token);
+    const page = await api(
+      baseUrl,
+      "GET",
+      `/v1/microapps/api/cases/ids?limit=200${cursors[i] ? `&cursor=${cursors[i]}` : ""}`,
+      token,
+    );
     if (page.nextCursor === null) break;
     cursors.push(page.nextCursor);
   }
   const q = (c: string) => `/v1/microapps/api/cases/ids?limit=200${c ? `&cursor=${c}` : ""}`;
-  return { pages: cursors.length, first: q(cursors[0]), middle: q(cursors[Math.floor(cursors.length / 2)]), last: q(cursors[cursors.length - 1]) };
+  return {
+    pages: cursors.length,
+    first: q(cursors[0]),
+    middle: q(cursors[Math.floor(cursors.length / 2)]),
+    last: q(cursors[cursors.length - 1]),
+  };
 }
 
 async function main(): Promise<void> {
@@ -196,7 +262,9 @@ async function main(): Promise<void> {
     console.error(`baseline A: bare Express 5 (${when})`);
     const express = await startBaselineExpress();
     try {
-      results.baseline.push(await load(express, { name: `fixed JSON (${when})`, method: "GET", path: "/v1/microapps/api/cases/ids" }));
+      results.baseline.push(
+        await load(express, { name: `fixed JSON (${when})`, method: "GET", path: "/v1/microapps/api/cases/ids" }),
+      );
     } finally {
       await express.stop();
     }
@@ -208,16 +276,30 @@ async function main(): Promise<void> {
   const fakeTokens = { all: "prism-accepts-any-bearer", usersOnly: "prism-accepts-any-bearer" };
   const fakeCredentials = { clientId: "00000000-0000-0000-0000-000000000000", clientSecret: "stored-secret" };
   // Prism cannot tell scopes apart: no 403 scenario for it.
-  const prismScenarios = new Map(scenarios(fakeCredentials, fakeTokens, ["case_opaque_id"]).filter((s) => !s.expectStatus).map((s) => [s.name, s]));
-  const ref = await startReferenceServer({ inProcess: false, env: { LOG_LEVEL: "info", TOKEN_FAILURES_PER_ADDRESS: "50" } });
+  const prismScenarios = new Map(
+    scenarios(fakeCredentials, fakeTokens, ["case_opaque_id"])
+      .filter((s) => !s.expectStatus)
+      .map((s) => [s.name, s]),
+  );
+  const ref = await startReferenceServer({
+    inProcess: false,
+    env: { LOG_LEVEL: "info", TOKEN_FAILURES_PER_ADDRESS: "50" },
+  });
   try {
     const prism = await startPrism();
     const floor = await startFloor();
     try {
       const floorCredentials = { clientId: floor.clientId, clientSecret: floor.clientSecret };
-      const floorToken = (await api(floor.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, { ...floorCredentials, scopes: ALL_SCOPES })).accessToken;
+      const floorToken = (
+        await api(floor.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, {
+          ...floorCredentials,
+          scopes: ALL_SCOPES,
+        })
+      ).accessToken;
       const floorScenarios = new Map(
-        scenarios(floorCredentials, { all: floorToken, usersOnly: floorToken }, []).filter((s) => FLOOR_SCENARIOS.includes(s.name)).map((s) => [s.name, s]),
+        scenarios(floorCredentials, { all: floorToken, usersOnly: floorToken }, [])
+          .filter((s) => FLOOR_SCENARIOS.includes(s.name))
+          .map((s) => [s.name, s]),
       );
       // Prism's and the floor's run of a scenario come just before the reference server's.
       const baselinesFirst = async (name: string) => {
@@ -232,7 +314,14 @@ async function main(): Promise<void> {
           results.floor.push(await load(floor, floorScenario));
         }
       };
-      results.reference.push(...(await referenceScenarios(ref, { clientId: ref.clientId, clientSecret: ref.clientSecret }, "", baselinesFirst)));
+      results.reference.push(
+        ...(await referenceScenarios(
+          ref,
+          { clientId: ref.clientId, clientSecret: ref.clientSecret },
+          "",
+          baselinesFirst,
+        )),
+      );
     } finally {
       await floor.stop();
       await prism.stop();
@@ -241,9 +330,33 @@ async function main(): Promise<void> {
 
     const sizes = options.scale.split(",").filter(Boolean).map(Number);
     if (sizes.length) {
-      const firm = await admin(ref.storeEnv, ["firm", "create", "--name", "Bench scale firm", "--scopes", "cases.ids.list"]);
-      const app = await admin(ref.storeEnv, ["integration", "create", "--org", firm.orgId, "--identifier", "bench-scale", "--scopes", "cases.ids.list", "--allowed-ip-ranges", "127.0.0.0/8,::1/128"]);
-      const token = (await api(ref.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, { clientId: app.appId, clientSecret: app.clientSecret, scopes: ["cases.ids.list"] })).accessToken;
+      const firm = await admin(ref.storeEnv, [
+        "firm",
+        "create",
+        "--name",
+        "Bench scale firm",
+        "--scopes",
+        "cases.ids.list",
+      ]);
+      const app = await admin(ref.storeEnv, [
+        "integration",
+        "create",
+        "--org",
+        firm.orgId,
+        "--identifier",
+        "bench-scale",
+        "--scopes",
+        "cases.ids.list",
+        "--allowed-ip-ranges",
+        "127.0.0.0/8,::1/128",
+      ]);
+      const token = (
+        await api(ref.baseUrl, "POST", "/v1/microapps/system-tokens", undefined, {
+          clientId: app.appId,
+          clientSecret: app.clientSecret,
+          scopes: ["cases.ids.list"],
+        })
+      ).accessToken;
       let seeded = 0;
       for (const size of sizes) {
         const t0 = Date.now();
@@ -251,8 +364,16 @@ async function main(): Promise<void> {
         console.error(`  seeded ${size} cases in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         seeded = size;
         const cursors = await pageCursors(ref.baseUrl, token);
-        for (const [where, path] of [["first", cursors.first], ["middle", cursors.middle], ["last", cursors.last]] as const) {
-          const m = await load(ref, { name: `page ${where} @${size}`, method: "GET", path, token }, options.pageDuration);
+        for (const [where, path] of [
+          ["first", cursors.first],
+          ["middle", cursors.middle],
+          ["last", cursors.last],
+        ] as const) {
+          const m = await load(
+            ref,
+            { name: `page ${where} @${size}`, method: "GET", path, token },
+            options.pageDuration,
+          );
           results.scale.push({ ...m, size, page: where, pages: cursors.pages });
         }
       }
@@ -265,7 +386,11 @@ async function main(): Promise<void> {
   if (clusterWorkers > 0) {
     console.error(`reference server: npm run cluster -- --workers ${clusterWorkers}, LOG_LEVEL=info, on ${store}`);
     const clusterStore = await createThrowawayStore(options.databaseUrl);
-    const cluster = await startCluster(clusterWorkers, { LOG_LEVEL: "info", TOKEN_FAILURES_PER_ADDRESS: "50", ...clusterStore.env });
+    const cluster = await startCluster(clusterWorkers, {
+      LOG_LEVEL: "info",
+      TOKEN_FAILURES_PER_ADDRESS: "50",
+      ...clusterStore.env,
+    });
     try {
       const credentials = { clientId: cluster.clientId, clientSecret: cluster.clientSecret };
       results.reference.push(...(await referenceScenarios(cluster, credentials, ` [${clusterWorkers} processes]`)));

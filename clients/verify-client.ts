@@ -63,7 +63,8 @@ export class VerifyApiError extends Error {
     this.name = "VerifyApiError";
     this.status = response.status;
     this.code = error?.code;
-    this.requestId = (body as Partial<ErrorBody> | undefined)?.requestId ?? response.headers.get("X-Request-Id") ?? undefined;
+    this.requestId =
+      (body as Partial<ErrorBody> | undefined)?.requestId ?? response.headers.get("X-Request-Id") ?? undefined;
     this.retryAfterSeconds = retryAfterSeconds(response, () => Date.now());
     this.body = body;
   }
@@ -128,12 +129,16 @@ export class VerifyClient {
 
   async addParty(caseId: string, body: PartyInput, call: IdempotentCall = {}): Promise<PartyResponse> {
     const headers = { "Idempotency-Key": call.idempotencyKey ?? randomUUID() };
-    return this.unwrap(await this.api.POST("/v1/cases/{caseId}/parties", { params: { path: { caseId } }, body, headers }));
+    return this.unwrap(
+      await this.api.POST("/v1/cases/{caseId}/parties", { params: { path: { caseId } }, body, headers }),
+    );
   }
 
   async sendInvite(caseId: string, body: InviteRequest, call: IdempotentCall = {}): Promise<InviteResponse> {
     const headers = { "Idempotency-Key": call.idempotencyKey ?? randomUUID() };
-    return this.unwrap(await this.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, body, headers }));
+    return this.unwrap(
+      await this.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, body, headers }),
+    );
   }
 
   async listCaseIds(query: PageQuery = {}): Promise<CaseIdList> {
@@ -200,7 +205,12 @@ export class VerifyClient {
       if (token) headers.set("Authorization", `Bearer ${token}`);
       let response: Response;
       try {
-        response = await this.options.fetch(request.url, { method: request.method, headers, body, signal: request.signal });
+        response = await this.options.fetch(request.url, {
+          method: request.method,
+          headers,
+          body,
+          signal: request.signal,
+        });
       } catch (error) {
         if (!repeatable || retries >= maxRetries || request.signal.aborted) throw error;
         await sleep(this.backoffMs(retries++));
@@ -233,7 +243,9 @@ export class VerifyClient {
   }
 }
 
-async function* walk<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): AsyncGenerator<T> {
+async function* walk<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+): AsyncGenerator<T> {
   let cursor: string | undefined;
   do {
     const { items, nextCursor } = await page(cursor);

@@ -52,10 +52,16 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
 /** Starts Prism and resolves once it listens (or rejects with what it printed). */
 export async function startPrism(options: PrismOptions = {}): Promise<RunningPrism> {
   const port = options.port || (await freePort(options.host));
-  const child = spawn(PRISM_BIN, prismArgs({ ...options, port }), { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } });
+  const child = spawn(PRISM_BIN, prismArgs({ ...options, port }), {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
   let output = "";
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Prism did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`)), options.startTimeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`Prism did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`)),
+      options.startTimeoutMs ?? 30_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = output.match(READY);
@@ -90,8 +96,14 @@ async function stop(child: ChildProcess): Promise<void> {
 function main(): void {
   const program = new Command("mock")
     .description("Prism from generated/openapi.yaml: the example-answering mock, or with --proxy the validating proxy")
-    .addOption(new Option("--proxy <upstream>", "run Prism's validating proxy (prism proxy --errors) in front of this server"))
-    .option("--dynamic", "answer with data generated from the schemas instead of the spec's examples (mock only)", false)
+    .addOption(
+      new Option("--proxy <upstream>", "run Prism's validating proxy (prism proxy --errors) in front of this server"),
+    )
+    .option(
+      "--dynamic",
+      "answer with data generated from the schemas instead of the spec's examples (mock only)",
+      false,
+    )
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on", "4010")
     .argument("[upstream]", "the upstream URL, for `npm run mock:proxy -- <url>`")
@@ -104,14 +116,20 @@ Examples:
     -H 'Content-Type: application/json' -H 'Prefer: code=409' -d '{"matterRef":"MAT-1"}'
   npm run mock:proxy -- http://localhost:8081`,
     )
-    .action((positional: string | undefined, options: { proxy?: string; dynamic: boolean; host: string; port: string }) => {
-      // `npm run mock:proxy -- <url>` runs `prism.ts --proxy <url>`: commander reads the URL as --proxy's value.
-      const upstream = options.proxy ?? positional;
-      if (options.dynamic && upstream) program.error("--dynamic applies to the mock only");
-      const child = spawn(PRISM_BIN, prismArgs({ upstream, dynamic: options.dynamic, host: options.host, port: Number(options.port) }), { stdio: "inherit" });
-      for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
-      child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-    });
+    .action(
+      (positional: string | undefined, options: { proxy?: string; dynamic: boolean; host: string; port: string }) => {
+        // `npm run mock:proxy -- <url>` runs `prism.ts --proxy <url>`: commander reads the URL as --proxy's value.
+        const upstream = options.proxy ?? positional;
+        if (options.dynamic && upstream) program.error("--dynamic applies to the mock only");
+        const child = spawn(
+          PRISM_BIN,
+          prismArgs({ upstream, dynamic: options.dynamic, host: options.host, port: Number(options.port) }),
+          { stdio: "inherit" },
+        );
+        for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+        child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+      },
+    );
   program.parse();
 }
 

@@ -12,7 +12,11 @@ const redoclyEnv = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_
 
 /** Writes the bundle of `rootFile` (a spec/openapi.yaml) to `outFile`. */
 export function bundleSpecFile(rootFile: string, outFile: string): void {
-  execFileSync(redoclyBin, ["bundle", rootFile, "-o", outFile], { cwd: repoRoot, env: redoclyEnv, stdio: ["ignore", "ignore", "pipe"] });
+  execFileSync(redoclyBin, ["bundle", rootFile, "-o", outFile], {
+    cwd: repoRoot,
+    env: redoclyEnv,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
 }
 
 function withTempDir<T>(use: (dir: string) => T): T {

@@ -29,7 +29,8 @@ function sections(changes: SpecChange[]): string {
     // The release heading already says the version.
     if (change.path.join(".") === "info.version") continue;
     if (change.message.startsWith("deprecated ")) groups.Deprecated.push(change);
-    else if (change.class === "annotation" || change.action === "replace" || change.action === "rename") groups.Changed.push(change);
+    else if (change.class === "annotation" || change.action === "replace" || change.action === "rename")
+      groups.Changed.push(change);
     else groups[change.action === "add" ? "Added" : "Removed"].push(change);
   }
   return Object.entries(groups)
@@ -54,7 +55,10 @@ export function buildChangelog(releases: Release[], current: OpenApiDoc): string
   parts.push(`## [Unreleased]\n\n${unreleased || `No changes since ${latest?.version ?? "the start"}.`}`);
   for (let i = releases.length - 1; i >= 0; i--) {
     const release = releases[i];
-    const body = i === 0 ? firstRelease(release.doc) : sections(compareSpecs(releases[i - 1].doc, release.doc)) || "No changes to the contract.";
+    const body =
+      i === 0
+        ? firstRelease(release.doc)
+        : sections(compareSpecs(releases[i - 1].doc, release.doc)) || "No changes to the contract.";
     parts.push(`## [${release.version}] - ${release.releasedOn}\n\n${body}`);
   }
   return `${parts.join("\n\n")}\n`;

@@ -33,9 +33,24 @@ const changes = compareSpecs(base, head);
 const result = verdict(changes, base.info.version, head.info.version);
 
 if (options.json) {
-  console.log(JSON.stringify({ base: baseName, baseVersion: base.info.version, version: head.info.version, ok: result.ok, reason: result.reason, changes }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        base: baseName,
+        baseVersion: base.info.version,
+        version: head.info.version,
+        ok: result.ok,
+        reason: result.reason,
+        changes,
+      },
+      null,
+      2,
+    ),
+  );
 } else {
-  console.log(`Comparing ${options.spec ?? "spec/ (working tree)"} at ${head.info.version} with ${baseName} at ${base.info.version}\n`);
+  console.log(
+    `Comparing ${options.spec ?? "spec/ (working tree)"} at ${head.info.version} with ${baseName} at ${base.info.version}\n`,
+  );
   console.log(formatReport(changes));
   console.log(`\n${result.ok ? "OK" : "FAIL"}: ${result.reason}.`);
 }

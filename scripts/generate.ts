@@ -55,10 +55,17 @@ function docs(): void {
     // Inline the Redoc bundle that ships with @redocly/cli, so the page loads nothing from a CDN and works offline.
     const html = readFileSync(output, "utf8");
     const cdnTag = /<script src="https:\/\/cdn\.redocly\.com\/redoc\/[^"]+\/redoc\.standalone\.js"><\/script>/;
-    if (!cdnTag.test(html)) throw new Error("build-docs output has no Redoc CDN <script> to inline; check @redocly/cli");
-    const redoc = readFileSync(require.resolve("redoc/bundles/redoc.standalone.js"), "utf8").replace(/<\/script/gi, "<\\/script");
+    if (!cdnTag.test(html))
+      throw new Error("build-docs output has no Redoc CDN <script> to inline; check @redocly/cli");
+    const redoc = readFileSync(require.resolve("redoc/bundles/redoc.standalone.js"), "utf8").replace(
+      /<\/script/gi,
+      "<\\/script",
+    );
     mkdirSync(join(outRoot, "generated/docs"), { recursive: true });
-    writeFileSync(join(outRoot, "generated/docs/index.html"), html.replace(cdnTag, () => `<script>${redoc}</script>`));
+    writeFileSync(
+      join(outRoot, "generated/docs/index.html"),
+      html.replace(cdnTag, () => `<script>${redoc}</script>`),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -69,7 +76,10 @@ function llms(): void {
 }
 
 async function postman(): Promise<void> {
-  writeFileSync(join(outRoot, "generated/postman_collection.json"), await buildPostmanCollection(loadBundle(bundlePath)));
+  writeFileSync(
+    join(outRoot, "generated/postman_collection.json"),
+    await buildPostmanCollection(loadBundle(bundlePath)),
+  );
 }
 
 function httpFile(): void {

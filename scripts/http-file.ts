@@ -33,13 +33,16 @@ function request(example: ExampleRequest, producers: Map<string, string>): strin
     ...(example.needsToken ? [`Authorization: Bearer {{${TOKEN_VARIABLE}}}`] : []),
     ...example.headers.map((h) => `${h.name}: ${h.value}`),
   ];
-  if (example.body !== undefined) lines.push("Content-Type: application/json", "", JSON.stringify(example.body, null, 2));
+  if (example.body !== undefined)
+    lines.push("Content-Type: application/json", "", JSON.stringify(example.body, null, 2));
   return fromResponses(lines.join("\n"), producers);
 }
 
 export function buildHttpFile(doc: OpenApiDoc): string {
   const examples = exampleRequests(doc);
-  const producers = new Map(examples.flatMap((e) => e.captures.map((name) => [name, e.operation.operationId] as const)));
+  const producers = new Map(
+    examples.flatMap((e) => e.captures.map((name) => [name, e.operation.operationId] as const)),
+  );
   const variables = [
     `@baseUrl = ${doc.servers?.[0]?.url ?? "http://localhost:8081"}`,
     ...CREDENTIAL_VARIABLES.map((name) => `@${name} = <your ${name}>`),

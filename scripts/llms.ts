@@ -10,7 +10,10 @@ function section(doc: OpenApiDoc, heading: string): string {
 }
 
 function firstSentence(text: string): string {
-  return text.replace(/\s+/g, " ").trim().split(/(?<=\.) /)[0];
+  return text
+    .replace(/\s+/g, " ")
+    .trim()
+    .split(/(?<=\.) /)[0];
 }
 
 export function buildLlmsTxt(doc: OpenApiDoc): string {
@@ -45,7 +48,10 @@ export function buildLlmsTxt(doc: OpenApiDoc): string {
     "",
     "## Operations",
     "",
-    ...ops.map((o) => `- \`${o.method} ${o.path}\` (\`${o.operationId}\`, scope: ${o.scope ? `\`${o.scope}\`` : "none, client credentials in the body"}): ${o.summary}. ${firstSentence(o.description)}`),
+    ...ops.map(
+      (o) =>
+        `- \`${o.method} ${o.path}\` (\`${o.operationId}\`, scope: ${o.scope ? `\`${o.scope}\`` : "none, client credentials in the body"}): ${o.summary}. ${firstSentence(o.description)}`,
+    ),
     "",
     "## Scopes",
     "",

@@ -59,8 +59,12 @@ function wire(item: any, example: ExampleRequest): void {
     const param = example.query.find((p) => p.name === query.key);
     if (param) query.disabled = !param.enabled;
   }
-  if (example.body !== undefined && request.body?.mode === "raw") request.body.raw = JSON.stringify(example.body, null, 2);
-  item.response = (item.response ?? []).map((response: any, i: number) => ({ ...response, id: stableUuid(`${op.operationId} response ${i} ${response.code}`) }));
+  if (example.body !== undefined && request.body?.mode === "raw")
+    request.body.raw = JSON.stringify(example.body, null, 2);
+  item.response = (item.response ?? []).map((response: any, i: number) => ({
+    ...response,
+    id: stableUuid(`${op.operationId} response ${i} ${response.code}`),
+  }));
 }
 
 /**
@@ -77,13 +81,19 @@ function pinParameterValues(node: any, values: Map<string, string>): void {
 export async function buildPostmanCollection(doc: OpenApiDoc): Promise<string> {
   const collection = await convert(structuredClone(doc));
   const examples = exampleRequests(doc);
-  const requests = (collection.item as any[]).flatMap((folder) => (folder.request ? [folder] : folder.item ?? []));
+  const requests = (collection.item as any[]).flatMap((folder) => (folder.request ? [folder] : (folder.item ?? [])));
   for (const item of requests) {
-    const example = examples.find((e) => `${e.operation.method} ${e.operation.path}` === postmanOperation(item.request));
+    const example = examples.find(
+      (e) => `${e.operation.method} ${e.operation.path}` === postmanOperation(item.request),
+    );
     if (!example) throw new Error(`Postman request ${postmanOperation(item.request)} matches no operation`);
     wire(item, example);
   }
-  const parameterValues = new Map(examples.flatMap((e) => [...e.query, ...e.headers.map((h) => ({ name: h.name, value: h.value }))]).map((p) => [p.name, p.value]));
+  const parameterValues = new Map(
+    examples
+      .flatMap((e) => [...e.query, ...e.headers.map((h) => ({ name: h.name, value: h.value }))])
+      .map((p) => [p.name, p.value]),
+  );
   pinParameterValues(collection, parameterValues);
   collection.info._postman_id = stableUuid(`${doc.info.title} ${doc.info.version}`);
   collection.auth = { type: "bearer", bearer: [{ key: "token", value: `{{${TOKEN_VARIABLE}}}`, type: "string" }] };

@@ -9,10 +9,13 @@ import { latestSnapshot, listSnapshots, compareVersions, releaseHeader, releases
 const bundle = bundleWorkingTreeText();
 const version: string = parse(bundle).info.version;
 const file = join(releasesDir, `${version}.yaml`);
-if (existsSync(file)) throw new Error(`${file} exists: ${version} is already released; raise info.version in spec/openapi.yaml`);
+if (existsSync(file))
+  throw new Error(`${file} exists: ${version} is already released; raise info.version in spec/openapi.yaml`);
 if (listSnapshots().length > 0 && compareVersions(version, latestSnapshot().version) <= 0) {
   throw new Error(`info.version ${version} is not above the latest release ${latestSnapshot().version}`);
 }
 const releasedOn = new Date().toISOString().slice(0, 10);
 writeFileSync(file, releaseHeader(version, releasedOn) + bundle);
-console.log(`spec/releases/${version}.yaml written; run \`npm run generate\` to move its changes out of [Unreleased] in CHANGELOG.md`);
+console.log(
+  `spec/releases/${version}.yaml written; run \`npm run generate\` to move its changes out of [Unreleased] in CHANGELOG.md`,
+);

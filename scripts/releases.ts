@@ -43,7 +43,8 @@ export function listSnapshots(dir = releasesDir): Snapshot[] {
       const file = join(dir, name);
       const version = name.slice(0, -".yaml".length);
       const header = /^# Released (\S+) on (\d{4}-\d{2}-\d{2})/.exec(readFileSync(file, "utf8"));
-      if (!header || header[1] !== version) throw new Error(`${file} must begin with "# Released ${version} on YYYY-MM-DD"`);
+      if (!header || header[1] !== version)
+        throw new Error(`${file} must begin with "# Released ${version} on YYYY-MM-DD"`);
       return { version, file, releasedOn: header[2] };
     })
     .sort((a, b) => compareVersions(a.version, b.version));

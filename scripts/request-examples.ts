@@ -37,7 +37,9 @@ function operationObject(doc: OpenApiDoc, op: Operation): any {
 }
 
 function parameters(doc: OpenApiDoc, op: Operation): any[] {
-  return [...(doc.paths[op.path].parameters ?? []), ...(operationObject(doc, op).parameters ?? [])].map((p) => resolveRef(doc, p));
+  return [...(doc.paths[op.path].parameters ?? []), ...(operationObject(doc, op).parameters ?? [])].map((p) =>
+    resolveRef(doc, p),
+  );
 }
 
 function requestExample(doc: OpenApiDoc, op: Operation): any {
@@ -59,7 +61,9 @@ export function exampleRequests(doc: OpenApiDoc): ExampleRequest[] {
   const bodies = new Map(ops.map((op) => [op.operationId, requestExample(doc, op)]));
   // An id is worth capturing when another operation takes it, as a path parameter or a body field.
   const inputsOf = (op: Operation) => [
-    ...parameters(doc, op).filter((p) => p.in === "path").map((p) => p.name),
+    ...parameters(doc, op)
+      .filter((p) => p.in === "path")
+      .map((p) => p.name),
     ...Object.keys(bodies.get(op.operationId) ?? {}),
   ];
   const captured = new Set<string>();
@@ -69,24 +73,39 @@ export function exampleRequests(doc: OpenApiDoc): ExampleRequest[] {
     const example = (p: any) => String(p.example ?? p.schema?.example ?? p.schema?.default ?? "");
     const pathParams = params
       .filter((p) => p.in === "path")
-      .map((p) => ({ name: p.name, value: captured.has(p.name) ? variable(p.name) : example(p), description: p.description ?? "", enabled: true }));
+      .map((p) => ({
+        name: p.name,
+        value: captured.has(p.name) ? variable(p.name) : example(p),
+        description: p.description ?? "",
+        enabled: true,
+      }));
     const query = params
       .filter((p) => p.in === "query")
-      .map((p) => ({ name: p.name, value: example(p), description: p.description ?? "", enabled: p.required === true || p.schema?.default !== undefined }));
-    const headers = params.filter((p) => p.in === "header").map((p) => ({ name: p.name, value: p.name === "Idempotency-Key" ? IDEMPOTENCY_KEY_VALUE : example(p) }));
+      .map((p) => ({
+        name: p.name,
+        value: example(p),
+        description: p.description ?? "",
+        enabled: p.required === true || p.schema?.default !== undefined,
+      }));
+    const headers = params
+      .filter((p) => p.in === "header")
+      .map((p) => ({ name: p.name, value: p.name === "Idempotency-Key" ? IDEMPOTENCY_KEY_VALUE : example(p) }));
 
     let body = bodies.get(op.operationId);
     if (body && typeof body === "object") {
       body = { ...body };
       for (const field of Object.keys(body)) {
-        if ((CREDENTIAL_VARIABLES as readonly string[]).includes(field) || captured.has(field)) body[field] = variable(field);
+        if ((CREDENTIAL_VARIABLES as readonly string[]).includes(field) || captured.has(field))
+          body[field] = variable(field);
       }
       // The token exchange asks for the whole catalogue, so one token runs every request after it.
       if (op.scope === null && "scopes" in body) body.scopes = Object.keys(scopeCatalogue(doc));
     }
 
     const others = ops.filter((o) => o !== op).flatMap(inputsOf);
-    const captures = successFields(doc, op).filter((f) => f === TOKEN_VARIABLE || (/Id$/.test(f) && others.includes(f)));
+    const captures = successFields(doc, op).filter(
+      (f) => f === TOKEN_VARIABLE || (/Id$/.test(f) && others.includes(f)),
+    );
     captures.forEach((f) => captured.add(f));
     return { operation: op, pathParams, query, headers, body, captures, needsToken: op.scope !== null };
   });

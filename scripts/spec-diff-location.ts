@@ -36,7 +36,10 @@ function operationParameters(doc: OpenApiDoc, path: string, method: string): any
   return [...(item[method]?.parameters ?? []), ...(item.parameters ?? [])].map((p) => resolveRef(doc, p));
 }
 
-function schemaLocation(path: JsonPath, schemaStart: number): Pick<DiffLocation, "field" | "keyword" | "keywordRest" | "schemaPath"> {
+function schemaLocation(
+  path: JsonPath,
+  schemaStart: number,
+): Pick<DiffLocation, "field" | "keyword" | "keywordRest" | "schemaPath"> {
   const segments: string[] = [];
   const tokens = path.slice(schemaStart);
   let i = 0;
@@ -47,7 +50,12 @@ function schemaLocation(path: JsonPath, schemaStart: number): Pick<DiffLocation,
     if (token === "properties" && i + 1 < tokens.length) {
       if (i + 2 === tokens.length) {
         // The property itself was added, removed or replaced.
-        return { field: [...segments, String(tokens[i + 1])].join("."), keyword: "property", keywordRest: [], schemaPath: path.slice(0, schemaStart + i) };
+        return {
+          field: [...segments, String(tokens[i + 1])].join("."),
+          keyword: "property",
+          keywordRest: [],
+          schemaPath: path.slice(0, schemaStart + i),
+        };
       }
       segments.push(String(tokens[i + 1]));
       i += 2;
@@ -60,26 +68,39 @@ function schemaLocation(path: JsonPath, schemaStart: number): Pick<DiffLocation,
       segments.push("*");
       i += 1;
     } else {
-      return { field: segments.join("."), keyword: String(token), keywordRest: tokens.slice(i + 1), schemaPath: path.slice(0, schemaStart + i) };
+      return {
+        field: segments.join("."),
+        keyword: String(token),
+        keywordRest: tokens.slice(i + 1),
+        schemaPath: path.slice(0, schemaStart + i),
+      };
     }
   }
   return { field: segments.join("."), keyword: "", keywordRest: [], schemaPath: path };
 }
 
-export function locate(path: JsonPath, action: string, docs: { before: OpenApiDoc; after: OpenApiDoc }, after?: unknown): DiffLocation {
+export function locate(
+  path: JsonPath,
+  action: string,
+  docs: { before: OpenApiDoc; after: OpenApiDoc },
+  after?: unknown,
+): DiffLocation {
   const [root, apiPath, method, part, ...t] = path;
-  if (root !== "paths" || typeof apiPath !== "string" || !METHODS.includes(String(method))) return { keywordRest: [], rest: path };
+  if (root !== "paths" || typeof apiPath !== "string" || !METHODS.includes(String(method)))
+    return { keywordRest: [], rest: path };
   const operation = `${String(method).toUpperCase()} ${apiPath}`;
   const base = { operation, keywordRest: [] as JsonPath };
   if (part === undefined) return { ...base, part: "operation", rest: [] };
 
   if (part === "requestBody") {
-    if (t[0] === "content" && t[2] === "schema") return { ...base, part: "request", rest: [], ...schemaLocation(path, 7) };
+    if (t[0] === "content" && t[2] === "schema")
+      return { ...base, part: "request", rest: [], ...schemaLocation(path, 7) };
     return { ...base, part: "request", rest: t };
   }
   if (part === "responses") {
     const status = String(t[0]);
-    if (t[1] === "content" && t[3] === "schema") return { ...base, part: "response", status, rest: [], ...schemaLocation(path, 8) };
+    if (t[1] === "content" && t[3] === "schema")
+      return { ...base, part: "response", status, rest: [], ...schemaLocation(path, 8) };
     if (t[1] === "headers" && t.length > 2) {
       const header = String(t[2]);
       if (t[3] === "schema") return { ...base, part: "header", status, header, rest: [], ...schemaLocation(path, 8) };
@@ -90,8 +111,14 @@ export function locate(path: JsonPath, action: string, docs: { before: OpenApiDo
   if (part === "parameters" && typeof t[0] === "number") {
     // A whole parameter added: its index is not one of either document's, but the diff carries it.
     const wholeAdd = action === "add" && t.length === 1;
-    const param = wholeAdd ? resolveRef(docs.after, after) : operationParameters(docs.before, apiPath, String(method))[t[0]];
-    const parameter = { name: String(param?.name ?? `#${t[0]}`), in: String(param?.in ?? "?"), required: param?.required === true };
+    const param = wholeAdd
+      ? resolveRef(docs.after, after)
+      : operationParameters(docs.before, apiPath, String(method))[t[0]];
+    const parameter = {
+      name: String(param?.name ?? `#${t[0]}`),
+      in: String(param?.in ?? "?"),
+      required: param?.required === true,
+    };
     if (t[1] === "schema") return { ...base, part: "parameter", parameter, rest: [], ...schemaLocation(path, 6) };
     return { ...base, part: "parameter", parameter, rest: t.slice(1) };
   }

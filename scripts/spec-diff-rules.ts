@@ -26,9 +26,11 @@ export function classify(diff: Diff, loc: DiffLocation, docs: Docs): Classified 
   const inResponse = loc.part === "response" || loc.part === "header";
 
   // Example values document the contract; the library leaves them unclassified.
-  if (diff.path.some((key) => key === "examples" || key === "example")) return { class: "annotation", rule: "examples are documentation" };
+  if (diff.path.some((key) => key === "examples" || key === "example"))
+    return { class: "annotation", rule: "examples are documentation" };
   // Vendor extensions (x-codeSamples, x-internal...) drive our generators, not the wire; x-scopes is handled below.
-  if (diff.path.some((key) => typeof key === "string" && key.startsWith("x-"))) return { class: "annotation", rule: "x- extensions are documentation" };
+  if (diff.path.some((key) => typeof key === "string" && key.startsWith("x-")))
+    return { class: "annotation", rule: "x- extensions are documentation" };
 
   // The library reverses its request rule for responses wholesale, which makes *every* `type` replacement in a
   // response non-breaking (string -> integer included). Compare the sets of types instead: a response may only
@@ -36,22 +38,45 @@ export function classify(diff: Diff, loc: DiffLocation, docs: Docs): Classified 
   if (loc.keyword === "type" && loc.keywordRest.length === 0 && diff.action === "replace") {
     const [before, after] = [asSet(diff.before), asSet(diff.after)];
     const compatible = inResponse ? isSubset(after, before) : isSubset(before, after);
-    return { class: compatible ? "non-breaking" : "breaking", rule: "type sets: responses may narrow, requests may widen" };
+    return {
+      class: compatible ? "non-breaking" : "breaking",
+      rule: "type sets: responses may narrow, requests may widen",
+    };
   }
   // A different fixed value is narrower and wider at once; the library's reversal makes it non-breaking in a response.
-  if (loc.keyword === "const" && diff.action === "replace") return { class: "breaking", rule: "a changed const breaks both directions" };
+  if (loc.keyword === "const" && diff.action === "replace")
+    return { class: "breaking", rule: "a changed const breaks both directions" };
 
   // A response header that becomes required is a new guarantee; one that stops being required may vanish under a
   // client that reads it. The library applies its request-parameter rule (new `required` = breaking) to both.
   if (loc.part === "header" && diff.path[diff.path.length - 1] === "required") {
     const nowRequired = diff.action !== "remove" && diff.after === true;
-    return { class: nowRequired ? "non-breaking" : "breaking", rule: "response headers: required is a guarantee to the client" };
+    return {
+      class: nowRequired ? "non-breaking" : "breaking",
+      rule: "response headers: required is a guarantee to the client",
+    };
   }
 
   // The token exchange grants a subset of the scopes the caller sent, so a new scope in the response's
   // principal.scopes[] can only reach a caller that asked for it by name: adding a catalogue scope is not breaking.
-  if (loc.part === "response" && loc.keyword === "enum" && diff.action === "add" && loc.field === "principal.scopes[]") {
-    const path = ["paths", ...diff.path.slice(1, 3), "requestBody", "content", "application/json", "schema", "properties", "scopes", "items", "enum"];
+  if (
+    loc.part === "response" &&
+    loc.keyword === "enum" &&
+    diff.action === "add" &&
+    loc.field === "principal.scopes[]"
+  ) {
+    const path = [
+      "paths",
+      ...diff.path.slice(1, 3),
+      "requestBody",
+      "content",
+      "application/json",
+      "schema",
+      "properties",
+      "scopes",
+      "items",
+      "enum",
+    ];
     const requestable: unknown[] = valueAt(docs.after, path) ?? [];
     if (requestable.includes(diff.after)) return { class: "non-breaking", rule: "granted scopes echo requested ones" };
   }
@@ -59,11 +84,13 @@ export function classify(diff: Diff, loc: DiffLocation, docs: Docs): Classified 
   // The library assumes open request bodies, where an unknown field is ignored. Ours are closed
   // (additionalProperties: false), so a client still sending a removed field gets 400.
   if (loc.part === "request" && loc.keyword === "property" && diff.action === "remove") {
-    if (valueAt(docs.before, loc.schemaPath!)?.additionalProperties === false) return { class: "breaking", rule: "closed request bodies reject removed fields" };
+    if (valueAt(docs.before, loc.schemaPath!)?.additionalProperties === false)
+      return { class: "breaking", rule: "closed request bodies reject removed fields" };
   }
 
   if (diff.type === "deprecated") return { class: "non-breaking" };
-  if (diff.type === "unclassified") return { class: "breaking", rule: "api-smart-diff left it unclassified: treated as breaking until reviewed" };
+  if (diff.type === "unclassified")
+    return { class: "breaking", rule: "api-smart-diff left it unclassified: treated as breaking until reviewed" };
   return { class: diff.type };
 }
 
@@ -93,7 +120,9 @@ function describeRequirements(reqs: Requirement[]): string {
   return reqs
     .map((r) =>
       Object.entries(r)
-        .map(([scheme, scopes]) => (scopes.length ? scopes.map((s) => `\`${s}\``).join(" and ") : `any ${scheme} token`))
+        .map(([scheme, scopes]) =>
+          scopes.length ? scopes.map((s) => `\`${s}\``).join(" and ") : `any ${scheme} token`,
+        )
         .join(" and "),
     )
     .join(" or ");
@@ -140,15 +169,34 @@ export function scopeCatalogueChanges(docs: Docs): OwnChange[] {
   const rule = "x-scopes: the scope catalogue";
   for (const [scope, purpose] of Object.entries(before)) {
     const path = ["components", "securitySchemes", "systemToken", "x-scopes", scope];
-    if (!(scope in after)) changes.push({ class: "breaking", message: `removed scope ${formatValue(scope)} from the scope catalogue`, action: "remove", path, rule });
+    if (!(scope in after))
+      changes.push({
+        class: "breaking",
+        message: `removed scope ${formatValue(scope)} from the scope catalogue`,
+        action: "remove",
+        path,
+        rule,
+      });
     else if (after[scope] !== purpose) {
-      changes.push({ class: "annotation", message: `changed the purpose of scope ${formatValue(scope)} from "${purpose}" to "${after[scope]}"`, action: "replace", path, rule });
+      changes.push({
+        class: "annotation",
+        message: `changed the purpose of scope ${formatValue(scope)} from "${purpose}" to "${after[scope]}"`,
+        action: "replace",
+        path,
+        rule,
+      });
     }
   }
   for (const [scope, purpose] of Object.entries(after)) {
     if (!(scope in before)) {
       const path = ["components", "securitySchemes", "systemToken", "x-scopes", scope];
-      changes.push({ class: "non-breaking", message: `added scope ${formatValue(scope)} ("${purpose}") to the scope catalogue`, action: "add", path, rule });
+      changes.push({
+        class: "non-breaking",
+        message: `added scope ${formatValue(scope)} ("${purpose}") to the scope catalogue`,
+        action: "add",
+        path,
+        rule,
+      });
     }
   }
   return changes;

@@ -6,7 +6,15 @@ import { valueAt } from "./json-ref.ts";
 import type { DiffLocation } from "./spec-diff-location.ts";
 import type { OpenApiDoc } from "./spec-model.ts";
 
-const ANNOTATION_KEYWORDS = new Set(["description", "title", "summary", "example", "examples", "$comment", "externalDocs"]);
+const ANNOTATION_KEYWORDS = new Set([
+  "description",
+  "title",
+  "summary",
+  "example",
+  "examples",
+  "$comment",
+  "externalDocs",
+]);
 
 export function formatValue(value: unknown): string {
   if (typeof value === "string") return `\`${value}\``;
@@ -89,7 +97,8 @@ function schemaChange(diff: Diff, loc: DiffLocation, docs: { before: OpenApiDoc;
       // 3.1 spells nullable as a type array: `string` <-> `[string, "null"]` is about null, so say that.
       const [was, now] = [new Set([before].flat()), new Set([after].flat())];
       const changed = [...was, ...now].filter((t) => was.has(t) !== now.has(t));
-      if (changed.length === 1 && changed[0] === "null") return `${target} ${now.has("null") ? "may now be null" : "can no longer be null"}`;
+      if (changed.length === 1 && changed[0] === "null")
+        return `${target} ${now.has("null") ? "may now be null" : "can no longer be null"}`;
       return `changed the type of ${target} from ${formatType(before)} to ${formatType(after)}`;
     }
   }
@@ -120,27 +129,42 @@ function partChange(diff: Diff, loc: DiffLocation): string {
       return annotationPhrase(action, String(key), op);
     case "response": {
       const response = `response ${loc.status} of ${op}`;
-      if (key === undefined) return action === "add" ? `added response status ${loc.status} to ${op}` : `removed response status ${loc.status} from ${op}`;
-      if (key === "content" && more.length === 1) return action === "add" ? `added media type ${more[0]} to ${response}` : `removed media type ${more[0]} from ${response}`;
+      if (key === undefined)
+        return action === "add"
+          ? `added response status ${loc.status} to ${op}`
+          : `removed response status ${loc.status} from ${op}`;
+      if (key === "content" && more.length === 1)
+        return action === "add"
+          ? `added media type ${more[0]} to ${response}`
+          : `removed media type ${more[0]} from ${response}`;
       if (key === "content" && more.length > 1) return annotationPhrase(action, String(more[1]), response);
       return annotationPhrase(action, String(key), response);
     }
     case "header": {
       const header = `response header ${loc.header}`;
       if (key === undefined) return action === "add" ? `added ${header} to ${op}` : `removed ${header} from ${op}`;
-      if (key === "required") return `made ${header} of ${op} ${action !== "remove" && after === true ? "always present" : "optional"}`;
+      if (key === "required")
+        return `made ${header} of ${op} ${action !== "remove" && after === true ? "always present" : "optional"}`;
       return annotationPhrase(action, String(key), `${header} of ${op}`);
     }
     case "request":
-      if (key === undefined) return action === "add" ? `added a request body to ${op}` : `removed the request body of ${op}`;
+      if (key === undefined)
+        return action === "add" ? `added a request body to ${op}` : `removed the request body of ${op}`;
       if (key === "required") return `made the request body of ${op} ${after === true ? "required" : "optional"}`;
-      if (key === "content" && more.length === 1) return action === "add" ? `added media type ${more[0]} to the request body of ${op}` : `removed media type ${more[0]} from the request body of ${op}`;
-      if (key === "content" && more.length > 1) return annotationPhrase(action, String(more[1]), `the request body of ${op}`);
+      if (key === "content" && more.length === 1)
+        return action === "add"
+          ? `added media type ${more[0]} to the request body of ${op}`
+          : `removed media type ${more[0]} from the request body of ${op}`;
+      if (key === "content" && more.length > 1)
+        return annotationPhrase(action, String(more[1]), `the request body of ${op}`);
       return annotationPhrase(action, String(key), `the request body of ${op}`);
     case "parameter": {
       const p = loc.parameter!;
       const param = `${p.in} parameter ${p.name}`;
-      if (key === undefined) return action === "add" ? `added ${p.required ? "required" : "optional"} ${param} to ${op}` : `removed ${param} from ${op}`;
+      if (key === undefined)
+        return action === "add"
+          ? `added ${p.required ? "required" : "optional"} ${param} to ${op}`
+          : `removed ${param} from ${op}`;
       if (key === "required") return `made ${param} of ${op} ${after === true ? "required" : "optional"}`;
       if (ANNOTATION_KEYWORDS.has(String(key))) return annotationPhrase(action, String(key), `${param} of ${op}`);
       return verbPhrase(action, String(key), `${param} of ${op}`, before, after);
@@ -153,21 +177,36 @@ function documentChange(diff: Diff): string {
   const { action, path, before, after } = diff;
   const [root, second] = path;
   if (root === "paths" && path.length === 1 && action === "rename") return `renamed path ${before} to ${after}`;
-  if (root === "paths" && path.length === 2) return action === "add" ? `added path ${second}` : action === "remove" ? `removed path ${second}` : `changed path ${second}`;
+  if (root === "paths" && path.length === 2)
+    return action === "add"
+      ? `added path ${second}`
+      : action === "remove"
+        ? `removed path ${second}`
+        : `changed path ${second}`;
   if (root === "paths" && path.length > 2) return annotationPhrase(action, path.slice(2).join("."), `path ${second}`);
   if (root === "components" && second === "securitySchemes") {
     return annotationPhrase(action, path.slice(3).join(".") || "definition", `security scheme ${path[2]}`);
   }
   const where = path.join(".");
   const scalar = (v: unknown) => typeof v !== "object" || v === null;
-  if (action === "replace" && scalar(before) && scalar(after) && String(before).length <= 40 && String(after).length <= 40) {
+  if (
+    action === "replace" &&
+    scalar(before) &&
+    scalar(after) &&
+    String(before).length <= 40 &&
+    String(after).length <= 40
+  ) {
     return `changed ${where} from ${formatValue(before)} to ${formatValue(after)}`;
   }
   return action === "add" ? `added ${where}` : action === "remove" ? `removed ${where}` : `changed ${where}`;
 }
 
 /** The sentence for one api-smart-diff change, or null when another change's sentence already says it. */
-export function describeChange(diff: Diff, loc: DiffLocation, docs: { before: OpenApiDoc; after: OpenApiDoc }): string | null {
+export function describeChange(
+  diff: Diff,
+  loc: DiffLocation,
+  docs: { before: OpenApiDoc; after: OpenApiDoc },
+): string | null {
   if (!loc.operation) return documentChange(diff);
   if (loc.keyword !== undefined) return schemaChange(diff, loc, docs);
   return partChange(diff, loc);

@@ -84,13 +84,19 @@ export function compareSpecs(beforeDoc: OpenApiDoc, afterDoc: OpenApiDoc): SpecC
     const { class: cls, rule } = classify(diff, loc, docs);
     // Inside a response body or header, the same sentence can hold for several statuses: name them.
     const inside = loc.keyword !== undefined || loc.part === "header";
-    add({ class: cls, action: diff.action, text, path: diff.path, ...(rule ? { rule } : {}) }, inside ? loc.status : undefined);
+    add(
+      { class: cls, action: diff.action, text, path: diff.path, ...(rule ? { rule } : {}) },
+      inside ? loc.status : undefined,
+    );
   }
   for (const own of [...securityChanges(docs), ...scopeCatalogueChanges(docs)]) {
     add({ class: own.class, action: own.action, text: own.message, path: own.path, rule: own.rule });
   }
 
-  const changes = [...pending.values()].map(({ text, statuses, ...rest }) => ({ ...rest, message: withStatuses(text, statuses) }));
+  const changes = [...pending.values()].map(({ text, statuses, ...rest }) => ({
+    ...rest,
+    message: withStatuses(text, statuses),
+  }));
   return CLASS_ORDER.flatMap((cls) => changes.filter((c) => c.class === cls));
 }
 
@@ -115,7 +121,11 @@ export function verdict(changes: SpecChange[], beforeVersion: string, afterVersi
   const breaking = changes.filter((c) => c.class === "breaking").length;
   if (breaking === 0) return { ok: true, reason: "no breaking change" };
   const plural = breaking === 1 ? "1 breaking change" : `${breaking} breaking changes`;
-  if (majorRaised(beforeVersion, afterVersion)) return { ok: true, reason: `${plural}, allowed: info.version's major was raised (${beforeVersion} -> ${afterVersion})` };
+  if (majorRaised(beforeVersion, afterVersion))
+    return {
+      ok: true,
+      reason: `${plural}, allowed: info.version's major was raised (${beforeVersion} -> ${afterVersion})`,
+    };
   return {
     ok: false,
     reason: `${plural} while info.version's major stays ${afterVersion.split(".")[0]} (${beforeVersion} -> ${afterVersion}): undo ${breaking === 1 ? "it" : "them"}, or raise info.version in spec/openapi.yaml to the next major`,

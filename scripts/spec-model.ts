@@ -91,13 +91,15 @@ export function errorCodes(doc: OpenApiDoc): ErrorCode[] {
         const single = description.match(/Known codes: `([a-z_]+)`\.?/);
         if (single) {
           const key = `${status} ${single[1]}`;
-          if (!seen.has(key)) seen.set(key, { status, code: single[1], meaning: description.split(". Known codes")[0].trim() });
+          if (!seen.has(key))
+            seen.set(key, { status, code: single[1], meaning: description.split(". Known codes")[0].trim() });
         }
         const examples = response.content?.["application/json"]?.examples ?? {};
         for (const example of Object.values<any>(examples)) {
           const code = resolve(doc, example)?.value?.error?.code;
           const key = `${status} ${code}`;
-          if (code && !seen.has(key)) seen.set(key, { status, code, meaning: resolve(doc, example).value.error.message });
+          if (code && !seen.has(key))
+            seen.set(key, { status, code, meaning: resolve(doc, example).value.error.message });
         }
       }
     }

@@ -188,7 +188,11 @@ export function createApp(deps: AppDeps): Express {
         const key = idempotent ? req.get(IDEMPOTENCY_KEY_HEADER) : undefined;
         const { reply, replayed } =
           key !== undefined && req.principal
-            ? await idempotencyKeys.run({ appId: req.principal.appId, method: op.method, path: req.path.slice(base.length), key }, req.body, execute)
+            ? await idempotencyKeys.run(
+                { appId: req.principal.appId, method: op.method, path: req.path.slice(base.length), key },
+                req.body,
+                execute,
+              )
             : { reply: await execute((work) => store.write(work)), replayed: false };
         res.status(reply.status).set(reply.headers ?? {});
         if (replayed) res.set("Idempotent-Replayed", "true");

@@ -22,7 +22,8 @@ const WORKER_START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 12_000;
 
 function workerCount(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new InvalidArgumentError("expected an integer from 1 to 64");
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64)
+    throw new InvalidArgumentError("expected an integer from 1 to 64");
   return Number(value);
 }
 
@@ -30,7 +31,10 @@ function parseArguments(): { workers: number } {
   return new Command("npm run cluster --")
     .description("Run N reference-server processes on one port, sharing the store of DATABASE_URL (or DATA_DIR).")
     .option("-w, --workers <n>", "worker processes", workerCount, availableParallelism())
-    .addHelpText("after", "\nThe environment is npm start's (PORT, HOST, DATABASE_URL, PG_POOL_SIZE...); each worker opens PG_POOL_SIZE connections.")
+    .addHelpText(
+      "after",
+      "\nThe environment is npm start's (PORT, HOST, DATABASE_URL, PG_POOL_SIZE...); each worker opens PG_POOL_SIZE connections.",
+    )
     .showHelpAfterError()
     .parse()
     .opts<{ workers: number }>();
@@ -53,7 +57,9 @@ async function runPrimary(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const demo = await prepareStore(config);
 
-  cluster.setupPrimary({ exec: fileURLToPath(new URL(`./main${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)) });
+  cluster.setupPrimary({
+    exec: fileURLToPath(new URL(`./main${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)),
+  });
   const live = new Set<Worker>();
   const listening = new Set<Worker>();
   let ready = false;
@@ -74,7 +80,9 @@ async function runPrimary(): Promise<void> {
     const worker = cluster.fork();
     live.add(worker);
     const timer = setTimeout(() => {
-      console.error(`cannot start: worker ${worker.process.pid} did not listen within ${WORKER_START_TIMEOUT_MS / 1000} s`);
+      console.error(
+        `cannot start: worker ${worker.process.pid} did not listen within ${WORKER_START_TIMEOUT_MS / 1000} s`,
+      );
       stop(1);
     }, WORKER_START_TIMEOUT_MS);
     worker.once("listening", () => clearTimeout(timer));

@@ -52,7 +52,10 @@ export const ENVIRONMENT = {
   HOST: ["127.0.0.1", "Address to bind."],
   PORT: ["8081", "Port to bind; 0 picks a free one (the ready line prints it)."],
   DATA_DIR: [".data", "Directory of the SQLite store (verify-client.db); shared with the admin CLI."],
-  DATABASE_URL: ["", "postgres://user:password@host:port/database: use PostgreSQL instead of SQLite (DATA_DIR is unused); several server processes and the admin CLI share it."],
+  DATABASE_URL: [
+    "",
+    "postgres://user:password@host:port/database: use PostgreSQL instead of SQLite (DATA_DIR is unused); several server processes and the admin CLI share it.",
+  ],
   PG_POOL_SIZE: ["10", "PostgreSQL connections one process keeps open at most (with DATABASE_URL)."],
   TRUST_PROXY: ["", "Comma-separated CIDRs of trusted reverse proxies; X-Forwarded-For from anyone else is ignored."],
   SQLITE_SYNCHRONOUS: ["NORMAL", "NORMAL survives a process crash; FULL also survives power loss, slower writes."],
@@ -63,12 +66,21 @@ export const ENVIRONMENT = {
   TOKEN_FAILURE_WINDOW_SECONDS: ["900", "The failure-counting window (and the longest Retry-After)."],
   LOG_LEVEL: ["info", "pino level: fatal, error, warn, info, debug, trace or silent."],
   SHUTDOWN_TIMEOUT_MS: ["8000", "Graceful-shutdown budget before open connections are cut (exit stays under 10 s)."],
-  HTTP_HEADERS_TIMEOUT_MS: ["10000", "Time a client has to send its request headers; then 408 and the connection is closed."],
-  HTTP_REQUEST_TIMEOUT_MS: ["30000", "Time a client has to send its whole request; then 408 and the connection is closed."],
+  HTTP_HEADERS_TIMEOUT_MS: [
+    "10000",
+    "Time a client has to send its request headers; then 408 and the connection is closed.",
+  ],
+  HTTP_REQUEST_TIMEOUT_MS: [
+    "30000",
+    "Time a client has to send its whole request; then 408 and the connection is closed.",
+  ],
   HTTP_KEEP_ALIVE_TIMEOUT_MS: ["5000", "How long an idle keep-alive connection stays open."],
   INVITES_PER_PARTY_PER_DAY: ["5", "Invites one party may be sent in 24 hours; the next is 429 invite_limit_reached."],
   PARTIES_PER_CASE: ["100", "Parties one case may have; the next is 422 party_limit_reached."],
-  IDEMPOTENCY_LOCK_SECONDS: ["30", "How long a running request holds its Idempotency-Key; a retry after a crash takes it over then."],
+  IDEMPOTENCY_LOCK_SECONDS: [
+    "30",
+    "How long a running request holds its Idempotency-Key; a retry after a crash takes it over then.",
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type EnvName = keyof typeof ENVIRONMENT;

@@ -19,7 +19,10 @@ export interface Contract {
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
 /** A parameter object, following a local $ref ("#/components/parameters/Idempotency-Key"). */
-function resolveParameter(doc: OpenApiDoc, parameter: { $ref?: string; in?: string; name?: string }): { in?: string; name?: string } {
+function resolveParameter(
+  doc: OpenApiDoc,
+  parameter: { $ref?: string; in?: string; name?: string },
+): { in?: string; name?: string } {
   if (!parameter.$ref) return parameter;
   return parameter.$ref
     .replace(/^#\//, "")
@@ -30,7 +33,9 @@ function resolveParameter(doc: OpenApiDoc, parameter: { $ref?: string; in?: stri
 function declaresHeader(doc: OpenApiDoc, op: Operation, header: string): boolean {
   const item = doc.paths[op.path];
   const parameters = [...(item.parameters ?? []), ...(item[op.method.toLowerCase()].parameters ?? [])];
-  return parameters.map((p) => resolveParameter(doc, p)).some((p) => p?.in === "header" && p.name?.toLowerCase() === header.toLowerCase());
+  return parameters
+    .map((p) => resolveParameter(doc, p))
+    .some((p) => p?.in === "header" && p.name?.toLowerCase() === header.toLowerCase());
 }
 
 function basePathOf(url: string): string {
@@ -49,7 +54,9 @@ export function loadContract(): Contract {
     operations: ops,
     scopeNames: Object.keys(scopeCatalogue(doc)),
     basePaths: [...new Set<string>((doc.servers ?? [{ url: "/" }]).map((s: { url: string }) => basePathOf(s.url)))],
-    idempotentOperations: new Set(ops.filter((op) => declaresHeader(doc, op, IDEMPOTENCY_KEY_HEADER)).map((op) => op.operationId)),
+    idempotentOperations: new Set(
+      ops.filter((op) => declaresHeader(doc, op, IDEMPOTENCY_KEY_HEADER)).map((op) => op.operationId),
+    ),
   };
   return cached;
 }

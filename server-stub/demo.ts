@@ -44,7 +44,12 @@ export function demoBanner(demo: DemoIntegration, url: string): string {
       `New secret: npm run admin -- integration rotate-secret --app-id ${demo.appId}`,
     ].join("\n");
   }
-  const body = JSON.stringify({ clientId: demo.appId, clientSecret: demo.clientSecret, scopes: ["cases.create"], expiresInSeconds: 3600 });
+  const body = JSON.stringify({
+    clientId: demo.appId,
+    clientSecret: demo.clientSecret,
+    scopes: ["cases.create"],
+    expiresInSeconds: 3600,
+  });
   return [
     `Created a demo firm (${demo.orgId}) with two users and an API integration holding all five scopes, usable from loopback only.`,
     "Store the secret now: it is shown only this once.",

@@ -22,5 +22,8 @@ export function backgroundStdout(): DestinationStream {
 }
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, base: { service: "verify-client-reference" }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, destination);
+  return pino(
+    { level, base: { service: "verify-client-reference" }, redact: { paths: REDACTED_PATHS, censor: "[redacted]" } },
+    destination,
+  );
 }

@@ -53,6 +53,8 @@ try {
 } catch (e) {
   // Startup failures (port in use, unwritable DATA_DIR...) get one line, not a stack trace.
   const error = e as NodeJS.ErrnoException;
-  console.error(`cannot start: ${error.code === "EADDRINUSE" ? `address ${error.message.split(" ").pop()} is in use` : error.message}`);
+  console.error(
+    `cannot start: ${error.code === "EADDRINUSE" ? `address ${error.message.split(" ").pop()} is in use` : error.message}`,
+  );
   process.exit(1);
 }

@@ -11,7 +11,11 @@ import { answerClientError } from "./http/client-error.ts";
 /** Request headers above this are 431 (Node's default, set here so that it is a decision, not an accident). */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
-export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
 
 export interface RunningServer {
   server: Server;
@@ -20,7 +24,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function listen(app: Express, host: string, port: number, shutdownTimeoutMs: number): Promise<RunningServer> {
+export async function listen(
+  app: Express,
+  host: string,
+  port: number,
+  shutdownTimeoutMs: number,
+): Promise<RunningServer> {
   const limits: HttpLimits = app.locals.httpLimits ?? DEFAULT_HTTP_LIMITS;
   const server = createServer(
     {

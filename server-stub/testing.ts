@@ -51,8 +51,15 @@ export interface InProcessServer extends ReferenceServer {
 /** The store asked for, or a throwaway one (on the PostgreSQL server at DATABASE_URL when it is set). */
 async function storeFor(options: ReferenceServerOptions): Promise<ThrowawayStore> {
   const kept = async () => {};
-  if (options.databaseUrl) return { options: { databaseUrl: options.databaseUrl }, env: { DATABASE_URL: options.databaseUrl }, dispose: kept };
-  if (options.dataDir) return { options: { dataDir: options.dataDir }, env: { DATA_DIR: options.dataDir }, dataDir: options.dataDir, dispose: kept };
+  if (options.databaseUrl)
+    return { options: { databaseUrl: options.databaseUrl }, env: { DATABASE_URL: options.databaseUrl }, dispose: kept };
+  if (options.dataDir)
+    return {
+      options: { dataDir: options.dataDir },
+      env: { DATA_DIR: options.dataDir },
+      dataDir: options.dataDir,
+      dispose: kept,
+    };
   return createThrowawayStore(process.env.DATABASE_URL);
 }
 
@@ -64,7 +71,14 @@ export async function startInProcess(
   options: ReferenceServerOptions & { clock?: Clock; logDestination?: DestinationStream } = {},
 ): Promise<InProcessServer> {
   const location = await storeFor(options);
-  const config = configFromEnv({ LOG_LEVEL: "silent", ...options.env, HOST: "127.0.0.1", PORT: "0", DATABASE_URL: "", ...location.env });
+  const config = configFromEnv({
+    LOG_LEVEL: "silent",
+    ...options.env,
+    HOST: "127.0.0.1",
+    PORT: "0",
+    DATABASE_URL: "",
+    ...location.env,
+  });
   let store: Store;
   try {
     store = await openStore(storeOptionsFrom(config));
@@ -77,7 +91,13 @@ export async function startInProcess(
   const demo = await ensureDemoIntegration(store);
   // An existing store's demo secret was shown long ago: give this run a fresh one.
   const clientSecret = demo.clientSecret ?? (await admin.rotateSecret({ appId: demo.appId })).clientSecret;
-  const app = createApp({ config, store, keys, clock: options.clock ?? systemClock, logger: createLogger(config.logLevel, options.logDestination) });
+  const app = createApp({
+    config,
+    store,
+    keys,
+    clock: options.clock ?? systemClock,
+    logger: createLogger(config.logLevel, options.logDestination),
+  });
   const running = await listen(app, config.host, config.port, config.shutdownTimeoutMs);
   return {
     baseUrl: running.url,
@@ -102,7 +122,15 @@ async function startProcess(options: ReferenceServerOptions): Promise<ReferenceS
   const location = await storeFor(options);
   const child = spawn(process.execPath, [...serverNodeFlags, repoFiles.distMain], {
     cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: "warn", ...options.env, HOST: "127.0.0.1", PORT: "0", DATABASE_URL: "", ...location.env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: "warn",
+      ...options.env,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATABASE_URL: "",
+      ...location.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -113,7 +141,10 @@ async function startProcess(options: ReferenceServerOptions): Promise<ReferenceS
   let ready: { url: string; pid: number };
   try {
     ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not print its ready line within 15 s\n${stderr}`)), 15_000);
+      const timer = setTimeout(
+        () => reject(new Error(`server did not print its ready line within 15 s\n${stderr}`)),
+        15_000,
+      );
       void exited.then((code) => reject(new Error(`server exited (${code}) before it was ready\n${stderr}`)));
       createInterface({ input: child.stdout }).on("line", (line) => {
         const field = /^(clientId|clientSecret): (\S+)$/.exec(line);

@@ -14,6 +14,10 @@ const created = await verify.createCase(
   { matterRef, matterType: "Purchase", parties: [{ name: "Alex Client", email: "alex@example.com" }] },
   { idempotencyKey: `create-${matterRef}` }, // one key per intended change: retries are safe across restarts
 );
-const party = await verify.addParty(created.caseId, { name: "Jordan Client", email: "jordan@example.com", role: "Seller" });
+const party = await verify.addParty(created.caseId, {
+  name: "Jordan Client",
+  email: "jordan@example.com",
+  role: "Seller",
+});
 const invite = await verify.sendInvite(created.caseId, { partyId: party.partyId });
 console.log(`case ${created.caseId}: invite ${invite.inviteId} sent by ${invite.channel}`);

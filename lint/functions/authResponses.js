@@ -5,8 +5,13 @@ export default function authResponses(operation, _options, { path }) {
   const required = tokenExchange ? ["401", "403", "429"] : ["401", "403"];
   const documented = operation.responses ?? {};
   const [, route, method] = path;
-  const rule = tokenExchange ? "the token exchange documents 401, 403 and 429" : "a scoped operation documents 401 and 403";
+  const rule = tokenExchange
+    ? "the token exchange documents 401, 403 and 429"
+    : "a scoped operation documents 401 and 403";
   return required
     .filter((status) => !Object.hasOwn(documented, status))
-    .map((status) => ({ message: `${method.toUpperCase()} ${route} must document ${status}: ${rule}`, path: [...path, "responses"] }));
+    .map((status) => ({
+      message: `${method.toUpperCase()} ${route} must document ${status}: ${rule}`,
+      path: [...path, "responses"],
+    }));
 }

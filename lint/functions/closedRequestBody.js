@@ -7,7 +7,8 @@ export default function closedRequestBody(schema, _options, { path }) {
   const visit = (node, at) => {
     if (node === null || typeof node !== "object" || seen.has(node)) return;
     seen.add(node);
-    const isObject = [node.type].flat().includes("object") || (node.properties !== null && typeof node.properties === "object");
+    const isObject =
+      [node.type].flat().includes("object") || (node.properties !== null && typeof node.properties === "object");
     if (isObject && node.additionalProperties !== false && node.unevaluatedProperties !== false) {
       results.push({ message: "A request body object must be closed (additionalProperties: false)", path: at });
     }

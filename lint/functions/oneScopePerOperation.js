@@ -24,7 +24,10 @@ export default function oneScopePerOperation(paths) {
   if (unauthenticated.length > 1) {
     const names = unauthenticated.map((u) => u.name).join(", ");
     for (const { name, at } of unauthenticated) {
-      results.push({ message: `${name} declares security: [], which only the token exchange may (found on ${names})`, path: at });
+      results.push({
+        message: `${name} declares security: [], which only the token exchange may (found on ${names})`,
+        path: at,
+      });
     }
   }
   return results;

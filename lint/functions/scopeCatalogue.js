@@ -7,7 +7,13 @@ const CATALOGUE = ["components", "securitySchemes", "systemToken", "x-scopes"];
 export default function scopeCatalogue(document) {
   const catalogue = document?.components?.securitySchemes?.systemToken?.["x-scopes"];
   if (catalogue === null || typeof catalogue !== "object" || Object.keys(catalogue).length === 0) {
-    return [{ message: "components.securitySchemes.systemToken must declare its scope catalogue as x-scopes (name -> purpose)", path: CATALOGUE }];
+    return [
+      {
+        message:
+          "components.securitySchemes.systemToken must declare its scope catalogue as x-scopes (name -> purpose)",
+        path: CATALOGUE,
+      },
+    ];
   }
   const results = [];
   const usedBy = new Map(Object.keys(catalogue).map((scope) => [scope, new Set()]));
@@ -21,7 +27,11 @@ export default function scopeCatalogue(document) {
         if (!Array.isArray(scopes)) return;
         scopes.forEach((scope, j) => {
           if (usedBy.has(scope)) usedBy.get(scope).add(name);
-          else results.push({ message: `${name} requires scope "${scope}", which is not in the catalogue (systemToken x-scopes)`, path: ["paths", path, method, "security", i, "systemToken", j] });
+          else
+            results.push({
+              message: `${name} requires scope "${scope}", which is not in the catalogue (systemToken x-scopes)`,
+              path: ["paths", path, method, "security", i, "systemToken", j],
+            });
         });
       });
     }
@@ -29,7 +39,10 @@ export default function scopeCatalogue(document) {
   for (const [scope, operations] of usedBy) {
     if (operations.size === 1) continue;
     const by = operations.size === 0 ? "no operation" : `${operations.size} operations (${[...operations].join(", ")})`;
-    results.push({ message: `Catalogue scope "${scope}" is used by ${by}; each scope belongs to exactly one operation`, path: [...CATALOGUE, scope] });
+    results.push({
+      message: `Catalogue scope "${scope}" is used by ${by}; each scope belongs to exactly one operation`,
+      path: [...CATALOGUE, scope],
+    });
   }
   return results;
 }

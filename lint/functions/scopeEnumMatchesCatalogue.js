@@ -16,5 +16,7 @@ export default function scopeEnumMatchesCatalogue(values, _options, { path, docu
     unknown.length > 0 ? `not in the catalogue: ${unknown.join(", ")}` : "",
     values.length !== new Set(values).size ? "has duplicates" : "",
   ].filter(Boolean);
-  return [{ message: `A scope enum must list exactly the catalogue's scopes (systemToken x-scopes): ${problems.join("; ")}` }];
+  return [
+    { message: `A scope enum must list exactly the catalogue's scopes (systemToken x-scopes): ${problems.join("; ")}` },
+  ];
 }

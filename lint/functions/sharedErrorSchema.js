@@ -11,8 +11,14 @@ export default function sharedErrorSchema(response, _options, { path, documentIn
   // Reported at the media type, not the schema: Spectral places a finding at the end of any $ref,
   // and a wrong $ref is to be fixed where it is written, not in the file it points to.
   return Object.keys(content)
-    .filter((mediaType) => !isSharedError(documentInventory.findAssociatedItemForPath([...path, "content", mediaType, "schema"], true)))
-    .map((mediaType) => ({ message: "An error response (4xx/5xx) must use the shared Error schema ($ref to components/schemas/Error)", path: [...path, "content", mediaType] }));
+    .filter(
+      (mediaType) =>
+        !isSharedError(documentInventory.findAssociatedItemForPath([...path, "content", mediaType, "schema"], true)),
+    )
+    .map((mediaType) => ({
+      message: "An error response (4xx/5xx) must use the shared Error schema ($ref to components/schemas/Error)",
+      path: [...path, "content", mediaType],
+    }));
 }
 
 function isSharedError(item) {

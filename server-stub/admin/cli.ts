@@ -33,7 +33,10 @@ function nonNegativeInteger(value: string): number {
 function human(result: unknown): string {
   const block = (o: Record<string, unknown>) =>
     Object.entries(o)
-      .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`)
+      .map(
+        ([k, v]) =>
+          `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`,
+      )
       .join("\n");
   if (Array.isArray(result)) return result.length === 0 ? "(none)" : result.map((r) => block(r)).join("\n\n");
   return block(result as Record<string, unknown>);
@@ -41,7 +44,9 @@ function human(result: unknown): string {
 
 export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Store }>): Command {
   const program = new Command("admin")
-    .description("Firm -> Apps & API access, for the reference server's store ($DATABASE_URL, else $DATA_DIR, default .data)")
+    .description(
+      "Firm -> Apps & API access, for the reference server's store ($DATABASE_URL, else $DATA_DIR, default .data)",
+    )
     .option("--json", "print one compact JSON document")
     .showHelpAfterError()
     .configureOutput({ outputError: (message, write) => write(message) });
@@ -99,7 +104,12 @@ export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Sto
     .requiredOption("--allowed-ip-ranges <csv>", "CIDRs it may call from (e.g. 203.0.113.0/24,2001:db8::/32)", csv)
     .action(
       run((admin, o: { org: string; identifier: string; scopes: string[]; allowedIpRanges: string[] }) =>
-        admin.createIntegration({ orgId: o.org, identifier: o.identifier, scopes: o.scopes, allowedIpRanges: o.allowedIpRanges }),
+        admin.createIntegration({
+          orgId: o.org,
+          identifier: o.identifier,
+          scopes: o.scopes,
+          allowedIpRanges: o.allowedIpRanges,
+        }),
       ),
     );
   integration

@@ -50,7 +50,8 @@ function view(i: Integration): IntegrationView {
 function checkScopes(scopes: string[]): string[] {
   const known = loadContract().scopeNames;
   const unknown = scopes.filter((s) => !known.includes(s));
-  if (unknown.length > 0) throw new AdminInputError(`unknown scope(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
+  if (unknown.length > 0)
+    throw new AdminInputError(`unknown scope(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
   return [...new Set(scopes)];
 }
 
@@ -93,7 +94,9 @@ export class FirmAdmin {
 
   async createFirm(input: { name: string; scopes?: string[] }): Promise<Firm> {
     const scopes = checkScopes(input.scopes ?? loadContract().scopeNames);
-    return this.store.write((trx) => insertFirm(trx, { name: checkText("name", input.name, 200), scopes, now: new Date() }));
+    return this.store.write((trx) =>
+      insertFirm(trx, { name: checkText("name", input.name, 200), scopes, now: new Date() }),
+    );
   }
 
   async updateFirm(input: { orgId: string; scopes: string[] }): Promise<Firm> {
@@ -143,7 +146,11 @@ export class FirmAdmin {
     return { ...view(integration), clientSecret };
   }
 
-  async updateIntegration(input: { appId: string; scopes?: string[]; allowedIpRanges?: string[] }): Promise<IntegrationView> {
+  async updateIntegration(input: {
+    appId: string;
+    scopes?: string[];
+    allowedIpRanges?: string[];
+  }): Promise<IntegrationView> {
     if (input.scopes === undefined && input.allowedIpRanges === undefined) {
       throw new AdminInputError("nothing to update: give --scopes and/or --allowed-ip-ranges");
     }
@@ -157,9 +164,13 @@ export class FirmAdmin {
   }
 
   /** A new secret, valid at once; the old one stops working now, or after graceSeconds. */
-  async rotateSecret(input: { appId: string; graceSeconds?: number }): Promise<{ appId: string; clientSecret: string }> {
+  async rotateSecret(input: {
+    appId: string;
+    graceSeconds?: number;
+  }): Promise<{ appId: string; clientSecret: string }> {
     const grace = input.graceSeconds ?? 0;
-    if (!Number.isInteger(grace) || grace < 0 || grace > 86_400) throw new AdminInputError("--grace-seconds must be 0 to 86400");
+    if (!Number.isInteger(grace) || grace < 0 || grace > 86_400)
+      throw new AdminInputError("--grace-seconds must be 0 to 86400");
     const current = await this.integration(input.appId);
     const clientSecret = newClientSecret();
     await this.store.write((trx) =>
@@ -198,17 +209,19 @@ export class FirmAdmin {
   }
 
   async seedCases(orgId: string, count: number): Promise<{ orgId: string; created: number }> {
-    if (!Number.isInteger(count) || count < 1 || count > 10_000_000) throw new AdminInputError("--count must be 1 to 10000000");
+    if (!Number.isInteger(count) || count < 1 || count > 10_000_000)
+      throw new AdminInputError("--count must be 1 to 10000000");
     await this.firm(orgId);
     const batch = randomUUID().slice(0, 8);
     // Several short transactions rather than one long one, so a running server's writes are not held up.
     const perTransaction = 10_000;
     for (let first = 1; first <= count; first += perTransaction) {
       const rows = Math.min(perTransaction, count - first + 1);
-      await this.store.write((trx) => insertSeedCases(trx, { orgId, batch, first, count: rows, appId: "seed-cases" }, new Date()));
+      await this.store.write((trx) =>
+        insertSeedCases(trx, { orgId, batch, first, count: rows, appId: "seed-cases" }, new Date()),
+      );
     }
     await refreshStatistics(this.store, "cases");
     return { orgId, created: count };
   }
-
 }

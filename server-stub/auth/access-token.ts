@@ -58,7 +58,12 @@ function isStringArray(value: unknown): value is string[] {
 }
 
 /** The token's claims, or an ApiError 401 token_invalid / token_expired. */
-export async function verifyAccessToken(keys: SigningKeys, settings: TokenSettings, clock: Clock, token: string): Promise<TokenClaims> {
+export async function verifyAccessToken(
+  keys: SigningKeys,
+  settings: TokenSettings,
+  clock: Clock,
+  token: string,
+): Promise<TokenClaims> {
   let payload;
   try {
     ({ payload } = await jwtVerify(
@@ -82,6 +87,7 @@ export async function verifyAccessToken(keys: SigningKeys, settings: TokenSettin
     throw invalid();
   }
   const { sub, org, scopes, iat, exp, jti } = payload as Record<string, unknown>;
-  if (typeof sub !== "string" || typeof org !== "string" || !isStringArray(scopes) || typeof jti !== "string") throw invalid();
+  if (typeof sub !== "string" || typeof org !== "string" || !isStringArray(scopes) || typeof jti !== "string")
+    throw invalid();
   return { sub, org, scopes, iat: iat as number, exp: exp as number, jti };
 }

@@ -47,7 +47,11 @@ export class BearerAuthenticator {
   }
 
   /** The principal for this Authorization header, address and needed scope; otherwise an ApiError 401/403. */
-  async authenticate(authorization: string | undefined, address: string, neededScope: string | undefined): Promise<Principal> {
+  async authenticate(
+    authorization: string | undefined,
+    address: string,
+    neededScope: string | undefined,
+  ): Promise<Principal> {
     const match = BEARER.exec(authorization ?? "");
     if (!match) throw noTokenError();
     const claims = await this.verify(match[1]);

@@ -36,7 +36,10 @@ export class TokenFailureLimiter {
     const locked = client.used >= client.limit || addr.used >= addr.limit;
     const lockedBy = addr.used >= addr.limit ? addr : client.used >= client.limit ? client : tighter;
     const shown = locked ? lockedBy : tighter;
-    const reset = shown.oldest === null ? this.limits.windowSeconds : Math.max(1, Math.ceil((shown.oldest + windowMs - now) / 1000));
+    const reset =
+      shown.oldest === null
+        ? this.limits.windowSeconds
+        : Math.max(1, Math.ceil((shown.oldest + windowMs - now) / 1000));
     const headers: Record<string, string> = {
       RateLimit: `limit=${shown.limit}, remaining=${Math.max(0, shown.limit - shown.used)}, reset=${reset}`,
       "RateLimit-Policy": `${shown.limit};w=${this.limits.windowSeconds}`,
@@ -48,7 +51,8 @@ export class TokenFailureLimiter {
   /** 429 rate_limited when the address is locked for this client. */
   async assertNotLocked(address: string, clientId: string): Promise<Record<string, string>> {
     const state = await this.state(address, clientId);
-    if (state.locked) throw new ApiError(429, "rate_limited", "Too many failed attempts. Try again later.", [], state.headers);
+    if (state.locked)
+      throw new ApiError(429, "rate_limited", "Too many failed attempts. Try again later.", [], state.headers);
     return state.headers;
   }
 

@@ -41,11 +41,19 @@ function secretIsValid(integration: Integration | undefined, secret: string, now
   return current || previous;
 }
 
-export async function exchangeClientCredentials(deps: ExchangeDeps, address: string, request: ExchangeRequest): Promise<ExchangeResult> {
+export async function exchangeClientCredentials(
+  deps: ExchangeDeps,
+  address: string,
+  request: ExchangeRequest,
+): Promise<ExchangeResult> {
   const limitHeaders = await deps.limiter.assertNotLocked(address, request.clientId);
 
   const found = await findIntegrationWithFirmScopes(deps.store.db, request.clientId);
-  if (!found || found.integration.disabledAt !== null || !secretIsValid(found.integration, request.clientSecret, deps.clock.now())) {
+  if (
+    !found ||
+    found.integration.disabledAt !== null ||
+    !secretIsValid(found.integration, request.clientSecret, deps.clock.now())
+  ) {
     const headers = await deps.limiter.recordFailure(address, request.clientId);
     throw new ApiError(401, "invalid_client", "Client authentication failed.", [], headers);
   }

@@ -19,7 +19,9 @@ interface ValidatorError {
 // more than "the path".
 function detailPath(path: string | undefined): string {
   const normalised = path?.startsWith(".") ? path.replaceAll(".", "/") : (path ?? "");
-  return /^\/(body|query|path|headers|params)(\/|$)/.test(normalised) ? normalised.replace(/^\/params/, "/path") : "/path";
+  return /^\/(body|query|path|headers|params)(\/|$)/.test(normalised)
+    ? normalised.replace(/^\/params/, "/path")
+    : "/path";
 }
 
 function internal(): ApiError {
@@ -35,23 +37,33 @@ export function toApiError(error: unknown, req: Request): { apiError: ApiError; 
     // body-parser's errors
     case "entity.parse.failed":
       return {
-        apiError: new ApiError(400, "invalid_request", "The request body is not a valid JSON object.", [{ path: "/body", message: "is not a valid JSON object" }]),
+        apiError: new ApiError(400, "invalid_request", "The request body is not a valid JSON object.", [
+          { path: "/body", message: "is not a valid JSON object" },
+        ]),
         unexpected: false,
       };
     case "entity.too.large":
       return { apiError: new ApiError(413, "payload_too_large", "The request body is too large."), unexpected: false };
     case "charset.unsupported":
     case "encoding.unsupported":
-      return { apiError: new ApiError(415, "unsupported_media_type", "Request bodies must be application/json."), unexpected: false };
+      return {
+        apiError: new ApiError(415, "unsupported_media_type", "Request bodies must be application/json."),
+        unexpected: false,
+      };
   }
   // express-openapi-validator's errors
   switch (e.status) {
     case 400: {
       const details: ErrorDetail[] = (e.errors ?? []).slice(0, 100).map((d) => ({
         path: detailPath(d.path),
-        message: /^malformed uri/.test(String(d.message)) ? "is not valid percent-encoding" : String(d.message ?? "is invalid").slice(0, 1000),
+        message: /^malformed uri/.test(String(d.message))
+          ? "is not valid percent-encoding"
+          : String(d.message ?? "is invalid").slice(0, 1000),
       }));
-      return { apiError: new ApiError(400, "invalid_request", "The request does not match the API contract.", details), unexpected: false };
+      return {
+        apiError: new ApiError(400, "invalid_request", "The request does not match the API contract.", details),
+        unexpected: false,
+      };
     }
     case 401:
       // Its own bearer check ran before ours: no Authorization header, or not a Bearer one.
@@ -60,12 +72,18 @@ export function toApiError(error: unknown, req: Request): { apiError: ApiError; 
       return { apiError: new ApiError(404, "not_found", "No such resource."), unexpected: false };
     case 405: {
       const allow = (e.headers?.Allow ?? "").toUpperCase();
-      return { apiError: new ApiError(405, "method_not_allowed", "This method is not allowed here.", [], { Allow: allow }), unexpected: false };
+      return {
+        apiError: new ApiError(405, "method_not_allowed", "This method is not allowed here.", [], { Allow: allow }),
+        unexpected: false,
+      };
     }
     case 413:
       return { apiError: new ApiError(413, "payload_too_large", "The request body is too large."), unexpected: false };
     case 415:
-      return { apiError: new ApiError(415, "unsupported_media_type", "Request bodies must be application/json."), unexpected: false };
+      return {
+        apiError: new ApiError(415, "unsupported_media_type", "Request bodies must be application/json."),
+        unexpected: false,
+      };
   }
   return { apiError: internal(), unexpected: true };
 }

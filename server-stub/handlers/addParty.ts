@@ -15,7 +15,11 @@ export function addParty(deps: HandlerDeps): OperationHandler<"addParty"> {
       await assertRoomForParties(trx, path.caseId, 1, deps.limits.partiesPerCase);
       const party = await insertParty(trx, orgId, path.caseId, body, now);
       const actor = { appId: principal.appId, identifier: principal.identifier };
-      await insertAudit(trx, { orgId, caseId: path.caseId, actor, action: "party.added", targetId: party.partyId, requestId }, now);
+      await insertAudit(
+        trx,
+        { orgId, caseId: path.caseId, actor, action: "party.added", targetId: party.partyId, requestId },
+        now,
+      );
       return {
         status: 201,
         body: {

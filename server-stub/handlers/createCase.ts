@@ -28,7 +28,11 @@ export function createCase(deps: HandlerDeps): OperationHandler<"createCase"> {
         body: {
           caseId,
           status: "NotStarted",
-          parties: parties.map((party) => ({ partyId: party.partyId, name: party.name, clientAccessStatus: party.clientAccessStatus })),
+          parties: parties.map((party) => ({
+            partyId: party.partyId,
+            name: party.name,
+            clientAccessStatus: party.clientAccessStatus,
+          })),
         },
       };
     });

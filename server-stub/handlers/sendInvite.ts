@@ -18,7 +18,8 @@ export function sendInvite(deps: HandlerDeps): OperationHandler<"sendInvite"> {
 
       const channel = body.sendSms === true ? "sms" : "email";
       const to = channel === "sms" ? party.mobile : party.email;
-      if (!to && channel === "sms") throw new ApiError(422, "party_has_no_mobile", "The party has no mobile number for an SMS invite.");
+      if (!to && channel === "sms")
+        throw new ApiError(422, "party_has_no_mobile", "The party has no mobile number for an SMS invite.");
       if (!to) throw new ApiError(422, "party_has_no_email", "The party has no email address for an email invite.");
 
       // Marking the party first locks its row, so concurrent invites to it count one after the other.

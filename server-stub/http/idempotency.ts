@@ -6,7 +6,14 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Clock } from "../clock.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { Store, Trx } from "../store/database.ts";
-import { claimKey, completeKey, purgeKeysBefore, releaseKey, type KeyScope, type StoredReply } from "../store/idempotency-keys.ts";
+import {
+  claimKey,
+  completeKey,
+  purgeKeysBefore,
+  releaseKey,
+  type KeyScope,
+  type StoredReply,
+} from "../store/idempotency-keys.ts";
 
 export const KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60_000;
@@ -74,7 +81,11 @@ export class IdempotencyKeys {
         const reply = await work(trx);
         if (!(await completeKey(trx, scope, owner, reply))) {
           // It ran past its lock and a retry took the key over: undo this run; the retry's answer stands.
-          throw new ApiError(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still in progress.");
+          throw new ApiError(
+            409,
+            "idempotency_key_in_use",
+            "A request with this Idempotency-Key is still in progress.",
+          );
         }
         completed = true;
         return reply;
@@ -85,9 +96,11 @@ export class IdempotencyKeys {
       if (!completed) await this.store.write((trx) => completeKey(trx, scope, owner, reply));
       return { reply, replayed: false };
     } catch (error) {
-      await this.store.write((trx) => releaseKey(trx, scope, owner)).catch(() => {
-        // The store is failing too: the key frees itself when its lock runs out.
-      });
+      await this.store
+        .write((trx) => releaseKey(trx, scope, owner))
+        .catch(() => {
+          // The store is failing too: the key frees itself when its lock runs out.
+        });
       throw error;
     }
   }

@@ -18,7 +18,11 @@ const compiled = new Map<string, ReturnType<PathToRegexp>>();
 
 /** The options the validator passes; anything else goes straight to path-to-regexp, uncached. */
 function isValidatorCall(path: unknown, options: PathOptions | undefined): path is string {
-  return typeof path === "string" && options !== undefined && Object.keys(options).every((k) => k === "sensitive" || k === "strict");
+  return (
+    typeof path === "string" &&
+    options !== undefined &&
+    Object.keys(options).every((k) => k === "sensitive" || k === "strict")
+  );
 }
 
 function cachedPathToRegexp(path: unknown, options?: PathOptions): ReturnType<PathToRegexp> {

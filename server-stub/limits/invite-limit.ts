@@ -12,11 +12,17 @@ export const INVITE_WINDOW_SECONDS = 24 * 60 * 60;
  * Throws 429 invite_limit_reached when the party has had `perDay` invites in the last 24 hours; otherwise returns
  * the headers for the invite about to be sent (its own use counted).
  */
-export async function takeInvite(db: Queryable, partyId: string, perDay: number, now: number): Promise<Record<string, string>> {
+export async function takeInvite(
+  db: Queryable,
+  partyId: string,
+  perDay: number,
+  now: number,
+): Promise<Record<string, string>> {
   const windowMs = INVITE_WINDOW_SECONDS * 1000;
   const { count, earliest } = await invitesSince(db, partyId, new Date(now - windowMs).toISOString());
   // Seconds until the oldest counted invite leaves the window (a whole window when this is the first).
-  const reset = earliest === null ? INVITE_WINDOW_SECONDS : Math.max(1, Math.ceil((Date.parse(earliest) + windowMs - now) / 1000));
+  const reset =
+    earliest === null ? INVITE_WINDOW_SECONDS : Math.max(1, Math.ceil((Date.parse(earliest) + windowMs - now) / 1000));
   const policy = { "RateLimit-Policy": `${perDay};w=${INVITE_WINDOW_SECONDS}` };
   if (count >= perDay) {
     throw new ApiError(429, "invite_limit_reached", "This party has had the most invites allowed today.", [], {

@@ -5,7 +5,12 @@ import type { Queryable } from "../store/database.ts";
 import { countParties } from "../store/cases.ts";
 
 /** 422 party_limit_reached when `adding` more parties would take the case past `limit`. */
-export async function assertRoomForParties(db: Queryable, caseId: string | null, adding: number, limit: number): Promise<void> {
+export async function assertRoomForParties(
+  db: Queryable,
+  caseId: string | null,
+  adding: number,
+  limit: number,
+): Promise<void> {
   const existing = caseId === null ? 0 : await countParties(db, caseId);
   if (existing + adding > limit) {
     throw new ApiError(422, "party_limit_reached", `A case may have at most ${limit} parties.`);

@@ -51,9 +51,11 @@ export async function keysetPage<T>(
   idOf: (item: T) => string,
 ): Promise<{ items: T[]; nextCursor: string | null }> {
   const limit = request.limit ?? 200;
-  const afterId = request.cursor === undefined ? null : await cursors.decode(scope.orgId, scope.operation, request.cursor);
+  const afterId =
+    request.cursor === undefined ? null : await cursors.decode(scope.orgId, scope.operation, request.cursor);
   const rows = await readAfter(afterId, limit + 1);
   const items = rows.slice(0, limit);
-  const nextCursor = rows.length > limit ? await cursors.encode(scope.orgId, scope.operation, idOf(items[items.length - 1])) : null;
+  const nextCursor =
+    rows.length > limit ? await cursors.encode(scope.orgId, scope.operation, idOf(items[items.length - 1])) : null;
   return { items, nextCursor };
 }

@@ -93,13 +93,25 @@ const partiesOfCase = preparedQuery((db, caseId: string) =>
     .where("case_id", "=", caseId),
 );
 
-export async function insertParty(db: Queryable, orgId: string, caseId: string, input: NewParty, now: Date): Promise<Party> {
+export async function insertParty(
+  db: Queryable,
+  orgId: string,
+  caseId: string,
+  input: NewParty,
+  now: Date,
+): Promise<Party> {
   const [party] = await insertParties(db, orgId, caseId, [input], now);
   return party;
 }
 
 /** Several parties of one case in one statement. */
-export async function insertParties(db: Queryable, orgId: string, caseId: string, inputs: NewParty[], now: Date): Promise<Party[]> {
+export async function insertParties(
+  db: Queryable,
+  orgId: string,
+  caseId: string,
+  inputs: NewParty[],
+  now: Date,
+): Promise<Party[]> {
   if (inputs.length === 0) return [];
   const createdAt = now.toISOString();
   const parties = inputs.map(
@@ -133,7 +145,12 @@ export async function insertParties(db: Queryable, orgId: string, caseId: string
   return parties;
 }
 
-export async function findParty(db: Queryable, orgId: string, caseId: string, partyId: string): Promise<Party | undefined> {
+export async function findParty(
+  db: Queryable,
+  orgId: string,
+  caseId: string,
+  partyId: string,
+): Promise<Party | undefined> {
   const row = await db
     .selectFrom("parties")
     .selectAll()
@@ -161,7 +178,11 @@ export async function markPartyInviteSent(db: Queryable, partyId: string): Promi
 }
 
 /** How many invites the party was sent after `since` (ISO time), and when the earliest of them was. */
-export async function invitesSince(db: Queryable, partyId: string, since: string): Promise<{ count: number; earliest: string | null }> {
+export async function invitesSince(
+  db: Queryable,
+  partyId: string,
+  since: string,
+): Promise<{ count: number; earliest: string | null }> {
   const row = await db
     .selectFrom("invites")
     .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("earliest")])
@@ -197,10 +218,18 @@ export function caseIdsPageQuery(db: Queryable, orgId: string, afterId: string |
 
 // A page of case ids is read on every listCaseIds call: its two shapes (first page, page after a cursor) are prepared.
 const firstCaseIdsPage = preparedQuery((db, orgId: string, limit: number) => caseIdsPageQuery(db, orgId, null, limit));
-const caseIdsPageAfter = preparedQuery((db, orgId: string, afterId: string, limit: number) => caseIdsPageQuery(db, orgId, afterId, limit));
+const caseIdsPageAfter = preparedQuery((db, orgId: string, afterId: string, limit: number) =>
+  caseIdsPageQuery(db, orgId, afterId, limit),
+);
 
-export async function listCaseIdsPage(db: Queryable, orgId: string, afterId: string | null, limit: number): Promise<string[]> {
-  const rows = afterId === null ? await firstCaseIdsPage(db, orgId, limit) : await caseIdsPageAfter(db, orgId, afterId, limit);
+export async function listCaseIdsPage(
+  db: Queryable,
+  orgId: string,
+  afterId: string | null,
+  limit: number,
+): Promise<string[]> {
+  const rows =
+    afterId === null ? await firstCaseIdsPage(db, orgId, limit) : await caseIdsPageAfter(db, orgId, afterId, limit);
   return rows.map((r) => r.case_id);
 }
 

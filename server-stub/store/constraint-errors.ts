@@ -12,7 +12,8 @@ const uniqueViolations: { sqliteColumns: string; constraint: string; toError: ()
   {
     sqliteColumns: "integrations.org_id, integrations.identifier",
     constraint: "integrations_org_identifier_unique",
-    toError: () => new ApiError(409, "duplicate_identifier", "The firm already has an integration with this identifier."),
+    toError: () =>
+      new ApiError(409, "duplicate_identifier", "The firm already has an integration with this identifier."),
   },
 ];
 

@@ -60,14 +60,17 @@ export function isPostgresOptions(options: StoreOptions): options is PostgresSto
 }
 
 /** The store a configuration names: PostgreSQL when DATABASE_URL is set, otherwise SQLite in DATA_DIR. */
-export function storeOptionsFrom(config: Pick<Config, "dataDir" | "sqliteSynchronous" | "databaseUrl" | "pgPoolSize">): StoreOptions {
+export function storeOptionsFrom(
+  config: Pick<Config, "dataDir" | "sqliteSynchronous" | "databaseUrl" | "pgPoolSize">,
+): StoreOptions {
   return config.databaseUrl
     ? { databaseUrl: config.databaseUrl, poolSize: config.pgPoolSize }
     : { dataDir: config.dataDir, synchronous: config.sqliteSynchronous };
 }
 
 function connect(options: StoreOptions): Connection {
-  if (isPostgresOptions(options)) return connectPostgres(options.databaseUrl, { poolSize: options.poolSize ?? DEFAULT_POOL_SIZE });
+  if (isPostgresOptions(options))
+    return connectPostgres(options.databaseUrl, { poolSize: options.poolSize ?? DEFAULT_POOL_SIZE });
   mkdirSync(options.dataDir, { recursive: true });
   return connectSqlite(join(options.dataDir, DATABASE_FILE), {
     synchronous: options.synchronous === "FULL" ? "FULL" : "NORMAL",

@@ -69,7 +69,10 @@ class ImmediateTransactionDialect extends SqliteDialect {
   }
 }
 
-export function connectSqlite(file: string, options: { synchronous: "NORMAL" | "FULL"; busyTimeoutMs: number }): Connection {
+export function connectSqlite(
+  file: string,
+  options: { synchronous: "NORMAL" | "FULL"; busyTimeoutMs: number },
+): Connection {
   const sqlite = new BetterSqlite3(file, { timeout: options.busyTimeoutMs });
   // exec, not pragma(): pragma() prepares a Statement that would be collected later (see sqlite-statements.ts).
   sqlite.exec(`pragma journal_mode = WAL; pragma synchronous = ${options.synchronous}; pragma foreign_keys = ON`);
@@ -117,7 +120,9 @@ class PostgresColumnsPlugin implements KyselyPlugin {
 const INT8_OID = 20;
 const bigintAsNumber = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === INT8_OID && format !== "binary" ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID && format !== "binary"
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 export function connectPostgres(url: string, options: { poolSize: number }): Connection {
@@ -131,7 +136,12 @@ export function connectPostgres(url: string, options: { poolSize: number }): Con
   // and the next query opens a new one; without a listener the 'error' event would end the process.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresColumnsPlugin()] });
-  return { dialect: "postgres", db, location: withoutPassword(url), writeTransaction: () => db.transaction().setIsolationLevel("read committed") };
+  return {
+    dialect: "postgres",
+    db,
+    location: withoutPassword(url),
+    writeTransaction: () => db.transaction().setIsolationLevel("read committed"),
+  };
 }
 
 /** True for a PostgreSQL transaction that lost to a concurrent one (deadlock, serialization failure): run it again. */

@@ -19,7 +19,12 @@ export interface User {
 }
 
 export async function insertFirm(db: Queryable, input: { name: string; scopes: string[]; now: Date }): Promise<Firm> {
-  const firm: Firm = { orgId: newId("org"), name: input.name, scopes: input.scopes, createdAt: input.now.toISOString() };
+  const firm: Firm = {
+    orgId: newId("org"),
+    name: input.name,
+    scopes: input.scopes,
+    createdAt: input.now.toISOString(),
+  };
   await db
     .insertInto("firms")
     .values({ org_id: firm.orgId, name: firm.name, scopes: JSON.stringify(firm.scopes), created_at: firm.createdAt })
@@ -45,7 +50,13 @@ export async function insertUser(
   db: Queryable,
   input: { orgId: string; name: string; email: string; role: string; now: Date },
 ): Promise<User> {
-  const user: User = { userId: newId("user"), orgId: input.orgId, name: input.name, email: input.email, role: input.role };
+  const user: User = {
+    userId: newId("user"),
+    orgId: input.orgId,
+    name: input.name,
+    email: input.email,
+    role: input.role,
+  };
   await db
     .insertInto("users")
     .values({
@@ -68,10 +79,18 @@ function usersPageQuery(db: Queryable, orgId: string, afterId: string | null, li
 
 // Read on every listUsers call: its two shapes (first page, page after a cursor) are prepared.
 const firstUsersPage = preparedQuery((db, orgId: string, limit: number) => usersPageQuery(db, orgId, null, limit));
-const usersPageAfter = preparedQuery((db, orgId: string, afterId: string, limit: number) => usersPageQuery(db, orgId, afterId, limit));
+const usersPageAfter = preparedQuery((db, orgId: string, afterId: string, limit: number) =>
+  usersPageQuery(db, orgId, afterId, limit),
+);
 
 /** One keyset page of a firm's users, ascending by id, starting after `afterId`. */
-export async function listUsersPage(db: Queryable, orgId: string, afterId: string | null, limit: number): Promise<User[]> {
-  const rows = afterId === null ? await firstUsersPage(db, orgId, limit) : await usersPageAfter(db, orgId, afterId, limit);
+export async function listUsersPage(
+  db: Queryable,
+  orgId: string,
+  afterId: string | null,
+  limit: number,
+): Promise<User[]> {
+  const rows =
+    afterId === null ? await firstUsersPage(db, orgId, limit) : await usersPageAfter(db, orgId, afterId, limit);
   return rows.map((r) => ({ userId: r.user_id, orgId: r.org_id, name: r.name, email: r.email, role: r.role }));
 }

@@ -86,7 +86,11 @@ export async function claimKey(db: Queryable, scope: KeyScope, request: ClaimReq
     if (row.response_status === null) return { outcome: "in_use" };
     return {
       outcome: "replay",
-      reply: { status: row.response_status, headers: JSON.parse(row.response_headers ?? "{}"), body: JSON.parse(row.response_body ?? "null") },
+      reply: {
+        status: row.response_status,
+        headers: JSON.parse(row.response_headers ?? "{}"),
+        body: JSON.parse(row.response_body ?? "null"),
+      },
     };
   }
   return { outcome: "in_use" };

@@ -69,21 +69,33 @@ const integrationWithFirmScopes = preparedQuery((db, appId: string) =>
  * The integration and its firm's enabled scopes, read together (both by primary key) for every authenticated
  * call and token exchange; undefined when either is missing.
  */
-export async function findIntegrationWithFirmScopes(db: Queryable, appId: string): Promise<{ integration: Integration; firmScopes: string[] } | undefined> {
+export async function findIntegrationWithFirmScopes(
+  db: Queryable,
+  appId: string,
+): Promise<{ integration: Integration; firmScopes: string[] } | undefined> {
   const [row] = await integrationWithFirmScopes(db, appId);
   return row && { integration: fromRow(row), firmScopes: JSON.parse(row.firm_scopes) };
 }
 
-
 export async function listIntegrations(db: Queryable, orgId: string): Promise<Integration[]> {
-  const rows = await db.selectFrom("integrations").selectAll().where("org_id", "=", orgId).orderBy("created_at").execute();
+  const rows = await db
+    .selectFrom("integrations")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .orderBy("created_at")
+    .execute();
   return rows.map(fromRow);
 }
 
 export async function updateIntegration(
   db: Queryable,
   appId: string,
-  changes: Partial<Pick<Integration, "scopes" | "allowedIpRanges" | "secretHash" | "previousSecretHash" | "previousSecretExpiresAt" | "disabledAt">>,
+  changes: Partial<
+    Pick<
+      Integration,
+      "scopes" | "allowedIpRanges" | "secretHash" | "previousSecretHash" | "previousSecretExpiresAt" | "disabledAt"
+    >
+  >,
 ): Promise<boolean> {
   const set: Updateable<IntegrationsTable> = {};
   if (changes.scopes !== undefined) set.scopes = JSON.stringify(changes.scopes);

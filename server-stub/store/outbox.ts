@@ -14,7 +14,11 @@ export interface OutboxMessage {
   createdAt: string;
 }
 
-export async function insertOutboxMessage(db: Queryable, message: Omit<OutboxMessage, "messageId" | "createdAt">, now: Date): Promise<void> {
+export async function insertOutboxMessage(
+  db: Queryable,
+  message: Omit<OutboxMessage, "messageId" | "createdAt">,
+  now: Date,
+): Promise<void> {
   await db
     .insertInto("outbox")
     .values({

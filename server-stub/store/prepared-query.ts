@@ -86,9 +86,13 @@ export function preparedInsert<T extends keyof Database & string>(table: T) {
     if (!insert) {
       const count = rows.length;
       insert = preparedQuery((db, ...values: unknown[]) =>
-        db.insertInto(table).values(
-          Array.from({ length: count }, (_, r) => Object.fromEntries(columns.map((column, c) => [column, values[r * columns.length + c]]))) as never,
-        ),
+        db
+          .insertInto(table)
+          .values(
+            Array.from({ length: count }, (_, r) =>
+              Object.fromEntries(columns.map((column, c) => [column, values[r * columns.length + c]])),
+            ) as never,
+          ),
       );
       byShape.set(shape, insert);
     }

@@ -31,7 +31,12 @@ const failuresSince = preparedQuery((db, address: string, clientId: string, sinc
     .where("failed_at", ">", since),
 );
 
-export async function countFailures(db: Queryable, address: string, clientId: string, since: number): Promise<FailureCounts> {
+export async function countFailures(
+  db: Queryable,
+  address: string,
+  clientId: string,
+  since: number,
+): Promise<FailureCounts> {
   const [counts] = await failuresSince(db, address, clientId, since);
   return {
     forClient: Number(counts.for_client),

@@ -13,7 +13,11 @@ export interface SeenRequest {
  * What to do with the nth (0-based) request with this method and path: forward it, answer it, hang up, or
  * forward it and hang up instead of passing the answer on (the server acted; the client never hears).
  */
-export type Fault = "forward" | "drop" | "drop-answer" | { status: number; headers?: Record<string, string>; body?: unknown };
+export type Fault =
+  | "forward"
+  | "drop"
+  | "drop-answer"
+  | { status: number; headers?: Record<string, string>; body?: unknown };
 
 export interface FaultProxy {
   baseUrl: string;
@@ -21,7 +25,10 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: string, plan: (request: SeenRequest, nth: number) => Fault): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: string,
+  plan: (request: SeenRequest, nth: number) => Fault,
+): Promise<FaultProxy> {
   const seen: SeenRequest[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -31,14 +38,18 @@ export async function startFaultProxy(target: string, plan: (request: SeenReques
     seen.push(request);
     const fault = plan(request, nth);
     if (typeof fault === "object") {
-      res.writeHead(fault.status, { "Content-Type": "application/json", ...fault.headers }).end(JSON.stringify(fault.body ?? {}));
+      res
+        .writeHead(fault.status, { "Content-Type": "application/json", ...fault.headers })
+        .end(JSON.stringify(fault.body ?? {}));
       return;
     }
     if (fault === "drop") {
       req.socket.destroy();
       return;
     }
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== "host" && k !== "connection" && k !== "content-length")) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => k !== "host" && k !== "connection" && k !== "content-length"),
+    ) as Record<string, string>;
     const body = chunks.length ? Buffer.concat(chunks) : undefined;
     const answer = await fetch(target + req.url, { method: req.method, headers, body });
     const text = await answer.text();
@@ -46,7 +57,16 @@ export async function startFaultProxy(target: string, plan: (request: SeenReques
       req.socket.destroy();
       return;
     }
-    res.writeHead(answer.status, Object.fromEntries([...answer.headers].filter(([k]) => k !== "content-length" && k !== "transfer-encoding" && k !== "content-encoding"))).end(text);
+    res
+      .writeHead(
+        answer.status,
+        Object.fromEntries(
+          [...answer.headers].filter(
+            ([k]) => k !== "content-length" && k !== "transfer-encoding" && k !== "content-encoding",
+          ),
+        ),
+      )
+      .end(text);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

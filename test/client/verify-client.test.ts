@@ -68,7 +68,11 @@ describe("VerifyClient", () => {
   it("creates a case, adds a party and sends an invite with one token exchange", async () => {
     const { client, exchanges } = clientFor(server.baseUrl);
     const created = await client.createCase(newCase());
-    const party = await client.addParty(created.caseId, { name: "Jordan Client", email: "jordan@example.com", role: "Seller" });
+    const party = await client.addParty(created.caseId, {
+      name: "Jordan Client",
+      email: "jordan@example.com",
+      role: "Seller",
+    });
     const invite = await client.sendInvite(created.caseId, { partyId: party.partyId });
     expect(created.status).toBe("NotStarted");
     expect(invite.channel).toBe("email");
@@ -77,7 +81,10 @@ describe("VerifyClient", () => {
 
   it("reuses the token until shortly before expiresAt, then exchanges a new one before calling", async () => {
     const clientClock = new MovableClock();
-    const { client, log, exchanges } = clientFor(server.baseUrl, { tokenLifetimeSeconds: 60, now: () => clientClock.now() });
+    const { client, log, exchanges } = clientFor(server.baseUrl, {
+      tokenLifetimeSeconds: 60,
+      now: () => clientClock.now(),
+    });
     await client.listCaseIds();
     clientClock.offsetMs = 20_000; // 40 s left: still inside the lifetime minus the 30 s margin
     await client.listCaseIds();
@@ -110,17 +117,29 @@ describe("VerifyClient", () => {
 
   it("refreshes only once per call: a second token_expired is handed back as an error", async () => {
     const expired = await proxy((request) =>
-      request.path.includes("/system-tokens") ? "forward" : { status: 401, body: { ok: false, error: { code: "token_expired", message: "expired", details: [] }, requestId: "r" } },
+      request.path.includes("/system-tokens")
+        ? "forward"
+        : {
+            status: 401,
+            body: { ok: false, error: { code: "token_expired", message: "expired", details: [] }, requestId: "r" },
+          },
     );
     const { client, log } = clientFor(expired.baseUrl);
     const error = await client.listUsers().catch((e) => e);
     expect(error).toBeInstanceOf(VerifyApiError);
     expect([error.status, error.code]).toEqual([401, "token_expired"]);
-    expect(log.map((l) => l.split(" ")[1])).toEqual(["/v1/microapps/system-tokens", "/v1/microapps/api/users", "/v1/microapps/system-tokens", "/v1/microapps/api/users"]);
+    expect(log.map((l) => l.split(" ")[1])).toEqual([
+      "/v1/microapps/system-tokens",
+      "/v1/microapps/api/users",
+      "/v1/microapps/system-tokens",
+      "/v1/microapps/api/users",
+    ]);
   });
 
   it("repeats a POST with the same Idempotency-Key after a network error", async () => {
-    const flaky = await proxy((request, nth) => (request.method === "POST" && request.path === "/v1/cases" && nth === 0 ? "drop" : "forward"));
+    const flaky = await proxy((request, nth) =>
+      request.method === "POST" && request.path === "/v1/cases" && nth === 0 ? "drop" : "forward",
+    );
     const { client } = clientFor(flaky.baseUrl);
     const created = await client.createCase(newCase());
     const posts = flaky.seen.filter((r) => r.method === "POST" && r.path === "/v1/cases");
@@ -132,26 +151,39 @@ describe("VerifyClient", () => {
   // What makes a retry safe when the connection drops *after* the server acted: the retry, with the same key,
   // gets the first answer replayed (Idempotent-Replayed: true) instead of 409 duplicate_matter_ref.
   it("a POST retried after the connection dropped post-commit is replayed, and the case exists once", async () => {
-    const lossy = await proxy((request, nth) => (request.method === "POST" && request.path === "/v1/cases" && nth === 0 ? "drop-answer" : "forward"));
+    const lossy = await proxy((request, nth) =>
+      request.method === "POST" && request.path === "/v1/cases" && nth === 0 ? "drop-answer" : "forward",
+    );
     const { client } = clientFor(lossy.baseUrl);
     const body = newCase();
     const created = await client.createCase(body);
     const posts = lossy.seen.filter((r) => r.method === "POST" && r.path === "/v1/cases");
     expect(posts).toHaveLength(2);
-    const rows = await server.store.db.selectFrom("cases").select("case_id").where("matter_ref", "=", body.matterRef).execute();
+    const rows = await server.store.db
+      .selectFrom("cases")
+      .select("case_id")
+      .where("matter_ref", "=", body.matterRef)
+      .execute();
     expect(rows.map((r) => r.case_id)).toEqual([created.caseId]);
   });
 
   it("repeats a keyed POST after a 5xx, with backoff, and gives up after maxRetries", async () => {
-    const once = await proxy((request, nth) => (request.path.endsWith("/parties") && nth === 0 ? { status: 503, body: { ok: false } } : "forward"));
+    const once = await proxy((request, nth) =>
+      request.path.endsWith("/parties") && nth === 0 ? { status: 503, body: { ok: false } } : "forward",
+    );
     const { client } = clientFor(once.baseUrl);
     const created = await client.createCase(newCase());
     const party = await client.addParty(created.caseId, { name: "Sam Seller" });
     expect(party.partyId).toMatch(/^party_/);
     const adds = once.seen.filter((r) => r.path.endsWith("/parties"));
-    expect(adds.map((r) => r.headers["idempotency-key"])).toEqual([adds[0].headers["idempotency-key"], adds[0].headers["idempotency-key"]]);
+    expect(adds.map((r) => r.headers["idempotency-key"])).toEqual([
+      adds[0].headers["idempotency-key"],
+      adds[0].headers["idempotency-key"],
+    ]);
 
-    const down = await proxy((request) => (request.path.includes("/system-tokens") ? "forward" : { status: 503, body: { ok: false } }));
+    const down = await proxy((request) =>
+      request.path.includes("/system-tokens") ? "forward" : { status: 503, body: { ok: false } },
+    );
     const { client: patient } = clientFor(down.baseUrl, { maxRetries: 2 });
     const error = await patient.listCaseIds().catch((e) => e);
     expect(error.status).toBe(503);
@@ -159,7 +191,11 @@ describe("VerifyClient", () => {
   });
 
   it("waits out a 429 for its Retry-After, then succeeds", async () => {
-    const limited = await proxy((request, nth) => (request.path.startsWith("/v1/microapps/api/users") && nth === 0 ? { status: 429, headers: { "Retry-After": "1" } } : "forward"));
+    const limited = await proxy((request, nth) =>
+      request.path.startsWith("/v1/microapps/api/users") && nth === 0
+        ? { status: 429, headers: { "Retry-After": "1" } }
+        : "forward",
+    );
     const { client } = clientFor(limited.baseUrl);
     await client.accessToken();
     const started = Date.now();
@@ -171,7 +207,11 @@ describe("VerifyClient", () => {
   it("hands back a 429 whose Retry-After is longer than it will wait, at once", async () => {
     const limited = await proxy((request) =>
       request.path.includes("/invites")
-        ? { status: 429, headers: { "Retry-After": "3600" }, body: { ok: false, error: { code: "invite_limit_reached", message: "later", details: [] }, requestId: "r" } }
+        ? {
+            status: 429,
+            headers: { "Retry-After": "3600" },
+            body: { ok: false, error: { code: "invite_limit_reached", message: "later", details: [] }, requestId: "r" },
+          }
         : "forward",
     );
     const { client } = clientFor(limited.baseUrl, { maxRetryAfterSeconds: 30 });
@@ -197,8 +237,18 @@ describe("VerifyClient", () => {
 describe("the README example", () => {
   it("creates a case, adds a party and sends the invite against the reference server", async () => {
     const root = join(import.meta.dirname, "../..");
-    const env = { ...process.env, VERIFY_BASE_URL: server.baseUrl, VERIFY_CLIENT_ID: server.clientId, VERIFY_CLIENT_SECRET: server.clientSecret, MATTER_REF: `MAT-${randomUUID()}` };
-    const { stdout } = await promisify(execFile)(join(root, "node_modules/.bin/tsx"), ["clients/examples/create-case-then-invite.ts"], { cwd: root, env });
+    const env = {
+      ...process.env,
+      VERIFY_BASE_URL: server.baseUrl,
+      VERIFY_CLIENT_ID: server.clientId,
+      VERIFY_CLIENT_SECRET: server.clientSecret,
+      MATTER_REF: `MAT-${randomUUID()}`,
+    };
+    const { stdout } = await promisify(execFile)(
+      join(root, "node_modules/.bin/tsx"),
+      ["clients/examples/create-case-then-invite.ts"],
+      { cwd: root, env },
+    );
     expect(stdout).toMatch(/^case case_\S+: invite invite_\S+ sent by email\n$/);
   });
 });

@@ -19,11 +19,21 @@ interface Run {
 }
 
 function conformance(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const { VERIFY_CLIENT_BASE_URL: _u, VERIFY_CLIENT_CLIENT_ID: _i, VERIFY_CLIENT_CLIENT_SECRET: _s, ...inherited } = process.env;
+  const {
+    VERIFY_CLIENT_BASE_URL: _u,
+    VERIFY_CLIENT_CLIENT_ID: _i,
+    VERIFY_CLIENT_CLIENT_SECRET: _s,
+    ...inherited
+  } = process.env;
   return new Promise((resolve) => {
-    execFile(TSX, ["test/conformance/cli.ts", ...args], { cwd: repoRoot, env: { ...inherited, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      TSX,
+      ["test/conformance/cli.ts", ...args],
+      { cwd: repoRoot, env: { ...inherited, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -31,11 +41,17 @@ describe("npm run conformance", () => {
   let server: ReferenceServer;
   let faulty: FaultProxy;
   let tmp: string;
-  const credentials = () => ({ VERIFY_CLIENT_CLIENT_ID: server.clientId, VERIFY_CLIENT_CLIENT_SECRET: server.clientSecret });
+  const credentials = () => ({
+    VERIFY_CLIENT_CLIENT_ID: server.clientId,
+    VERIFY_CLIENT_CLIENT_SECRET: server.clientSecret,
+  });
 
   beforeAll(async () => {
     server = await startReferenceServer();
-    faulty = await startFaultProxy(server.baseUrl, FAULTS.find((f) => f.id === "duplicates-accepted"));
+    faulty = await startFaultProxy(
+      server.baseUrl,
+      FAULTS.find((f) => f.id === "duplicates-accepted"),
+    );
     tmp = mkdtempSync(join(tmpdir(), "conformance-cli-"));
   });
   afterAll(async () => {
@@ -52,19 +68,34 @@ describe("npm run conformance", () => {
     expect(run.stdout).toMatch(/\d+ passed, 0 failed, 0 skipped \(\d+ checks, \d+ requests\)/);
     expect(run.stdout + run.stderr).not.toContain(server.clientSecret);
     const xml = readFileSync(junit, "utf8");
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="verify-client-conformance" tests="\d+" failures="0"/);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="verify-client-conformance" tests="\d+" failures="0"/,
+    );
     expect(xml).toContain('<testcase classname="conformance.token" name="token.exchange: ');
   });
 
   it("exits 1 against a broken server, printing the request, the response and the rule broken", async () => {
     const junit = join(tmp, "fail.xml");
-    const run = await conformance(["--base-url", faulty.baseUrl, "--client-id", server.clientId, "--client-secret", server.clientSecret, "--junit", junit]);
+    const run = await conformance([
+      "--base-url",
+      faulty.baseUrl,
+      "--client-id",
+      server.clientId,
+      "--client-secret",
+      server.clientSecret,
+      "--junit",
+      junit,
+    ]);
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toContain("FAIL cases.duplicate-matter-ref: a second case with the same matterRef");
     expect(run.stdout).toContain("rule: #/paths/~1v1~1cases/post/responses/409 (duplicate_matter_ref)");
-    expect(run.stdout).toMatch(/the same matterRef again: expected 409 duplicate_matter_ref, got 201\n\s+> POST http:\/\/127\.0\.0\.1:\d+\/v1\/cases\n/);
+    expect(run.stdout).toMatch(
+      /the same matterRef again: expected 409 duplicate_matter_ref, got 201\n\s+> POST http:\/\/127\.0\.0\.1:\d+\/v1\/cases\n/,
+    );
     expect(run.stdout).toMatch(/\n\s+< 201\n/);
-    expect(readFileSync(junit, "utf8")).toMatch(/<failure message="the same matterRef again: expected 409 duplicate_matter_ref, got 201"/);
+    expect(readFileSync(junit, "utf8")).toMatch(
+      /<failure message="the same matterRef again: expected 409 duplicate_matter_ref, got 201"/,
+    );
   });
 
   it("--read-only skips the writing checks and says so", async () => {
@@ -76,13 +107,27 @@ describe("npm run conformance", () => {
   it("exits 2 and names what is missing when there are no credentials", async () => {
     const run = await conformance(["--base-url", server.baseUrl]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("missing --client-id (or VERIFY_CLIENT_CLIENT_ID), --client-secret (or VERIFY_CLIENT_CLIENT_SECRET)");
+    expect(run.stderr).toContain(
+      "missing --client-id (or VERIFY_CLIENT_CLIENT_ID), --client-secret (or VERIFY_CLIENT_CLIENT_SECRET)",
+    );
   });
 
   it("--help explains every option, the tags and the exit status", async () => {
     const run = await conformance(["--help"]);
     expect(run.code).toBe(0);
-    for (const text of ["--base-url", "VERIFY_CLIENT_BASE_URL", "--client-id", "--client-secret", "--read-only", "--max-pages", "--junit", "stateful", "writes", "negative", "Exit status"]) {
+    for (const text of [
+      "--base-url",
+      "VERIFY_CLIENT_BASE_URL",
+      "--client-id",
+      "--client-secret",
+      "--read-only",
+      "--max-pages",
+      "--junit",
+      "stateful",
+      "writes",
+      "negative",
+      "Exit status",
+    ]) {
       expect(run.stdout).toContain(text);
     }
   });

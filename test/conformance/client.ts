@@ -26,7 +26,11 @@ export interface ConformanceClient {
 
 const NO_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
-export function createConformanceClient(options: { baseUrl: string; validator: ResponseValidator; timeoutMs?: number }): ConformanceClient {
+export function createConformanceClient(options: {
+  baseUrl: string;
+  validator: ResponseValidator;
+  timeoutMs?: number;
+}): ConformanceClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const basePath = new URL(baseUrl).pathname.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -60,7 +64,13 @@ export function createConformanceClient(options: { baseUrl: string; validator: R
     exchange.durationMs = performance.now() - started;
     exchange.response = { status: response.status, headers: Object.fromEntries(response.headers), body };
     const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
-    const result = options.validator.validate({ method: request.method, path, status: response.status, headers: exchange.response.headers, body });
+    const result = options.validator.validate({
+      method: request.method,
+      path,
+      status: response.status,
+      headers: exchange.response.headers,
+      body,
+    });
     exchange.operationId = result.operation?.operationId;
     exchange.violations = result.violations;
     return new Response(NO_BODY_STATUSES.has(response.status) ? null : body, {
@@ -93,7 +103,10 @@ export interface CallResult<D = unknown> {
  * Awaits one openapi-fetch call and pairs its answer with the recorded exchange. A 2xx body that is not JSON makes
  * openapi-fetch throw; the exchange already says why (its violations), so it comes back as a result without data.
  */
-export async function call<D>(client: ConformanceClient, pending: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<CallResult<D>> {
+export async function call<D>(
+  client: ConformanceClient,
+  pending: Promise<{ data?: D; error?: unknown; response: Response }>,
+): Promise<CallResult<D>> {
   const before = client.exchanges.length;
   try {
     const { data, error, response } = await pending;

@@ -58,7 +58,12 @@ export class TokenBook {
       const result = await call(
         client,
         client.api.POST("/v1/microapps/system-tokens", {
-          body: { clientId: options.clientId, clientSecret: options.clientSecret, scopes, ...(expiresInSeconds ? { expiresInSeconds } : {}) },
+          body: {
+            clientId: options.clientId,
+            clientSecret: options.clientSecret,
+            scopes,
+            ...(expiresInSeconds ? { expiresInSeconds } : {}),
+          },
         }),
       );
       book.issued.set(tokenKey(scopes), { scopes, expiresInSeconds, sentAt, result });
@@ -91,7 +96,8 @@ export interface PartyFixture {
 
 /** Shared by all checks of one run. */
 export class RunState {
-  readonly runId = `conformance-${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
+  readonly runId =
+    `conformance-${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
   private readonly memo = new Map<string, Promise<unknown>>();
   private refCounter = 0;
 
@@ -185,7 +191,11 @@ export class CheckContext {
   expectAnswer(what: string, result: CallResult, status: number, code?: string): boolean {
     const codeMatters = code !== undefined && !this.options.exampleAnswers;
     const ok = result.status === status && (!codeMatters || result.error?.error?.code === code);
-    return this.expect(ok, `${what}: expected ${status}${codeMatters ? ` ${code}` : ""}, got ${describe(result)}`, result.exchange);
+    return this.expect(
+      ok,
+      `${what}: expected ${status}${codeMatters ? ` ${code}` : ""}, got ${describe(result)}`,
+      result.exchange,
+    );
   }
 
   /**
@@ -194,7 +204,11 @@ export class CheckContext {
    */
   expectRejected(what: string, result: CallResult, status = 400, code = "invalid_request"): boolean {
     if (this.options.exampleAnswers) {
-      return this.expect(result.status >= 400 && result.status < 500, `${what}: expected a documented 4xx, got ${describe(result)}`, result.exchange);
+      return this.expect(
+        result.status >= 400 && result.status < 500,
+        `${what}: expected a documented 4xx, got ${describe(result)}`,
+        result.exchange,
+      );
     }
     return this.expectAnswer(what, result, status, code);
   }
@@ -211,11 +225,21 @@ export class CheckContext {
             matterType: "Purchase",
             propertyAddress: { line1: "1 High Street", city: "London", postcode: "SW1A 1AA" },
             requireSof: true,
-            parties: [{ name: "Alex Client", email: "alex@example.com", mobile: "+447700900123", role: "Buyer", partyType: "individual", isPrimaryContact: true }],
+            parties: [
+              {
+                name: "Alex Client",
+                email: "alex@example.com",
+                mobile: "+447700900123",
+                role: "Buyer",
+                partyType: "individual",
+                isPrimaryContact: true,
+              },
+            ],
           },
         }),
       );
-      if (result.status !== 201 || !result.data?.caseId) throw new CheckFailure(`could not create the shared case: got ${describe(result)}`, result.exchange);
+      if (result.status !== 201 || !result.data?.caseId)
+        throw new CheckFailure(`could not create the shared case: got ${describe(result)}`, result.exchange);
       return { caseId: result.data.caseId, matterRef, result };
     });
   }
@@ -232,9 +256,17 @@ export class CheckContext {
         ...(kind !== "emailOnly" ? { mobile: "+447700900456" } : {}),
       };
       const result = await this.call(
-        this.api.POST("/v1/cases/{caseId}/parties", { params: { path: { caseId } }, headers: this.bearerFor("addParty"), body: input }),
+        this.api.POST("/v1/cases/{caseId}/parties", {
+          params: { path: { caseId } },
+          headers: this.bearerFor("addParty"),
+          body: input,
+        }),
       );
-      if (result.status !== 201 || !result.data?.partyId) throw new CheckFailure(`could not add a ${kind} party to the shared case: got ${describe(result)}`, result.exchange);
+      if (result.status !== 201 || !result.data?.partyId)
+        throw new CheckFailure(
+          `could not add a ${kind} party to the shared case: got ${describe(result)}`,
+          result.exchange,
+        );
       return { partyId: result.data.partyId, input, result };
     });
   }

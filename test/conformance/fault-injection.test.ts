@@ -24,7 +24,9 @@ const score: { fault: string; failed: string[] }[] = [];
 describe("the suite catches a broken server", () => {
   afterAll(() => {
     const caught = score.filter((s) => s.failed.length > 0).length;
-    const table = score.map((s) => `  ${s.fault.padEnd(26)} ${String(s.failed.length).padStart(2)} checks failed: ${s.failed.join(", ")}`);
+    const table = score.map(
+      (s) => `  ${s.fault.padEnd(26)} ${String(s.failed.length).padStart(2)} checks failed: ${s.failed.join(", ")}`,
+    );
     console.log(`fault score: ${caught}/${score.length} faults caught\n${table.join("\n")}`);
   });
 
@@ -39,6 +41,8 @@ describe("the suite catches a broken server", () => {
     const report = await runThrough(fault);
     const failed = report.results.filter((r) => r.outcome === "failed").map((r) => r.id);
     score.push({ fault: fault.id, failed });
-    expect(failed, `${fault.description}: these checks should have failed`).toEqual(expect.arrayContaining(fault.caughtBy));
+    expect(failed, `${fault.description}: these checks should have failed`).toEqual(
+      expect.arrayContaining(fault.caughtBy),
+    );
   });
 });

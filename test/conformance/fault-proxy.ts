@@ -36,7 +36,15 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade", "proxy-connection"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "host",
+  "upgrade",
+  "proxy-connection",
+]);
 
 function plainHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
@@ -60,7 +68,12 @@ export async function startFaultProxy(upstream: string, fault?: Fault): Promise<
 
   const server = createServer(async (incoming, outgoing) => {
     try {
-      let req: ProxiedRequest = { method: incoming.method ?? "GET", url: incoming.url ?? "/", headers: plainHeaders(incoming.headers), body: await readAll(incoming) };
+      let req: ProxiedRequest = {
+        method: incoming.method ?? "GET",
+        url: incoming.url ?? "/",
+        headers: plainHeaders(incoming.headers),
+        body: await readAll(incoming),
+      };
       req = fault?.request?.(req, memory) ?? req;
       const upstreamResponse = await new Promise<ProxiedResponse>((resolve, reject) => {
         const forwarded = httpRequest(
@@ -74,7 +87,10 @@ export async function startFaultProxy(upstream: string, fault?: Fault): Promise<
             timeout: 15_000,
           },
           (res) => {
-            readAll(res).then((body) => resolve({ status: res.statusCode ?? 502, headers: plainHeaders(res.headers), body }), reject);
+            readAll(res).then(
+              (body) => resolve({ status: res.statusCode ?? 502, headers: plainHeaders(res.headers), body }),
+              reject,
+            );
           },
         );
         forwarded.on("timeout", () => forwarded.destroy(new Error("upstream timed out")));

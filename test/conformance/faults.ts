@@ -1,7 +1,14 @@
 // The faults the self-test injects, one at a time, between the suite and a correct reference server. Each is a
 // way a real deployment could break the contract; each names the checks that must notice it.
 import { ALL_SCOPES, CONTRACT } from "./spec.ts";
-import { jsonOf, withJson, type Fault, type FaultMemory, type ProxiedRequest, type ProxiedResponse } from "./fault-proxy.ts";
+import {
+  jsonOf,
+  withJson,
+  type Fault,
+  type FaultMemory,
+  type ProxiedRequest,
+  type ProxiedResponse,
+} from "./fault-proxy.ts";
 
 const OPERATIONS = {
   token: ["POST", /^\/v1\/microapps\/system-tokens$/],
@@ -58,16 +65,29 @@ function actAsFullToken(replace: (token: string, memory: FaultMemory) => boolean
   return (req: ProxiedRequest, memory: FaultMemory): ProxiedRequest | undefined => {
     const token = bearerToken(req);
     const full = memory.get("fullToken") as string | undefined;
-    return token && full && replace(token, memory) ? { ...req, headers: { ...req.headers, authorization: `Bearer ${full}` } } : undefined;
+    return token && full && replace(token, memory)
+      ? { ...req, headers: { ...req.headers, authorization: `Bearer ${full}` } }
+      : undefined;
   };
 }
 
 /** The top-level properties each request body schema declares, read from the spec. */
 function declaredProperties(): Map<OperationName, Set<string>> {
   const doc = CONTRACT;
-  const resolve = (node: any): any => (node?.$ref ? resolve(node.$ref.slice(2).split("/").reduce((n: any, k: string) => n[k], doc)) : node);
+  const resolve = (node: any): any =>
+    node?.$ref
+      ? resolve(
+          node.$ref
+            .slice(2)
+            .split("/")
+            .reduce((n: any, k: string) => n[k], doc),
+        )
+      : node;
   const declared = new Map<OperationName, Set<string>>();
-  for (const [name, [method, pattern]] of Object.entries(OPERATIONS) as [OperationName, (typeof OPERATIONS)[OperationName]][]) {
+  for (const [name, [method, pattern]] of Object.entries(OPERATIONS) as [
+    OperationName,
+    (typeof OPERATIONS)[OperationName],
+  ][]) {
     const path = Object.keys(doc.paths).find((p) => pattern.test(p.replace(/\{[^}]+\}/g, "x")))!;
     const schema = resolve(doc.paths[path][method.toLowerCase()].requestBody?.content?.["application/json"]?.schema);
     if (schema?.properties) declared.set(name, new Set(Object.keys(schema.properties)));
@@ -86,19 +106,26 @@ export const FAULTS: Fault[] = [
     id: "field-missing",
     description: "createCase's answer lacks the required status field",
     caughtBy: ["cases.create"],
-    response: (res, req) => (is(req, "createCase") && res.status === 201 ? editJson(res, (body) => void delete body.status) : undefined),
+    response: (res, req) =>
+      is(req, "createCase") && res.status === 201 ? editJson(res, (body) => void delete body.status) : undefined,
   },
   {
     id: "extra-field",
     description: "createCase's answer carries an undocumented createdAt field",
     caughtBy: ["cases.create"],
-    response: (res, req) => (is(req, "createCase") && res.status === 201 ? editJson(res, (body) => void (body.createdAt = new Date().toISOString())) : undefined),
+    response: (res, req) =>
+      is(req, "createCase") && res.status === 201
+        ? editJson(res, (body) => void (body.createdAt = new Date().toISOString()))
+        : undefined,
   },
   {
     id: "enum-changed",
-    description: "sendInvite answers channel \"mail\", outside the enum",
+    description: 'sendInvite answers channel "mail", outside the enum',
     caughtBy: ["invites.channel"],
-    response: (res, req) => (is(req, "sendInvite") && res.status === 201 ? editJson(res, (body) => void (body.channel = body.channel === "email" ? "mail" : body.channel)) : undefined),
+    response: (res, req) =>
+      is(req, "sendInvite") && res.status === 201
+        ? editJson(res, (body) => void (body.channel = body.channel === "email" ? "mail" : body.channel))
+        : undefined,
   },
   {
     id: "envelope-dropped",
@@ -110,7 +137,10 @@ export const FAULTS: Fault[] = [
     id: "content-type-changed",
     description: "successful answers say Content-Type: text/plain",
     caughtBy: ["token.exchange", "lists.first-page"],
-    response: (res) => (res.status < 300 ? { ...res, headers: { ...res.headers, "content-type": "text/plain; charset=utf-8" } } : undefined),
+    response: (res) =>
+      res.status < 300
+        ? { ...res, headers: { ...res.headers, "content-type": "text/plain; charset=utf-8" } }
+        : undefined,
   },
   {
     id: "request-id-missing",
@@ -125,7 +155,8 @@ export const FAULTS: Fault[] = [
     id: "request-id-mismatch",
     description: "error bodies' requestId differs from the X-Request-Id header",
     caughtBy: ["auth.no-token", "token.invalid-client"],
-    response: (res) => (res.status >= 400 ? { ...res, headers: { ...res.headers, "x-request-id": "req_somebody_else" } } : undefined),
+    response: (res) =>
+      res.status >= 400 ? { ...res, headers: { ...res.headers, "x-request-id": "req_somebody_else" } } : undefined,
   },
   {
     id: "unauthorized-as-forbidden",
@@ -147,19 +178,31 @@ export const FAULTS: Fault[] = [
     id: "scope-challenge-missing",
     description: "403 insufficient_scope does not name the needed scope in WWW-Authenticate",
     caughtBy: ["scopes.missing-scope"],
-    response: (res) => (res.status === 403 ? { ...res, headers: { ...res.headers, "www-authenticate": 'Bearer error="insufficient_scope"' } } : undefined),
+    response: (res) =>
+      res.status === 403
+        ? { ...res, headers: { ...res.headers, "www-authenticate": 'Bearer error="insufficient_scope"' } }
+        : undefined,
   },
   {
     id: "scopes-not-narrowed",
     description: "the token exchange grants every scope the integration has, whatever was asked",
     caughtBy: ["token.principal", "scopes.missing-scope"],
-    request: (req) => (is(req, "token") ? editJson(req, (body) => void (Array.isArray(body.scopes) && body.scopes.length > 0 && (body.scopes = ALL_SCOPES))) : undefined),
+    request: (req) =>
+      is(req, "token")
+        ? editJson(
+            req,
+            (body) => void (Array.isArray(body.scopes) && body.scopes.length > 0 && (body.scopes = ALL_SCOPES)),
+          )
+        : undefined,
   },
   {
     id: "lifetime-ignored",
     description: "expiresAt is always an hour ahead, whatever expiresInSeconds asked",
     caughtBy: ["token.expires-at"],
-    response: (res, req) => (is(req, "token") && res.status === 200 ? editJson(res, (body) => void (body.expiresAt = Math.floor(Date.now() / 1000) + 3600)) : undefined),
+    response: (res, req) =>
+      is(req, "token") && res.status === 200
+        ? editJson(res, (body) => void (body.expiresAt = Math.floor(Date.now() / 1000) + 3600))
+        : undefined,
   },
   {
     id: "client-enumeration",
@@ -202,33 +245,46 @@ export const FAULTS: Fault[] = [
     id: "unknown-case-forbidden",
     description: "an unknown case is 403 instead of 404",
     caughtBy: ["cases.unknown-case"],
-    response: (res) => (res.status === 404 ? editJson({ ...res, status: 403 }, (body) => void (body.error.code = "forbidden")) : undefined),
+    response: (res) =>
+      res.status === 404
+        ? editJson({ ...res, status: 403 }, (body) => void (body.error.code = "forbidden"))
+        : undefined,
   },
   {
     id: "party-email-dropped",
     description: "addParty answers email null although one was sent",
     caughtBy: ["parties.add"],
-    response: (res, req) => (is(req, "addParty") && res.status === 201 ? editJson(res, (body) => void (body.email = null)) : undefined),
+    response: (res, req) =>
+      is(req, "addParty") && res.status === 201 ? editJson(res, (body) => void (body.email = null)) : undefined,
   },
   {
     id: "sms-ignored",
     description: "sendSms is ignored: every invite goes by email",
     caughtBy: ["invites.channel", "invites.missing-contact"],
-    request: (req) => (is(req, "sendInvite") ? editJson(req, (body) => void (body.sendSms === true && (body.sendSms = false))) : undefined),
+    request: (req) =>
+      is(req, "sendInvite")
+        ? editJson(req, (body) => void (body.sendSms === true && (body.sendSms = false)))
+        : undefined,
   },
   {
     id: "bad-input-crashes",
     description: "invalid requests crash into 500 internal_error",
     caughtBy: ["bad-input.createCase", "token.bad-scopes", "lists.limit-range"],
     response: (res) =>
-      res.status === 400 && jsonOf(res)?.error?.code === "invalid_request" ? editJson({ ...res, status: 500 }, (body) => void ((body.error.code = "internal_error"), (body.error.details = []))) : undefined,
+      res.status === 400 && jsonOf(res)?.error?.code === "invalid_request"
+        ? editJson(
+            { ...res, status: 500 },
+            (body) => void ((body.error.code = "internal_error"), (body.error.details = [])),
+          )
+        : undefined,
   },
   {
     id: "unknown-fields-accepted",
     description: "unknown body fields are silently dropped instead of refused",
     caughtBy: ["bad-input.createSystemToken", "bad-input.createCase", "bad-input.addParty", "bad-input.sendInvite"],
     request: (req, memory) => {
-      const declared = (memory.get("declared") as ReturnType<typeof declaredProperties> | undefined) ?? declaredProperties();
+      const declared =
+        (memory.get("declared") as ReturnType<typeof declaredProperties> | undefined) ?? declaredProperties();
       memory.set("declared", declared);
       const name = (Object.keys(OPERATIONS) as OperationName[]).find((n) => is(req, n));
       const known = name && declared.get(name);
@@ -269,7 +325,8 @@ export const FAULTS: Fault[] = [
     id: "ids-unsorted",
     description: "case ids come newest first within a page",
     caughtBy: ["lists.first-page", "lists.walk"],
-    response: (res, req) => (is(req, "listCaseIds") && res.status === 200 ? editJson(res, (body) => void body.items.reverse()) : undefined),
+    response: (res, req) =>
+      is(req, "listCaseIds") && res.status === 200 ? editJson(res, (body) => void body.items.reverse()) : undefined,
   },
   {
     id: "page-repeats",
@@ -288,7 +345,9 @@ export const FAULTS: Fault[] = [
     description: "the first page of a list says nextCursor null although more items follow",
     caughtBy: ["lists.walk", "lists.case-ids-created"],
     response: (res, req) =>
-      is(req, "listCaseIds", "listUsers") && res.status === 200 && !query(req).has("cursor") ? editJson(res, (body) => void (body.nextCursor = null)) : undefined,
+      is(req, "listCaseIds", "listUsers") && res.status === 200 && !query(req).has("cursor")
+        ? editJson(res, (body) => void (body.nextCursor = null))
+        : undefined,
   },
   {
     id: "idempotency-key-ignored",

@@ -24,7 +24,8 @@ export function toJUnitXml(report: RunReport): string {
     for (const r of results) {
       const open = `    <testcase classname="conformance.${xml(area)}" name="${xml(`${r.id}: ${r.title}`)}" time="${seconds(r.durationMs)}"`;
       if (r.outcome === "passed") lines.push(`${open}/>`);
-      else if (r.outcome === "skipped") lines.push(`${open}>`, `      <skipped message="${xml(r.reason ?? "")}"/>`, "    </testcase>");
+      else if (r.outcome === "skipped")
+        lines.push(`${open}>`, `      <skipped message="${xml(r.reason ?? "")}"/>`, "    </testcase>");
       else {
         lines.push(
           `${open}>`,

@@ -10,9 +10,19 @@ const validator = new ResponseValidator();
 const EXAMPLE_CLIENT = { clientId: "00000000-0000-0000-0000-000000000000", clientSecret: "stored-secret" };
 
 async function post(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(baseUrl + path, { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer any", ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(baseUrl + path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: "Bearer any", ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
-  const violations = validator.validate({ method: "POST", path, status: res.status, headers: Object.fromEntries(res.headers), body: text }).violations;
+  const violations = validator.validate({
+    method: "POST",
+    path,
+    status: res.status,
+    headers: Object.fromEntries(res.headers),
+    body: text,
+  }).violations;
   return { status: res.status, body: JSON.parse(text), violations };
 }
 
@@ -42,14 +52,24 @@ describe("the Prism mock", () => {
   });
 
   it("answers `Prefer: code=422, example=party_has_no_email` with that example", async () => {
-    const res = await post(prism.baseUrl, "/v1/cases/case_opaque_id/invites", { partyId: "party_opaque_id" }, { Prefer: "code=422, example=party_has_no_email" });
+    const res = await post(
+      prism.baseUrl,
+      "/v1/cases/case_opaque_id/invites",
+      { partyId: "party_opaque_id" },
+      { Prefer: "code=422, example=party_has_no_email" },
+    );
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe("party_has_no_email");
     expect(res.violations).toEqual([]);
   });
 
   it("answers the token exchange with the product page's example", async () => {
-    const res = await post(prism.baseUrl, "/v1/microapps/system-tokens", { ...EXAMPLE_CLIENT, scopes: ["cases.create"] }, {});
+    const res = await post(
+      prism.baseUrl,
+      "/v1/microapps/system-tokens",
+      { ...EXAMPLE_CLIENT, scopes: ["cases.create"] },
+      {},
+    );
     expect(res.status).toBe(200);
     expect(res.body.principal.identifier).toBe("case-management-system");
     expect(res.violations).toEqual([]);

@@ -21,10 +21,17 @@ describe("Prism's validating proxy in front of the reference server", () => {
   });
 
   it("passes the suite's positive checks (the skipped ones and why are printed)", async () => {
-    const report = await runSuite({ baseUrl: prism.baseUrl, clientId: server.clientId, clientSecret: server.clientSecret, ...PRISM_PROXY });
+    const report = await runSuite({
+      baseUrl: prism.baseUrl,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      ...PRISM_PROXY,
+    });
     console.log(`Through Prism's validating proxy, skipped:\n${skippedLines(report)}`);
     expect(report.counts.failed, formatReport(report)).toBe(0);
-    expect(report.results.filter((r) => r.tags.includes("stateful") && r.outcome === "passed").length).toBeGreaterThanOrEqual(10);
+    expect(
+      report.results.filter((r) => r.tags.includes("stateful") && r.outcome === "passed").length,
+    ).toBeGreaterThanOrEqual(10);
   });
 });
 
@@ -34,7 +41,10 @@ describe("Prism's validating proxy in front of a server that breaks the contract
   let prism: RunningPrism;
   beforeAll(async () => {
     server = await startReferenceServer();
-    faulty = await startFaultProxy(server.baseUrl, FAULTS.find((f) => f.id === "extra-field"));
+    faulty = await startFaultProxy(
+      server.baseUrl,
+      FAULTS.find((f) => f.id === "extra-field"),
+    );
     prism = await startPrism({ upstream: faulty.baseUrl });
   });
   afterAll(async () => {
@@ -44,7 +54,12 @@ describe("Prism's validating proxy in front of a server that breaks the contract
   });
 
   it("turns the violation into its own 500 naming it, which the suite reports", async () => {
-    const report = await runSuite({ baseUrl: prism.baseUrl, clientId: server.clientId, clientSecret: server.clientSecret, ...PRISM_PROXY });
+    const report = await runSuite({
+      baseUrl: prism.baseUrl,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      ...PRISM_PROXY,
+    });
     const createCase = report.results.find((r) => r.id === "cases.create")!;
     expect(createCase.outcome).toBe("failed");
     const answer = createCase.failures[0].exchange?.response;

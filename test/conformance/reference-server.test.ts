@@ -1,6 +1,11 @@
 // The conformance suite against the reference server, in-process and as the `npm start` process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInProcess, startReferenceServer, type InProcessServer, type ReferenceServer } from "../../server-stub/testing.ts";
+import {
+  startInProcess,
+  startReferenceServer,
+  type InProcessServer,
+  type ReferenceServer,
+} from "../../server-stub/testing.ts";
 import type { Exchange } from "./client.ts";
 import { formatReport } from "./report.ts";
 import { runSuite, type RunReport } from "./runner.ts";
@@ -23,14 +28,21 @@ describe.each([
     // The child process runs the compiled dist/ (npm install and npm ci build it; else `npm run build`).
     if (!inProcess) assertDistIsFresh();
     server = await startReferenceServer({ inProcess });
-    report = await runSuite({ baseUrl: server.baseUrl + prefix, clientId: server.clientId, clientSecret: server.clientSecret });
+    report = await runSuite({
+      baseUrl: server.baseUrl + prefix,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+    });
   }, 120_000);
   afterAll(async () => {
     await server?.close();
   });
 
   it("passes every check", () => {
-    expect(report.results.filter((r) => r.outcome !== "passed").map((r) => r.id), formatReport(report)).toEqual([]);
+    expect(
+      report.results.filter((r) => r.outcome !== "passed").map((r) => r.id),
+      formatReport(report),
+    ).toEqual([]);
   });
 
   it("gives every matterRef it creates the run id", () => {
@@ -60,11 +72,18 @@ describe("--read-only against the reference server", () => {
   });
 
   it("skips every check that writes, writes nothing, and passes the rest", async () => {
-    const report = await runSuite({ baseUrl: server.baseUrl, clientId: server.clientId, clientSecret: server.clientSecret, readOnly: true });
+    const report = await runSuite({
+      baseUrl: server.baseUrl,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      readOnly: true,
+    });
     console.log(`--read-only skips:\n${skippedLines(report)}`);
     expect(report.counts.failed, formatReport(report)).toBe(0);
     expect(report.results.filter((r) => r.tags.includes("writes")).every((r) => r.outcome === "skipped")).toBe(true);
-    const writes = allExchanges(report).filter((e) => e.request.method === "POST" && !isTokenExchange(e) && (e.response?.status ?? 0) < 300);
+    const writes = allExchanges(report).filter(
+      (e) => e.request.method === "POST" && !isTokenExchange(e) && (e.response?.status ?? 0) < 300,
+    );
     expect(writes.map((e) => e.request.url)).toEqual([]);
   });
 });
@@ -76,7 +95,12 @@ describe("--max-pages against a firm too large to walk", () => {
   beforeAll(async () => {
     server = await startInProcess();
     await server.admin.seedCases(server.orgId, 200 * maxPages + 50);
-    report = await runSuite({ baseUrl: server.baseUrl, clientId: server.clientId, clientSecret: server.clientSecret, maxPages });
+    report = await runSuite({
+      baseUrl: server.baseUrl,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      maxPages,
+    });
   }, 120_000);
   afterAll(async () => {
     await server?.close();

@@ -5,7 +5,14 @@ import type { CheckResult, RunReport } from "./runner.ts";
 
 const BODY_LIMIT = 1500;
 const SHOWN_REQUEST_HEADERS = ["content-type", "authorization", "idempotency-key"];
-const SHOWN_RESPONSE_HEADERS = ["content-type", "x-request-id", "www-authenticate", "retry-after", "idempotent-replayed", "cache-control"];
+const SHOWN_RESPONSE_HEADERS = [
+  "content-type",
+  "x-request-id",
+  "www-authenticate",
+  "retry-after",
+  "idempotent-replayed",
+  "cache-control",
+];
 
 const MARK = { passed: "PASS", failed: "FAIL", skipped: "SKIP" } as const;
 
@@ -27,7 +34,8 @@ function formatExchange(exchange: Exchange): string[] {
   const lines = [`> ${exchange.request.method} ${exchange.request.url}`];
   for (const name of SHOWN_REQUEST_HEADERS) {
     const value = exchange.request.headers[name];
-    if (value !== undefined) lines.push(`>   ${name}: ${name === "authorization" ? redactAuthorization(value) : value}`);
+    if (value !== undefined)
+      lines.push(`>   ${name}: ${name === "authorization" ? redactAuthorization(value) : value}`);
   }
   if (exchange.request.body !== undefined) lines.push(`>   ${truncate(redactBody(exchange.request.body))}`);
   if (exchange.response) {
@@ -71,7 +79,10 @@ function redactAuthorization(value: string): string {
 
 /** Client secrets and access tokens are replaced, whatever else the body holds. */
 function redactBody(body: string): string {
-  return body.replace(/("(?:clientSecret|accessToken)"\s*:\s*")([^"]*)"/g, (_m, key: string, value: string) => `${key}<redacted, ${value.length} chars>"`);
+  return body.replace(
+    /("(?:clientSecret|accessToken)"\s*:\s*")([^"]*)"/g,
+    (_m, key: string, value: string) => `${key}<redacted, ${value.length} chars>"`,
+  );
 }
 
 function truncate(text: string): string {

@@ -11,7 +11,11 @@ const createdCase: ObservedResponse = {
   path: "/v1/cases",
   status: 201,
   headers: json,
-  body: JSON.stringify({ caseId: "case_1", status: "NotStarted", parties: [{ partyId: "party_1", name: "Alex Client", clientAccessStatus: "not_sent" }] }),
+  body: JSON.stringify({
+    caseId: "case_1",
+    status: "NotStarted",
+    parties: [{ partyId: "party_1", name: "Alex Client", clientAccessStatus: "not_sent" }],
+  }),
 };
 
 function errorBody(code: string, requestId = REQUEST_ID) {
@@ -19,7 +23,11 @@ function errorBody(code: string, requestId = REQUEST_ID) {
 }
 
 const rules = (observed: ObservedResponse) => validator.validate(observed).violations.map((v) => v.rule);
-const messages = (observed: ObservedResponse) => validator.validate(observed).violations.map((v) => v.message).join("\n");
+const messages = (observed: ObservedResponse) =>
+  validator
+    .validate(observed)
+    .violations.map((v) => v.message)
+    .join("\n");
 
 describe("the response validator", () => {
   it("accepts a response that keeps the contract, and names its operation", () => {
@@ -48,12 +56,18 @@ describe("the response validator", () => {
   });
 
   it("fails a value outside an enum in a nested, referenced schema", () => {
-    const body = JSON.stringify({ caseId: "case_1", status: "NotStarted", parties: [{ partyId: "p", name: "n", clientAccessStatus: "pending" }] });
+    const body = JSON.stringify({
+      caseId: "case_1",
+      status: "NotStarted",
+      parties: [{ partyId: "p", name: "n", clientAccessStatus: "pending" }],
+    });
     expect(rules({ ...createdCase, body })).toEqual(["#/components/schemas/ClientAccessStatus/enum"]);
   });
 
   it("fails a wrong or missing content type, and a body that is not JSON", () => {
-    expect(messages({ ...createdCase, headers: { ...json, "content-type": "text/plain" } })).toMatch(/Content-Type "text\/plain"/);
+    expect(messages({ ...createdCase, headers: { ...json, "content-type": "text/plain" } })).toMatch(
+      /Content-Type "text\/plain"/,
+    );
     const { "content-type": _ct, ...noType } = json;
     expect(messages({ ...createdCase, headers: noType })).toMatch(/Content-Type is missing/);
     expect(messages({ ...createdCase, body: "<html>" })).toMatch(/not JSON/);
@@ -62,37 +76,63 @@ describe("the response validator", () => {
   it("fails a missing X-Request-Id, and one that breaks its schema", () => {
     const { "x-request-id": _id, ...noId } = json;
     expect(rules({ ...createdCase, headers: noId })).toEqual(["#/components/headers/X-Request-Id/required"]);
-    expect(rules({ ...createdCase, headers: { ...json, "x-request-id": "a\u0001b" } })).toEqual(["#/components/headers/X-Request-Id/schema"]);
+    expect(rules({ ...createdCase, headers: { ...json, "x-request-id": "a\u0001b" } })).toEqual([
+      "#/components/headers/X-Request-Id/schema",
+    ]);
   });
 
   it("holds error bodies to the one envelope, and requestId to the header", () => {
     const notFound = { method: "POST", path: "/v1/cases/case_9/parties", status: 404, headers: json };
     expect(validator.validate({ ...notFound, body: errorBody("case_not_found") }).violations).toEqual([]);
-    expect(rules({ ...notFound, body: JSON.stringify({ error: "case_not_found" }) })).toContain("#/components/schemas/Error/required");
-    expect(messages({ ...notFound, body: errorBody("case_not_found", "req_other") })).toMatch(/requestId "req_other" differs from X-Request-Id/);
+    expect(rules({ ...notFound, body: JSON.stringify({ error: "case_not_found" }) })).toContain(
+      "#/components/schemas/Error/required",
+    );
+    expect(messages({ ...notFound, body: errorBody("case_not_found", "req_other") })).toMatch(
+      /requestId "req_other" differs from X-Request-Id/,
+    );
   });
 
-  it("requires WWW-Authenticate: Bearer error=\"invalid_token\" on a 401 from a bearer-secured operation only", () => {
+  it('requires WWW-Authenticate: Bearer error="invalid_token" on a 401 from a bearer-secured operation only', () => {
     const unauthorized = { method: "GET", path: "/v1/microapps/api/users", status: 401, body: errorBody("no_token") };
     expect(messages({ ...unauthorized, headers: json })).toMatch(/WWW-Authenticate: Bearer error="invalid_token"/);
-    expect(validator.validate({ ...unauthorized, headers: { ...json, "www-authenticate": 'Bearer error="invalid_token"' } }).violations).toEqual([]);
-    const tokenExchange = { method: "POST", path: "/v1/microapps/system-tokens", status: 401, headers: json, body: errorBody("invalid_client") };
+    expect(
+      validator.validate({ ...unauthorized, headers: { ...json, "www-authenticate": 'Bearer error="invalid_token"' } })
+        .violations,
+    ).toEqual([]);
+    const tokenExchange = {
+      method: "POST",
+      path: "/v1/microapps/system-tokens",
+      status: 401,
+      headers: json,
+      body: errorBody("invalid_client"),
+    };
     expect(validator.validate(tokenExchange).violations).toEqual([]);
   });
 
   it("requires a 403 insufficient_scope to name the operation's scope", () => {
     const forbidden = { method: "POST", path: "/v1/cases", status: 403, body: errorBody("insufficient_scope") };
     const challenge = (value: string) => ({ ...forbidden, headers: { ...json, "www-authenticate": value } });
-    expect(validator.validate(challenge('Bearer error="insufficient_scope", scope="cases.create"')).violations).toEqual([]);
-    expect(messages(challenge('Bearer error="insufficient_scope", scope="users.list"'))).toMatch(/scope="cases.create"/);
+    expect(validator.validate(challenge('Bearer error="insufficient_scope", scope="cases.create"')).violations).toEqual(
+      [],
+    );
+    expect(messages(challenge('Bearer error="insufficient_scope", scope="users.list"'))).toMatch(
+      /scope="cases.create"/,
+    );
     expect(messages(challenge('Bearer error="insufficient_scope"'))).toMatch(/scope="cases.create"/);
   });
 
   it("requires Retry-After on a 429, as an integer", () => {
-    const limited = { method: "POST", path: "/v1/microapps/system-tokens", status: 429, body: errorBody("rate_limited") };
+    const limited = {
+      method: "POST",
+      path: "/v1/microapps/system-tokens",
+      status: 429,
+      body: errorBody("rate_limited"),
+    };
     expect(rules({ ...limited, headers: json })).toEqual(["#/components/headers/Retry-After/required"]);
     expect(validator.validate({ ...limited, headers: { ...json, "retry-after": "900" } }).violations).toEqual([]);
-    expect(rules({ ...limited, headers: { ...json, "retry-after": "soon" } })).toEqual(["#/components/headers/Retry-After/schema"]);
+    expect(rules({ ...limited, headers: { ...json, "retry-after": "soon" } })).toEqual([
+      "#/components/headers/Retry-After/schema",
+    ]);
   });
 
   it("checks documented optional headers when present", () => {
@@ -104,7 +144,14 @@ describe("the response validator", () => {
       body: JSON.stringify({
         ok: true,
         accessToken: "a.b.c",
-        principal: { principalType: "microApp", tokenKind: "system", appId: "00000000-0000-0000-0000-000000000000", orgId: "org_1", identifier: "x", scopes: ["users.list"] },
+        principal: {
+          principalType: "microApp",
+          tokenKind: "system",
+          appId: "00000000-0000-0000-0000-000000000000",
+          orgId: "org_1",
+          identifier: "x",
+          scopes: ["users.list"],
+        },
         expiresAt: 1770000000,
       }),
     };

@@ -54,7 +54,10 @@ export class ResponseValidator {
         const op = item[method];
         if (!op) continue;
         const requirement = (op.security ?? doc.security ?? [])[0] ?? {};
-        const pattern = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")).join("[^/]+");
+        const pattern = template
+          .split(/\{[^}]+\}/)
+          .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+          .join("[^/]+");
         this.operations.push({
           operationId: op.operationId,
           method: method.toUpperCase(),
@@ -78,11 +81,17 @@ export class ResponseValidator {
   validate(observed: ObservedResponse): ValidationResult {
     const operation = this.findOperation(observed.method, observed.path);
     if (!operation) {
-      return { violations: [{ rule: "#/paths", message: `${observed.method} ${observed.path} is not an operation of the contract` }] };
+      return {
+        violations: [
+          { rule: "#/paths", message: `${observed.method} ${observed.path} is not an operation of the contract` },
+        ],
+      };
     }
     const violations: Violation[] = [];
     const responses = this.node(`${operation.pointer}/responses`) ?? {};
-    const statusKey = [String(observed.status), `${String(observed.status)[0]}XX`, "default"].find((key) => key in responses);
+    const statusKey = [String(observed.status), `${String(observed.status)[0]}XX`, "default"].find(
+      (key) => key in responses,
+    );
     if (!statusKey) {
       violations.push({
         rule: `${operation.pointer}/responses`,
@@ -103,7 +112,11 @@ export class ResponseValidator {
     const mediaTypes = Object.keys(content);
     const contentType = observed.headers["content-type"];
     if (mediaTypes.length === 0) {
-      if (observed.body.length > 0) violations.push({ rule: `${responsePointer}/content`, message: "the response documents no body, but one was sent" });
+      if (observed.body.length > 0)
+        violations.push({
+          rule: `${responsePointer}/content`,
+          message: "the response documents no body, but one was sent",
+        });
       return;
     }
     const mediaType = contentType?.split(";")[0].trim().toLowerCase();
@@ -118,7 +131,10 @@ export class ResponseValidator {
     try {
       body = JSON.parse(observed.body);
     } catch {
-      violations.push({ rule: `${responsePointer}/content/${escapePointer(mediaType)}`, message: `the body is not JSON: ${JSON.stringify(observed.body.slice(0, 80))}` });
+      violations.push({
+        rule: `${responsePointer}/content/${escapePointer(mediaType)}`,
+        message: `the body is not JSON: ${JSON.stringify(observed.body.slice(0, 80))}`,
+      });
       return;
     }
     const schemaPointer = this.follow(`${responsePointer}/content/${escapePointer(mediaType)}/schema`);
@@ -128,13 +144,19 @@ export class ResponseValidator {
     }
   }
 
-  private checkHeaders(observed: ObservedResponse, responsePointer: string, response: any, violations: Violation[]): void {
+  private checkHeaders(
+    observed: ObservedResponse,
+    responsePointer: string,
+    response: any,
+    violations: Violation[],
+  ): void {
     for (const name of Object.keys(response.headers ?? {})) {
       const headerPointer = this.follow(`${responsePointer}/headers/${escapePointer(name)}`);
       const header = this.node(headerPointer);
       const value = observed.headers[name.toLowerCase()];
       if (value === undefined) {
-        if (header.required) violations.push({ rule: `${headerPointer}/required`, message: `the ${name} header is required and missing` });
+        if (header.required)
+          violations.push({ rule: `${headerPointer}/required`, message: `the ${name} header is required and missing` });
         continue;
       }
       const schemaPointer = `${headerPointer}/schema`;
@@ -142,7 +164,10 @@ export class ResponseValidator {
       const validate = this.validatorFor(schemaPointer);
       if (!validate(typed)) {
         const reasons = (validate.errors ?? []).map((e) => e.message).join("; ");
-        violations.push({ rule: schemaPointer, message: `the ${name} header ${JSON.stringify(value)} does not match its schema: ${reasons}` });
+        violations.push({
+          rule: schemaPointer,
+          message: `the ${name} header ${JSON.stringify(value)} does not match its schema: ${reasons}`,
+        });
       }
     }
   }
@@ -168,7 +193,12 @@ export class ResponseValidator {
       }
     }
     const requestId = observed.headers["x-request-id"];
-    if (observed.status >= 400 && typeof body?.requestId === "string" && requestId !== undefined && body.requestId !== requestId) {
+    if (
+      observed.status >= 400 &&
+      typeof body?.requestId === "string" &&
+      requestId !== undefined &&
+      body.requestId !== requestId
+    ) {
       violations.push({
         rule: "#/components/headers/X-Request-Id (error bodies repeat it as requestId)",
         message: `the body's requestId ${JSON.stringify(body.requestId)} differs from X-Request-Id ${JSON.stringify(requestId)}`,
@@ -190,16 +220,19 @@ export class ResponseValidator {
     let pointer = this.follow(rootPointer);
     for (const segment of error.instancePath.split("/").slice(1).map(unescapePointer)) {
       const schema = this.node(pointer);
-      if (schema?.properties?.[segment] !== undefined) pointer = this.follow(`${pointer}/properties/${escapePointer(segment)}`);
+      if (schema?.properties?.[segment] !== undefined)
+        pointer = this.follow(`${pointer}/properties/${escapePointer(segment)}`);
       else if (schema?.items !== undefined && /^\d+$/.test(segment)) pointer = this.follow(`${pointer}/items`);
       else break;
     }
     const where = error.instancePath === "" ? "the body" : `body${error.instancePath}`;
     const params = error.params as Record<string, unknown>;
     const detail =
-      error.keyword === "additionalProperties" ? ` (undocumented field ${JSON.stringify(params.additionalProperty)})`
-      : error.keyword === "enum" ? ` (${JSON.stringify(params.allowedValues)})`
-      : "";
+      error.keyword === "additionalProperties"
+        ? ` (undocumented field ${JSON.stringify(params.additionalProperty)})`
+        : error.keyword === "enum"
+          ? ` (${JSON.stringify(params.allowedValues)})`
+          : "";
     return { rule: `${pointer}/${error.keyword}`, message: `${where} ${error.message}${detail}` };
   }
 

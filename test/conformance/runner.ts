@@ -81,7 +81,16 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
 
   const counts: Record<Outcome, number> = { passed: 0, failed: 0, skipped: 0 };
   for (const r of results) counts[r.outcome] += 1;
-  return { runId: state.runId, baseUrl: suite.baseUrl, results, setup, setupError, requests: client.exchanges.length, durationMs: performance.now() - started, counts };
+  return {
+    runId: state.runId,
+    baseUrl: suite.baseUrl,
+    results,
+    setup,
+    setupError,
+    requests: client.exchanges.length,
+    durationMs: performance.now() - started,
+    counts,
+  };
 }
 
 function skipReason(check: Check, suite: SuiteOptions, options: RunOptions): string | undefined {
@@ -89,7 +98,13 @@ function skipReason(check: Check, suite: SuiteOptions, options: RunOptions): str
   return options.skip?.(check);
 }
 
-async function runCheck(check: Check, state: RunState, exchanges: Exchange[], setupError: string | undefined, skip: string | undefined): Promise<CheckResult> {
+async function runCheck(
+  check: Check,
+  state: RunState,
+  exchanges: Exchange[],
+  setupError: string | undefined,
+  skip: string | undefined,
+): Promise<CheckResult> {
   const { id, title, rule, tags } = check;
   const base = { id, title, rule, tags, exchanges: [] as Exchange[], durationMs: 0 };
   if (skip) return { ...base, outcome: "skipped", reason: skip, failures: [] };
@@ -104,13 +119,18 @@ async function runCheck(check: Check, state: RunState, exchanges: Exchange[], se
   } catch (error) {
     if (error instanceof CheckNotApplicable) reason = error.message;
     else if (error instanceof CheckFailure) ctx.failures.push({ message: error.message, exchange: error.exchange });
-    else ctx.failures.push({ message: `the check stopped: ${(error as Error).message ?? error}`, exchange: exchanges.at(-1) });
+    else
+      ctx.failures.push({
+        message: `the check stopped: ${(error as Error).message ?? error}`,
+        exchange: exchanges.at(-1),
+      });
   }
   const made = exchanges.slice(before);
   // Every response is held to the contract, whatever the check itself was looking at.
   const cited = new Set(ctx.failures.map((f) => f.exchange));
   for (const exchange of made) {
-    if (exchange.violations.length > 0 && !cited.has(exchange)) ctx.failures.push({ message: "the response breaks the contract", exchange });
+    if (exchange.violations.length > 0 && !cited.has(exchange))
+      ctx.failures.push({ message: "the response breaks the contract", exchange });
   }
   const outcome: Outcome = ctx.failures.length > 0 ? "failed" : reason ? "skipped" : "passed";
   return { ...base, outcome, reason, failures: ctx.failures, exchanges: made, durationMs: performance.now() - started };

@@ -10,8 +10,10 @@ type Profile = Pick<RunOptions, "exampleAnswers" | "skip">;
 export const PRISM_MOCK: Profile = {
   exampleAnswers: true,
   skip: (check: Check) => {
-    if (check.tags.includes("stateful")) return "stateful: the mock answers from the spec's examples; it stores nothing and verifies no token or scope";
-    if (check.id === "bad-input.malformed-json") return "Prism's own body parser answers malformed JSON with its own 400 (no envelope, no X-Request-Id) before it reads the spec";
+    if (check.tags.includes("stateful"))
+      return "stateful: the mock answers from the spec's examples; it stores nothing and verifies no token or scope";
+    if (check.id === "bad-input.malformed-json")
+      return "Prism's own body parser answers malformed JSON with its own 400 (no envelope, no X-Request-Id) before it reads the spec";
     return undefined;
   },
 };

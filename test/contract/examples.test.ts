@@ -12,11 +12,20 @@ ajv.addSchema(doc, "openapi");
 
 const pointer = (parts: string[]) => "#/" + parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 const deref = (node: any): any => {
-  while (node?.$ref) node = node.$ref.slice(2).split("/").map((p: string) => p.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((n: any, k: string) => n[k], doc);
+  while (node?.$ref)
+    node = node.$ref
+      .slice(2)
+      .split("/")
+      .map((p: string) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+      .reduce((n: any, k: string) => n[k], doc);
   return node;
 };
 
-interface Example { where: string; schemaPointer: string; value: unknown }
+interface Example {
+  where: string;
+  schemaPointer: string;
+  value: unknown;
+}
 
 // Every example in the document, with the schema it must satisfy: media-type examples,
 // parameter and header examples, and schema-level `example`s.
@@ -31,8 +40,10 @@ function allExamples(): Example[] {
         found.push({ where: [...path, "examples", name].join("/"), schemaPointer, value: deref(ex).value });
       }
     }
-    if (node.type && "example" in node && !node.schema) found.push({ where: path.join("/"), schemaPointer: pointer(path), value: node.example });
-    for (const [key, child] of Object.entries(node)) if (key !== "example" && key !== "examples") visit(child, [...path, key]);
+    if (node.type && "example" in node && !node.schema)
+      found.push({ where: path.join("/"), schemaPointer: pointer(path), value: node.example });
+    for (const [key, child] of Object.entries(node))
+      if (key !== "example" && key !== "examples") visit(child, [...path, key]);
   };
   visit(doc.paths, ["paths"]);
   visit(doc.components, ["components"]);
@@ -63,7 +74,9 @@ function jsonObjects(text: string): unknown[] {
         try {
           objects.push(JSON.parse(text.slice(start, i + 1)));
           start = i;
-        } catch { /* not JSON: try the next brace */ }
+        } catch {
+          /* not JSON: try the next brace */
+        }
         break;
       }
     }
@@ -74,12 +87,17 @@ function jsonObjects(text: string): unknown[] {
 describe.skipIf(!existsSync(seed) && !process.env.CI)("every example on the product page is in the spec", () => {
   const pageExamples = existsSync(seed) ? jsonObjects(readFileSync(seed, "utf8")) : [];
   const specValues = allExamples().map((e) => e.value);
-  const codeSampleBodies = JSON.stringify(doc.paths).match(/-d '(\{[^']*\})'/g)?.map((m) => JSON.parse(m.slice(4, -1).replace(/\\n/g, "\n").replace(/\\"/g, '"'))) ?? [];
+  const codeSampleBodies =
+    JSON.stringify(doc.paths)
+      .match(/-d '(\{[^']*\})'/g)
+      ?.map((m) => JSON.parse(m.slice(4, -1).replace(/\\n/g, "\n").replace(/\\"/g, '"'))) ?? [];
   const auditExample = jsonObjects(doc.info.description);
 
   it("reads the page's examples", () => expect(pageExamples.length).toBeGreaterThanOrEqual(10));
   it.each(pageExamples.map((e) => [JSON.stringify(e).slice(0, 80), e]))("%s", (_label, example) => {
-    const inSpec = [...specValues, ...codeSampleBodies, ...auditExample].some((v) => JSON.stringify(v) === JSON.stringify(example));
+    const inSpec = [...specValues, ...codeSampleBodies, ...auditExample].some(
+      (v) => JSON.stringify(v) === JSON.stringify(example),
+    );
     expect(inSpec, `product-page example missing from the spec: ${JSON.stringify(example)}`).toBe(true);
   });
 });

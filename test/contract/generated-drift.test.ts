@@ -20,7 +20,10 @@ describe("generated files are in sync with spec/", () => {
   let out: string;
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), "verify-client-generate-"));
-    execFileSync(join(repoRoot, "node_modules/.bin/tsx"), ["scripts/generate.ts", "--out", out], { cwd: repoRoot, stdio: "pipe" });
+    execFileSync(join(repoRoot, "node_modules/.bin/tsx"), ["scripts/generate.ts", "--out", out], {
+      cwd: repoRoot,
+      stdio: "pipe",
+    });
   }, 120_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 

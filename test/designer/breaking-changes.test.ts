@@ -26,17 +26,27 @@ describe("each kind of change is classed as a designer expects", () => {
   });
 
   it("a new required request field is breaking", () => {
-    expect(changes("new-required-request-field")).toEqual([["breaking", "added required request field size to POST /v1/things"]]);
+    expect(changes("new-required-request-field")).toEqual([
+      ["breaking", "added required request field size to POST /v1/things"],
+    ]);
   });
 
   it("a new optional request field is compatible, but removing a field from a closed request body is breaking", () => {
-    expect(changes("new-optional-request-field")).toEqual([["non-breaking", "added optional request field size to POST /v1/things"]]);
-    expect(changes("new-optional-request-field", "reversed")).toEqual([["breaking", "removed request field size from POST /v1/things"]]);
+    expect(changes("new-optional-request-field")).toEqual([
+      ["non-breaking", "added optional request field size to POST /v1/things"],
+    ]);
+    expect(changes("new-optional-request-field", "reversed")).toEqual([
+      ["breaking", "removed request field size from POST /v1/things"],
+    ]);
   });
 
   it("a narrowed enum in a request is breaking; a widened one is not", () => {
-    expect(changes("narrowed-request-enum")).toEqual([["breaking", "removed enum value `green` from request field color of POST /v1/things"]]);
-    expect(changes("narrowed-request-enum", "reversed")).toEqual([["non-breaking", "added enum value `green` to request field color of POST /v1/things"]]);
+    expect(changes("narrowed-request-enum")).toEqual([
+      ["breaking", "removed enum value `green` from request field color of POST /v1/things"],
+    ]);
+    expect(changes("narrowed-request-enum", "reversed")).toEqual([
+      ["non-breaking", "added enum value `green` to request field color of POST /v1/things"],
+    ]);
   });
 
   it("a widened enum in a response is breaking; a narrowed one is not", () => {
@@ -51,13 +61,21 @@ describe("each kind of change is classed as a designer expects", () => {
   });
 
   it("a response header that becomes required is a new guarantee; one that stops being required is breaking", () => {
-    expect(changes("required-response-header")).toEqual([["non-breaking", "made response header X-Request-Id of GET /v1/things always present (status 200)"]]);
-    expect(changes("required-response-header", "reversed")).toEqual([["breaking", "made response header X-Request-Id of GET /v1/things optional (status 200)"]]);
+    expect(changes("required-response-header")).toEqual([
+      ["non-breaking", "made response header X-Request-Id of GET /v1/things always present (status 200)"],
+    ]);
+    expect(changes("required-response-header", "reversed")).toEqual([
+      ["breaking", "made response header X-Request-Id of GET /v1/things optional (status 200)"],
+    ]);
   });
 
   it("a changed scope is breaking both ways", () => {
-    expect(changes("changed-scope")).toEqual([["breaking", "changed the scope of POST /v1/things from `things.create` to `things.list`"]]);
-    expect(changes("changed-scope", "reversed")).toEqual([["breaking", "changed the scope of POST /v1/things from `things.list` to `things.create`"]]);
+    expect(changes("changed-scope")).toEqual([
+      ["breaking", "changed the scope of POST /v1/things from `things.create` to `things.list`"],
+    ]);
+    expect(changes("changed-scope", "reversed")).toEqual([
+      ["breaking", "changed the scope of POST /v1/things from `things.list` to `things.create`"],
+    ]);
   });
 
   it("an extra scope in a requirement is breaking (api-smart-diff says non-breaking); dropping one is not", () => {
@@ -65,12 +83,17 @@ describe("each kind of change is classed as a designer expects", () => {
       ["breaking", "changed the scope of POST /v1/things from `things.create` to `things.create` and `things.list`"],
     ]);
     expect(changes("extra-scope-in-requirement", "reversed")).toEqual([
-      ["non-breaking", "changed the scope of POST /v1/things from `things.create` and `things.list` to `things.create`"],
+      [
+        "non-breaking",
+        "changed the scope of POST /v1/things from `things.create` and `things.list` to `things.create`",
+      ],
     ]);
   });
 
   it("a scope removed from the x-scopes catalogue is breaking; a new scope is not", () => {
-    expect(changes("removed-catalogue-scope")).toEqual([["breaking", "removed scope `things.archive` from the scope catalogue"]]);
+    expect(changes("removed-catalogue-scope")).toEqual([
+      ["breaking", "removed scope `things.archive` from the scope catalogue"],
+    ]);
     expect(changes("removed-catalogue-scope", "reversed")).toEqual([
       ["non-breaking", 'added scope `things.archive` ("Archive things") to the scope catalogue'],
     ]);
@@ -82,15 +105,23 @@ describe("each kind of change is classed as a designer expects", () => {
     next.components.schemas.Scope.enum.push("cases.archive");
     next.components.securitySchemes.systemToken["x-scopes"]["cases.archive"] = "Archive cases";
     expect(compareSpecs(released, next).map((c) => [c.class, c.message])).toEqual([
-      ["non-breaking", "added enum value `cases.archive` to request field scopes[] of POST /v1/microapps/system-tokens"],
-      ["non-breaking", "added enum value `cases.archive` to response field principal.scopes[] of POST /v1/microapps/system-tokens (status 200)"],
+      [
+        "non-breaking",
+        "added enum value `cases.archive` to request field scopes[] of POST /v1/microapps/system-tokens",
+      ],
+      [
+        "non-breaking",
+        "added enum value `cases.archive` to response field principal.scopes[] of POST /v1/microapps/system-tokens (status 200)",
+      ],
       ["non-breaking", 'added scope `cases.archive` ("Archive cases") to the scope catalogue'],
     ]);
   });
 
   it("a removed error status is breaking; an added one is not", () => {
     expect(changes("removed-error-status")).toEqual([["breaking", "removed response status 409 from POST /v1/things"]]);
-    expect(changes("removed-error-status", "reversed")).toEqual([["non-breaking", "added response status 409 to POST /v1/things"]]);
+    expect(changes("removed-error-status", "reversed")).toEqual([
+      ["non-breaking", "added response status 409 to POST /v1/things"],
+    ]);
   });
 
   it("a response field that may now be null (3.1 type array) is breaking; the reverse is not", () => {
@@ -105,9 +136,13 @@ describe("each kind of change is classed as a designer expects", () => {
   });
 
   it("a changed response type is breaking both ways (api-smart-diff says non-breaking)", () => {
-    const types = (dir: "forward" | "reversed") => changes("changed-response-type", dir).filter(([, m]) => m.includes("type of"));
+    const types = (dir: "forward" | "reversed") =>
+      changes("changed-response-type", dir).filter(([, m]) => m.includes("type of"));
     expect(types("forward")).toEqual([
-      ["breaking", "changed the type of response field [].thingId of GET /v1/things from string to integer (status 200)"],
+      [
+        "breaking",
+        "changed the type of response field [].thingId of GET /v1/things from string to integer (status 200)",
+      ],
       ["breaking", "changed the type of response field thingId of POST /v1/things from string to integer (status 201)"],
     ]);
     expect(types("reversed").map(([cls]) => cls)).toEqual(["breaking", "breaking"]);
@@ -123,19 +158,30 @@ describe("each kind of change is classed as a designer expects", () => {
 
   it("a narrowed shared error schema is classed where it is used: compatible in responses, whichever way it is $ref'd", () => {
     expect(changes("narrowed-shared-error-schema")).toEqual([
-      ["non-breaking", "changed maxLength of response field error.message of GET /v1/things from 500 to 200 (status 400)"],
-      ["non-breaking", "changed maxLength of response field error.message of POST /v1/things from 500 to 200 (statuses 400, 409)"],
+      [
+        "non-breaking",
+        "changed maxLength of response field error.message of GET /v1/things from 500 to 200 (status 400)",
+      ],
+      [
+        "non-breaking",
+        "changed maxLength of response field error.message of POST /v1/things from 500 to 200 (statuses 400, 409)",
+      ],
     ]);
     expect(changes("narrowed-shared-error-schema", "reversed").map(([cls]) => cls)).toEqual(["breaking", "breaking"]);
   });
 
   it("a description beside a $ref (OpenAPI 3.1) is compared too, as an annotation", () => {
-    expect(changes("ref-sibling-description")).toEqual([["annotation", "changed the description of request field name of POST /v1/things"]]);
+    expect(changes("ref-sibling-description")).toEqual([
+      ["annotation", "changed the description of request field name of POST /v1/things"],
+    ]);
   });
 
   it("descriptions, summaries and examples are annotations", () => {
     expect(changes("documentation-only")).toEqual([
-      ["annotation", "changed info.description from `A small API for one kind of change.` to `A small API, described better.`"],
+      [
+        "annotation",
+        "changed info.description from `A small API for one kind of change.` to `A small API, described better.`",
+      ],
       ["annotation", "changed the summary of POST /v1/things"],
       ["annotation", "changed the examples of the request body of POST /v1/things"],
     ]);

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { buildChangelog } from "../../scripts/changelog.ts";
 
-const load = (kind: string, name: string) => parse(readFileSync(join(import.meta.dirname, "pairs", kind, name), "utf8"));
+const load = (kind: string, name: string) =>
+  parse(readFileSync(join(import.meta.dirname, "pairs", kind, name), "utf8"));
 
 describe("CHANGELOG.md", () => {
   const v1 = load("removed-path", "before.yaml");
@@ -19,9 +20,13 @@ describe("CHANGELOG.md", () => {
     const text = buildChangelog(releases, v2);
     expect(text).toMatch(/^# Changelog\n/);
     expect(text).toContain("## [Unreleased]\n\nNo changes since 2.0.0.");
-    expect(text).toContain("## [2.0.0] - 2026-02-01\n\n### Removed\n\n- **Breaking:** Removed operation GET /v1/things");
+    expect(text).toContain(
+      "## [2.0.0] - 2026-02-01\n\n### Removed\n\n- **Breaking:** Removed operation GET /v1/things",
+    );
     expect(text.indexOf("## [2.0.0]")).toBeLessThan(text.indexOf("## [1.0.0]"));
-    expect(text).toContain("## [1.0.0] - 2026-01-01\n\n### Added\n\n- First release of the contract, with 2 operations");
+    expect(text).toContain(
+      "## [1.0.0] - 2026-01-01\n\n### Added\n\n- First release of the contract, with 2 operations",
+    );
   });
 
   it("puts what spec/ changed since the latest release under [Unreleased]", () => {

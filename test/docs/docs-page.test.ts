@@ -11,7 +11,15 @@ import { startReferenceServer, type ReferenceServer } from "../../server-stub/te
 
 const CHROMIUM = "/usr/bin/chromium";
 // The machine has no network: nothing in the background may try to reach it.
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 const artifacts = join(repoRoot, "test/artifacts");
 const hasChromium = existsSync(CHROMIUM);
 
@@ -39,7 +47,12 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the /docs page in he
     if (!hasChromium) throw new Error(`${CHROMIUM} is missing; CI=true requires it (apt-get install -y chromium)`);
     server = await startReferenceServer();
     userDataDir = mkdtempSync(join(tmpdir(), "verify-client-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1400, height: 1000 },
+    });
     page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
@@ -69,14 +82,17 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the /docs page in he
   });
 
   // Redoc styles markdown tables as blocks, which takes them out of Chromium's accessibility tree: match by element.
-  const tableWithHeader = (name: string) => page.locator("table", { has: page.locator("th", { hasText: new RegExp(`^${name}$`) }) }).first();
+  const tableWithHeader = (name: string) =>
+    page.locator("table", { has: page.locator("th", { hasText: new RegExp(`^${name}$`) }) }).first();
 
   it("renders the scopes table: each scope, its purpose and its endpoint", async () => {
     const table = tableWithHeader("Purpose");
     expect(await table.isVisible()).toBe(true);
     const ops = operations(doc);
     for (const [scope, purpose] of Object.entries(scopeCatalogue(doc))) {
-      const row = table.locator("tr", { has: page.locator("td", { hasText: new RegExp(`^${scope.replace(/\./g, "\\.")}$`) }) });
+      const row = table.locator("tr", {
+        has: page.locator("td", { hasText: new RegExp(`^${scope.replace(/\./g, "\\.")}$`) }),
+      });
       const op = ops.find((o) => o.scope === scope)!;
       expect(await row.innerText()).toContain(purpose);
       expect(await row.innerText()).toContain(`${op.method} ${op.path}`);

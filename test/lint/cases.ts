@@ -3,8 +3,16 @@
 // Where one break is rightly two findings (a scope lost from an operation is also a catalogue scope
 // used by none), both are listed; each rule also has a case where it alone fails.
 
-export interface Finding { code: string; message: string; path: string[] }
-export interface Case { name: string; change: (doc: any) => void; expected: Finding[] }
+export interface Finding {
+  code: string;
+  message: string;
+  path: string[];
+}
+export interface Case {
+  name: string;
+  change: (doc: any) => void;
+  expected: Finding[];
+}
 
 const CATALOGUE = ["components", "securitySchemes", "systemToken", "x-scopes"];
 export const CREATE_CASE = ["paths", "/v1/cases", "post"];
@@ -20,57 +28,108 @@ export const cases: Record<string, Case[]> = {
   "verify-operation-one-scope": [
     {
       name: "a second, empty security requirement (optional auth)",
-      change: (doc) => { doc.paths["/v1/cases"].post.security.push({}); },
-      expected: [{
-        code: "verify-operation-one-scope",
-        message: 'POST /v1/cases must require systemToken with exactly one scope, found [{"systemToken":["cases.create"]},{}]',
-        path: [...CREATE_CASE, "security"],
-      }],
+      change: (doc) => {
+        doc.paths["/v1/cases"].post.security.push({});
+      },
+      expected: [
+        {
+          code: "verify-operation-one-scope",
+          message:
+            'POST /v1/cases must require systemToken with exactly one scope, found [{"systemToken":["cases.create"]},{}]',
+          path: [...CREATE_CASE, "security"],
+        },
+      ],
     },
     {
       // Losing the scope also leaves cases.create unused: two true findings for one break.
       name: "an operation that loses its scope",
-      change: (doc) => { doc.paths["/v1/cases"].post.security = [{ systemToken: [] }]; },
+      change: (doc) => {
+        doc.paths["/v1/cases"].post.security = [{ systemToken: [] }];
+      },
       expected: [
-        { code: "verify-operation-one-scope", message: 'POST /v1/cases must require systemToken with exactly one scope, found [{"systemToken":[]}]', path: [...CREATE_CASE, "security"] },
+        {
+          code: "verify-operation-one-scope",
+          message: 'POST /v1/cases must require systemToken with exactly one scope, found [{"systemToken":[]}]',
+          path: [...CREATE_CASE, "security"],
+        },
         unused("cases.create"),
       ],
     },
     {
       name: "an operation with no security at all",
-      change: (doc) => { delete doc.paths["/v1/cases"].post.security; },
+      change: (doc) => {
+        delete doc.paths["/v1/cases"].post.security;
+      },
       expected: [
-        { code: "verify-operation-one-scope", message: "POST /v1/cases must require systemToken with exactly one scope, found no security", path: CREATE_CASE },
+        {
+          code: "verify-operation-one-scope",
+          message: "POST /v1/cases must require systemToken with exactly one scope, found no security",
+          path: CREATE_CASE,
+        },
         unused("cases.create"),
       ],
     },
     {
       // The second scope is then used by two operations: rule 2 says so too.
       name: "an operation requiring two scopes",
-      change: (doc) => { doc.paths["/v1/cases"].post.security = [{ systemToken: ["cases.create", "cases.ids.list"] }]; },
+      change: (doc) => {
+        doc.paths["/v1/cases"].post.security = [{ systemToken: ["cases.create", "cases.ids.list"] }];
+      },
       expected: [
-        { code: "verify-operation-one-scope", message: 'POST /v1/cases must require systemToken with exactly one scope, found [{"systemToken":["cases.create","cases.ids.list"]}]', path: [...CREATE_CASE, "security"] },
-        { code: "verify-scope-catalogue", message: 'Catalogue scope "cases.ids.list" is used by 2 operations (POST /v1/cases, GET /v1/cases/ids); each scope belongs to exactly one operation', path: [...CATALOGUE, "cases.ids.list"] },
+        {
+          code: "verify-operation-one-scope",
+          message:
+            'POST /v1/cases must require systemToken with exactly one scope, found [{"systemToken":["cases.create","cases.ids.list"]}]',
+          path: [...CREATE_CASE, "security"],
+        },
+        {
+          code: "verify-scope-catalogue",
+          message:
+            'Catalogue scope "cases.ids.list" is used by 2 operations (POST /v1/cases, GET /v1/cases/ids); each scope belongs to exactly one operation',
+          path: [...CATALOGUE, "cases.ids.list"],
+        },
       ],
     },
     {
       // A second `security: []` is treated as a token exchange too, hence the 429 finding.
       name: "a second operation with security: []",
-      change: (doc) => { doc.paths["/v1/cases/ids"].get.security = []; },
+      change: (doc) => {
+        doc.paths["/v1/cases/ids"].get.security = [];
+      },
       expected: [
-        { code: "verify-operation-one-scope", message: "POST /v1/microapps/system-tokens declares security: [], which only the token exchange may (found on POST /v1/microapps/system-tokens, GET /v1/cases/ids)", path: [...TOKEN_EXCHANGE, "security"] },
-        { code: "verify-operation-one-scope", message: "GET /v1/cases/ids declares security: [], which only the token exchange may (found on POST /v1/microapps/system-tokens, GET /v1/cases/ids)", path: [...LIST_IDS, "security"] },
+        {
+          code: "verify-operation-one-scope",
+          message:
+            "POST /v1/microapps/system-tokens declares security: [], which only the token exchange may (found on POST /v1/microapps/system-tokens, GET /v1/cases/ids)",
+          path: [...TOKEN_EXCHANGE, "security"],
+        },
+        {
+          code: "verify-operation-one-scope",
+          message:
+            "GET /v1/cases/ids declares security: [], which only the token exchange may (found on POST /v1/microapps/system-tokens, GET /v1/cases/ids)",
+          path: [...LIST_IDS, "security"],
+        },
         unused("cases.ids.list"),
-        { code: "verify-auth-responses", message: "GET /v1/cases/ids must document 429: the token exchange documents 401, 403 and 429", path: [...LIST_IDS, "responses"] },
+        {
+          code: "verify-auth-responses",
+          message: "GET /v1/cases/ids must document 429: the token exchange documents 401, 403 and 429",
+          path: [...LIST_IDS, "responses"],
+        },
       ],
     },
   ],
   "verify-scope-catalogue": [
     {
       name: "an unknown scope",
-      change: (doc) => { doc.paths["/v1/cases"].post.security = [{ systemToken: ["cases.delete"] }]; },
+      change: (doc) => {
+        doc.paths["/v1/cases"].post.security = [{ systemToken: ["cases.delete"] }];
+      },
       expected: [
-        { code: "verify-scope-catalogue", message: 'POST /v1/cases requires scope "cases.delete", which is not in the catalogue (systemToken x-scopes)', path: [...CREATE_CASE, "security", "0", "systemToken", "0"] },
+        {
+          code: "verify-scope-catalogue",
+          message: 'POST /v1/cases requires scope "cases.delete", which is not in the catalogue (systemToken x-scopes)',
+          path: [...CREATE_CASE, "security", "0", "systemToken", "0"],
+        },
         unused("cases.create"),
       ],
     },
@@ -84,67 +143,107 @@ export const cases: Record<string, Case[]> = {
     },
     {
       name: "a catalogue scope used by two operations",
-      change: (doc) => { doc.paths["/v1/cases/ids"].get.security = [{ systemToken: ["cases.create"] }]; },
+      change: (doc) => {
+        doc.paths["/v1/cases/ids"].get.security = [{ systemToken: ["cases.create"] }];
+      },
       expected: [
-        { code: "verify-scope-catalogue", message: 'Catalogue scope "cases.create" is used by 2 operations (POST /v1/cases, GET /v1/cases/ids); each scope belongs to exactly one operation', path: [...CATALOGUE, "cases.create"] },
+        {
+          code: "verify-scope-catalogue",
+          message:
+            'Catalogue scope "cases.create" is used by 2 operations (POST /v1/cases, GET /v1/cases/ids); each scope belongs to exactly one operation',
+          path: [...CATALOGUE, "cases.create"],
+        },
         unused("cases.ids.list"),
       ],
     },
     {
       name: "no catalogue",
-      change: (doc) => { delete doc.components.securitySchemes.systemToken["x-scopes"]; },
-      expected: [{
-        code: "verify-scope-catalogue",
-        message: "components.securitySchemes.systemToken must declare its scope catalogue as x-scopes (name -> purpose)",
-        path: ["components", "securitySchemes", "systemToken"],
-      }],
+      change: (doc) => {
+        delete doc.components.securitySchemes.systemToken["x-scopes"];
+      },
+      expected: [
+        {
+          code: "verify-scope-catalogue",
+          message:
+            "components.securitySchemes.systemToken must declare its scope catalogue as x-scopes (name -> purpose)",
+          path: ["components", "securitySchemes", "systemToken"],
+        },
+      ],
     },
   ],
   "verify-scope-enum": [
     {
       name: "a shrunk Scope enum",
-      change: (doc) => { doc.components.schemas.Scope.enum = ["cases.create"]; },
-      expected: [{
-        code: "verify-scope-enum",
-        message: "A scope enum must list exactly the catalogue's scopes (systemToken x-scopes): missing cases.ids.list",
-        path: ["components", "schemas", "Scope", "enum"],
-      }],
+      change: (doc) => {
+        doc.components.schemas.Scope.enum = ["cases.create"];
+      },
+      expected: [
+        {
+          code: "verify-scope-enum",
+          message:
+            "A scope enum must list exactly the catalogue's scopes (systemToken x-scopes): missing cases.ids.list",
+          path: ["components", "schemas", "Scope", "enum"],
+        },
+      ],
     },
     {
       name: "a Scope enum with no scope names left",
-      change: (doc) => { doc.components.schemas.Scope.enum = ["read", "write"]; },
-      expected: [{
-        code: "verify-scope-enum",
-        message: "A scope enum must list exactly the catalogue's scopes (systemToken x-scopes): missing cases.create, cases.ids.list; not in the catalogue: read, write",
-        path: ["components", "schemas", "Scope", "enum"],
-      }],
+      change: (doc) => {
+        doc.components.schemas.Scope.enum = ["read", "write"];
+      },
+      expected: [
+        {
+          code: "verify-scope-enum",
+          message:
+            "A scope enum must list exactly the catalogue's scopes (systemToken x-scopes): missing cases.create, cases.ids.list; not in the catalogue: read, write",
+          path: ["components", "schemas", "Scope", "enum"],
+        },
+      ],
     },
     {
       name: "another enum of scopes with one too many",
       change: (doc) => {
-        doc.components.schemas.TokenRequest.properties.scopes.items = { type: "string", enum: ["cases.create", "cases.ids.list", "cases.delete"] };
+        doc.components.schemas.TokenRequest.properties.scopes.items = {
+          type: "string",
+          enum: ["cases.create", "cases.ids.list", "cases.delete"],
+        };
       },
-      expected: [{
-        code: "verify-scope-enum",
-        message: "A scope enum must list exactly the catalogue's scopes (systemToken x-scopes): not in the catalogue: cases.delete",
-        path: ["components", "schemas", "TokenRequest", "properties", "scopes", "items", "enum"],
-      }],
+      expected: [
+        {
+          code: "verify-scope-enum",
+          message:
+            "A scope enum must list exactly the catalogue's scopes (systemToken x-scopes): not in the catalogue: cases.delete",
+          path: ["components", "schemas", "TokenRequest", "properties", "scopes", "items", "enum"],
+        },
+      ],
     },
   ],
   "verify-auth-responses": [
     {
       name: "a scoped operation drops its documented 403",
-      change: (doc) => { delete doc.paths["/v1/cases"].post.responses["403"]; },
-      expected: [{ code: "verify-auth-responses", message: "POST /v1/cases must document 403: a scoped operation documents 401 and 403", path: [...CREATE_CASE, "responses"] }],
+      change: (doc) => {
+        delete doc.paths["/v1/cases"].post.responses["403"];
+      },
+      expected: [
+        {
+          code: "verify-auth-responses",
+          message: "POST /v1/cases must document 403: a scoped operation documents 401 and 403",
+          path: [...CREATE_CASE, "responses"],
+        },
+      ],
     },
     {
       name: "the token exchange drops its 429",
-      change: (doc) => { delete doc.paths["/v1/microapps/system-tokens"].post.responses["429"]; },
-      expected: [{
-        code: "verify-auth-responses",
-        message: "POST /v1/microapps/system-tokens must document 429: the token exchange documents 401, 403 and 429",
-        path: [...TOKEN_EXCHANGE, "responses"],
-      }],
+      change: (doc) => {
+        delete doc.paths["/v1/microapps/system-tokens"].post.responses["429"];
+      },
+      expected: [
+        {
+          code: "verify-auth-responses",
+          message: "POST /v1/microapps/system-tokens must document 429: the token exchange documents 401, 403 and 429",
+          path: [...TOKEN_EXCHANGE, "responses"],
+        },
+      ],
     },
   ],
   "verify-error-schema": [
@@ -153,14 +252,24 @@ export const cases: Record<string, Case[]> = {
       change: (doc) => {
         doc.paths["/v1/cases"].post.responses["400"] = {
           description: "Bad request.",
-          content: { "application/json": { schema: { type: "object", additionalProperties: false, properties: { message: { type: "string", maxLength: 100 } } } } },
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                additionalProperties: false,
+                properties: { message: { type: "string", maxLength: 100 } },
+              },
+            },
+          },
         };
       },
-      expected: [{
-        code: "verify-error-schema",
-        message: "An error response (4xx/5xx) must use the shared Error schema ($ref to components/schemas/Error)",
-        path: [...CREATE_CASE, "responses", "400", "content", "application/json"],
-      }],
+      expected: [
+        {
+          code: "verify-error-schema",
+          message: "An error response (4xx/5xx) must use the shared Error schema ($ref to components/schemas/Error)",
+          path: [...CREATE_CASE, "responses", "400", "content", "application/json"],
+        },
+      ],
     },
     {
       name: "an inline copy of Error (a copy drifts; only the shared one counts)",
@@ -170,36 +279,54 @@ export const cases: Record<string, Case[]> = {
           content: { "application/json": { schema: structuredClone(doc.components.schemas.Error) } },
         };
       },
-      expected: [{
-        code: "verify-error-schema",
-        message: "An error response (4xx/5xx) must use the shared Error schema ($ref to components/schemas/Error)",
-        path: [...CREATE_CASE, "responses", "400", "content", "application/json"],
-      }],
+      expected: [
+        {
+          code: "verify-error-schema",
+          message: "An error response (4xx/5xx) must use the shared Error schema ($ref to components/schemas/Error)",
+          path: [...CREATE_CASE, "responses", "400", "content", "application/json"],
+        },
+      ],
     },
     {
       name: "a shared error response without a body",
-      change: (doc) => { delete doc.components.responses.Forbidden.content; },
-      expected: [{
-        code: "verify-error-schema",
-        message: "An error response (4xx/5xx) must have a body that uses the shared Error schema",
-        path: ["components", "responses", "Forbidden"],
-      }],
+      change: (doc) => {
+        delete doc.components.responses.Forbidden.content;
+      },
+      expected: [
+        {
+          code: "verify-error-schema",
+          message: "An error response (4xx/5xx) must have a body that uses the shared Error schema",
+          path: ["components", "responses", "Forbidden"],
+        },
+      ],
     },
   ],
   "verify-closed-request-body": [
     {
       name: "an open request body",
-      change: (doc) => { delete doc.components.schemas.CreateCaseRequest.additionalProperties; },
-      expected: [{ code: "verify-closed-request-body", message: "A request body object must be closed (additionalProperties: false)", path: ["components", "schemas", "CreateCaseRequest"] }],
+      change: (doc) => {
+        delete doc.components.schemas.CreateCaseRequest.additionalProperties;
+      },
+      expected: [
+        {
+          code: "verify-closed-request-body",
+          message: "A request body object must be closed (additionalProperties: false)",
+          path: ["components", "schemas", "CreateCaseRequest"],
+        },
+      ],
     },
     {
       name: "an open object nested in a request body",
-      change: (doc) => { doc.components.schemas.CreateCaseRequest.properties.propertyAddress.additionalProperties = true; },
-      expected: [{
-        code: "verify-closed-request-body",
-        message: "A request body object must be closed (additionalProperties: false)",
-        path: ["components", "schemas", "CreateCaseRequest", "properties", "propertyAddress"],
-      }],
+      change: (doc) => {
+        doc.components.schemas.CreateCaseRequest.properties.propertyAddress.additionalProperties = true;
+      },
+      expected: [
+        {
+          code: "verify-closed-request-body",
+          message: "A request body object must be closed (additionalProperties: false)",
+          path: ["components", "schemas", "CreateCaseRequest", "properties", "propertyAddress"],
+        },
+      ],
     },
   ],
   "verify-path-prefix": [
@@ -209,23 +336,39 @@ export const cases: Record<string, Case[]> = {
         doc.paths["/cases/ids"] = doc.paths["/v1/cases/ids"];
         delete doc.paths["/v1/cases/ids"];
       },
-      expected: [{ code: "verify-path-prefix", message: 'Path "/cases/ids" must begin with /v1/', path: ["paths", "/cases/ids"] }],
+      expected: [
+        {
+          code: "verify-path-prefix",
+          message: 'Path "/cases/ids" must begin with /v1/',
+          path: ["paths", "/cases/ids"],
+        },
+      ],
     },
   ],
   "verify-operation-metadata": [
     {
       name: "an operation without an operationId",
-      change: (doc) => { delete doc.paths["/v1/cases"].post.operationId; },
-      expected: [{ code: "verify-operation-metadata", message: "POST /v1/cases must have an operationId", path: CREATE_CASE }],
+      change: (doc) => {
+        delete doc.paths["/v1/cases"].post.operationId;
+      },
+      expected: [
+        { code: "verify-operation-metadata", message: "POST /v1/cases must have an operationId", path: CREATE_CASE },
+      ],
     },
     {
       name: "an operation without a summary",
-      change: (doc) => { delete doc.paths["/v1/cases"].post.summary; },
-      expected: [{ code: "verify-operation-metadata", message: "POST /v1/cases must have a summary", path: CREATE_CASE }],
+      change: (doc) => {
+        delete doc.paths["/v1/cases"].post.summary;
+      },
+      expected: [
+        { code: "verify-operation-metadata", message: "POST /v1/cases must have a summary", path: CREATE_CASE },
+      ],
     },
     {
       name: "an operation without a tag",
-      change: (doc) => { doc.paths["/v1/cases"].post.tags = []; },
+      change: (doc) => {
+        doc.paths["/v1/cases"].post.tags = [];
+      },
       expected: [{ code: "verify-operation-metadata", message: "POST /v1/cases must have a tag", path: CREATE_CASE }],
     },
   ],

@@ -34,7 +34,8 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 // `source` is where $refs resolve from and what overrides match; `any` because Spectral's own types
 // do not accept a YAML-parsed Document where they ask for one.
-const lint = (yaml: string, source: string) => spectral.run(new Document(yaml, Parsers.Yaml, source) as Document<unknown, any>);
+const lint = (yaml: string, source: string) =>
+  spectral.run(new Document(yaml, Parsers.Yaml, source) as Document<unknown, any>);
 
 // Only our rules' results: the fixture is kept small, so it does not try to satisfy every OWASP rule.
 async function verifyFindings(yaml: string, source: string): Promise<Finding[]> {
@@ -61,7 +62,9 @@ describe("the baseline fixture", () => {
 
   it("is a valid OpenAPI 3.1 document (so a break is the only thing wrong with a copy)", async () => {
     const results = await lint(fs.readFileSync(baselineFile, "utf8"), baselineFile);
-    expect(results.filter((result) => String(result.code).startsWith("oas3-schema") || result.code === "invalid-ref")).toEqual([]);
+    expect(
+      results.filter((result) => String(result.code).startsWith("oas3-schema") || result.code === "invalid-ref"),
+    ).toEqual([]);
   });
 });
 
@@ -100,11 +103,19 @@ describe("the real spec", () => {
     delete bundle.paths["/v1/cases/{caseId}/invites"].post.responses["429"].headers.RateLimit;
     bundle.servers.push({ url: "http://staging.example.com", description: "Not the sandbox.", "x-internal": false });
     const results = await lint(stringify(bundle), bundleFile);
-    expect(sortFindings(results.map(({ code, path }) => ({ code, path: path.map(String) })))).toEqual(sortFindings([
-      { code: "owasp:api4:2023-rate-limit", path: ["paths", "/v1/microapps/system-tokens", "post", "responses", "200", "headers"] },
-      { code: "owasp:api4:2023-rate-limit", path: ["paths", "/v1/cases/{caseId}/invites", "post", "responses", "429", "headers"] },
-      { code: "owasp:api8:2023-no-server-http", path: ["servers", "2", "url"] },
-    ]));
+    expect(sortFindings(results.map(({ code, path }) => ({ code, path: path.map(String) })))).toEqual(
+      sortFindings([
+        {
+          code: "owasp:api4:2023-rate-limit",
+          path: ["paths", "/v1/microapps/system-tokens", "post", "responses", "200", "headers"],
+        },
+        {
+          code: "owasp:api4:2023-rate-limit",
+          path: ["paths", "/v1/cases/{caseId}/invites", "post", "responses", "429", "headers"],
+        },
+        { code: "owasp:api8:2023-no-server-http", path: ["servers", "2", "url"] },
+      ]),
+    );
   });
 
   // On the split source a finding lands in the file that holds the problem, which shows the rules
@@ -117,9 +128,14 @@ describe("the real spec", () => {
       change(doc);
       fs.writeFileSync(join(copy, file), stringify(doc));
     };
-    edit("components/schemas/Scope.yaml", (doc) => { doc.enum = doc.enum.filter((scope: string) => scope !== "users.list"); });
+    edit("components/schemas/Scope.yaml", (doc) => {
+      doc.enum = doc.enum.filter((scope: string) => scope !== "users.list");
+    });
     edit("paths/v1_cases.yaml", (doc) => {
-      doc.post.responses["400"] = { description: "Bad request.", content: { "application/json": { schema: { $ref: "../components/schemas/CaseResponse.yaml" } } } };
+      doc.post.responses["400"] = {
+        description: "Bad request.",
+        content: { "application/json": { schema: { $ref: "../components/schemas/CaseResponse.yaml" } } },
+      };
     });
 
     const rootFile = join(copy, "openapi.yaml");
@@ -127,10 +143,16 @@ describe("the real spec", () => {
     const found = results
       .filter((result) => String(result.code).startsWith("verify-"))
       .map((result) => ({ code: result.code, file: relative(copy, result.source!), path: result.path.map(String) }));
-    expect(sortFindings(found)).toEqual(sortFindings([
-      { code: "verify-scope-enum", file: "components/schemas/Scope.yaml", path: ["enum"] },
-      { code: "verify-error-schema", file: "paths/v1_cases.yaml", path: ["post", "responses", "400", "content", "application/json"] },
-    ]));
+    expect(sortFindings(found)).toEqual(
+      sortFindings([
+        { code: "verify-scope-enum", file: "components/schemas/Scope.yaml", path: ["enum"] },
+        {
+          code: "verify-error-schema",
+          file: "paths/v1_cases.yaml",
+          path: ["post", "responses", "400", "content", "application/json"],
+        },
+      ]),
+    );
   });
 });
 
@@ -138,10 +160,28 @@ describe("the real spec", () => {
 // (the fixture does not satisfy every OWASP rule, so the exit code alone would not prove it).
 it("spectral lint --ruleset lint/spectral.yaml exits non-zero on a broken copy", async () => {
   const file = join(scratch, "broken.yaml");
-  fs.writeFileSync(file, stringify(broken((doc) => { doc.paths["/v1/cases"].post.security = [{ systemToken: ["cases.create", "cases.ids.list"] }]; })));
-  const run = promisify(execFile)(join(root, "node_modules/.bin/spectral"), ["lint", "--ruleset", rulesetFile, "-f", "json", file], { cwd: root });
-  const failure = await run.then(() => null, (error: { code: number; stdout: string }) => error);
+  fs.writeFileSync(
+    file,
+    stringify(
+      broken((doc) => {
+        doc.paths["/v1/cases"].post.security = [{ systemToken: ["cases.create", "cases.ids.list"] }];
+      }),
+    ),
+  );
+  const run = promisify(execFile)(
+    join(root, "node_modules/.bin/spectral"),
+    ["lint", "--ruleset", rulesetFile, "-f", "json", file],
+    { cwd: root },
+  );
+  const failure = await run.then(
+    () => null,
+    (error: { code: number; stdout: string }) => error,
+  );
   expect(failure?.code).toBe(1);
-  const results: { code: string; severity: number; path: string[] }[] = JSON.parse(failure!.stdout.slice(failure!.stdout.indexOf("[")));
-  expect(results).toContainEqual(expect.objectContaining({ code: "verify-operation-one-scope", severity: 0, path: [...CREATE_CASE, "security"] }));
+  const results: { code: string; severity: number; path: string[] }[] = JSON.parse(
+    failure!.stdout.slice(failure!.stdout.indexOf("[")),
+  );
+  expect(results).toContainEqual(
+    expect.objectContaining({ code: "verify-operation-one-scope", severity: 0, path: [...CREATE_CASE, "security"] }),
+  );
 });

@@ -3,5 +3,7 @@
 
 /** A describe title that says why it is skipped when DATABASE_URL is not set. */
 export function postgresOnly(title: string): string {
-  return process.env.DATABASE_URL ? title : `${title} [skipped: set DATABASE_URL to a PostgreSQL server, e.g. from scripts/pg-test-server]`;
+  return process.env.DATABASE_URL
+    ? title
+    : `${title} [skipped: set DATABASE_URL to a PostgreSQL server, e.g. from scripts/pg-test-server]`;
 }

@@ -32,14 +32,20 @@ afterEach(async () => {
 });
 
 describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("the PostgreSQL store"), () => {
-  it("after every migration, text columns compare byte by byte (COLLATE \"C\") and integers are 64-bit, as on SQLite", async () => {
+  it('after every migration, text columns compare byte by byte (COLLATE "C") and integers are 64-bit, as on SQLite', async () => {
     const store = await open(await freshDatabase());
-    const columns = await sql<{ table_name: string; column_name: string; data_type: string; collation_name: string | null }>`
+    const columns = await sql<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      collation_name: string | null;
+    }>`
       select table_name, column_name, data_type, collation_name from information_schema.columns
       where table_schema = 'public' and table_name not like 'kysely_%'`.execute(store.db);
     expect(columns.rows.length).toBeGreaterThan(50);
     const off = columns.rows.filter(
-      (c) => (c.data_type === "text" && c.collation_name !== "C") || c.data_type === "integer" || c.data_type === "boolean",
+      (c) =>
+        (c.data_type === "text" && c.collation_name !== "C") || c.data_type === "integer" || c.data_type === "boolean",
     );
     expect(off, "columns created without the PostgreSQL mapping of dialect.ts").toEqual([]);
   });
@@ -48,7 +54,10 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("the PostgreSQL store"),
     const store = await open(await freshDatabase());
     const ids = ["org_b", "org_B", "org__", "org_0", "org_a", "org_Z", "org_é", "org_-"];
     await store.write((trx) =>
-      trx.insertInto("firms").values(ids.map((org_id) => ({ org_id, name: "Sort", scopes: "[]", created_at: "" }))).execute(),
+      trx
+        .insertInto("firms")
+        .values(ids.map((org_id) => ({ org_id, name: "Sort", scopes: "[]", created_at: "" })))
+        .execute(),
     );
     const sorted = await store.db.selectFrom("firms").select("org_id").orderBy("org_id").execute();
     const bytewise = [...ids].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
@@ -57,9 +66,17 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("the PostgreSQL store"),
 
   it("64-bit columns and counts read back as numbers", async () => {
     const store = await open(await freshDatabase());
-    await store.write((trx) => trx.insertInto("token_failures").values({ address: "192.0.2.1", client_id: "c", failed_at: 1_790_000_000_123 }).execute());
+    await store.write((trx) =>
+      trx
+        .insertInto("token_failures")
+        .values({ address: "192.0.2.1", client_id: "c", failed_at: 1_790_000_000_123 })
+        .execute(),
+    );
     const row = await store.db.selectFrom("token_failures").select(["id", "failed_at"]).executeTakeFirstOrThrow();
-    const count = await store.db.selectFrom("token_failures").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+    const count = await store.db
+      .selectFrom("token_failures")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ id: 1, failed_at: 1_790_000_000_123 });
     expect(count.n).toBe(1);
   });
@@ -79,14 +96,20 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("the PostgreSQL store"),
     const increment = (store: Store) =>
       store.write(async (trx) => {
         // The pattern the store's queries use (cases.ts lockCase): lock the row, then read it.
-        await trx.updateTable("settings").set((eb) => ({ value: eb.ref("value") })).where("name", "=", "counter").execute();
+        await trx
+          .updateTable("settings")
+          .set((eb) => ({ value: eb.ref("value") }))
+          .where("name", "=", "counter")
+          .execute();
         const value = Number(await getSetting(trx, "counter"));
         await new Promise((resolve) => setTimeout(resolve, 2));
         await setSetting(trx, "counter", String(value + 1));
       });
     await Promise.all(Array.from({ length: 30 }, (_, i) => increment(i % 2 ? one : two)));
     expect(await getSetting(one.db, "counter")).toBe("30");
-    const isolation = await one.write((trx) => sql<{ transaction_isolation: string }>`show transaction_isolation`.execute(trx));
+    const isolation = await one.write((trx) =>
+      sql<{ transaction_isolation: string }>`show transaction_isolation`.execute(trx),
+    );
     expect(isolation.rows[0].transaction_isolation).toBe("read committed");
   });
 
@@ -104,7 +127,8 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("the PostgreSQL store"),
     const firm = firms[5];
     const page = caseIdsPageQuery(store.db, firm.orgId, "case_0", 201).compile();
     // EXPLAIN takes no parameters (before PostgreSQL 16): the values go in as literals.
-    const literal = (value: unknown) => (typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`);
+    const literal = (value: unknown) =>
+      typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
     const bound = page.sql.replace(/\$(\d+)/g, (_, n) => literal(page.parameters[Number(n) - 1]));
     const explained = await sql.raw<{ "QUERY PLAN": string }>(`explain ${bound}`).execute(store.db);
     const text = explained.rows.map((r) => r["QUERY PLAN"]).join("\n");
@@ -116,13 +140,19 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("the PostgreSQL store"),
   it("keeps only a SHA-256 hash of client secrets: the secret is in no row of any table", async () => {
     const server = await startTestServer();
     try {
-      const row = await server.store.db.selectFrom("integrations").select("secret_hash").where("app_id", "=", server.clientId).executeTakeFirstOrThrow();
+      const row = await server.store.db
+        .selectFrom("integrations")
+        .select("secret_hash")
+        .where("app_id", "=", server.clientId)
+        .executeTakeFirstOrThrow();
       expect(row.secret_hash).toBe(createHash("sha256").update(server.clientSecret).digest("hex"));
       const tables = await sql<{ table_name: string }>`
         select table_name from information_schema.tables where table_schema = 'public'`.execute(server.store.db);
       expect(tables.rows.length).toBeGreaterThan(10);
       for (const { table_name } of tables.rows) {
-        const dump = await sql.raw<{ row: string }>(`select t::text as row from "${table_name}" t`).execute(server.store.db);
+        const dump = await sql
+          .raw<{ row: string }>(`select t::text as row from "${table_name}" t`)
+          .execute(server.store.db);
         for (const { row } of dump.rows) expect(row, table_name).not.toContain(server.clientSecret);
       }
     } finally {

@@ -9,7 +9,16 @@ import { LOOPBACK_RANGES } from "../../server-stub/demo.ts";
 import { openStore, type Store } from "../../server-stub/store/database.ts";
 import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
 import { startReferenceServer, type ReferenceServer } from "../../server-stub/testing.ts";
-import { ALL_SCOPES, assertDistIsFresh, call, errorCode, exchange, tokenFor, type Credentials, type Reply } from "../server/harness.ts";
+import {
+  ALL_SCOPES,
+  assertDistIsFresh,
+  call,
+  errorCode,
+  exchange,
+  tokenFor,
+  type Credentials,
+  type Reply,
+} from "../server/harness.ts";
 import { postgresOnly } from "./postgres.ts";
 
 const FAILURES_PER_CLIENT = 4;
@@ -23,7 +32,12 @@ let two: ReferenceServer;
 let firm: Credentials & { orgId: string };
 
 async function newIntegration(orgId: string, identifier: string): Promise<Credentials> {
-  const created = await admin.createIntegration({ orgId, identifier, scopes: ALL_SCOPES, allowedIpRanges: LOOPBACK_RANGES });
+  const created = await admin.createIntegration({
+    orgId,
+    identifier,
+    scopes: ALL_SCOPES,
+    allowedIpRanges: LOOPBACK_RANGES,
+  });
   return { clientId: created.appId, clientSecret: created.clientSecret };
 }
 
@@ -35,7 +49,11 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
     database = await createThrowawayStore(process.env.DATABASE_URL);
     store = await openStore(database.options);
     admin = new FirmAdmin(store);
-    const env = { TOKEN_FAILURES_PER_CLIENT: String(FAILURES_PER_CLIENT), INVITES_PER_PARTY_PER_DAY: String(INVITES_PER_PARTY), PG_POOL_SIZE: "5" };
+    const env = {
+      TOKEN_FAILURES_PER_CLIENT: String(FAILURES_PER_CLIENT),
+      INVITES_PER_PARTY_PER_DAY: String(INVITES_PER_PARTY),
+      PG_POOL_SIZE: "5",
+    };
     const databaseUrl = (database.env as { DATABASE_URL: string }).DATABASE_URL;
     one = await startReferenceServer({ inProcess: false, databaseUrl, env });
     two = await startReferenceServer({ inProcess: false, databaseUrl, env });
@@ -49,7 +67,10 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
   });
 
   it("a token issued by one process is accepted by the other, both ways", async () => {
-    for (const [issuer, user] of [[one, two], [two, one]]) {
+    for (const [issuer, user] of [
+      [one, two],
+      [two, one],
+    ]) {
       const token = await tokenFor(issuer, firm);
       const reply = await call(user, "GET", "/v1/microapps/api/users", { token });
       expect(reply.status).toBe(200);
@@ -60,13 +81,20 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
     const tokens = [await tokenFor(one, firm), await tokenFor(two, firm)];
     const matterRef = `DUP-${randomUUID()}`;
     const replies = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => call(i % 2 ? two : one, "POST", "/v1/cases", { token: tokens[i % 2], body: { matterRef } })),
+      Array.from({ length: 50 }, (_, i) =>
+        call(i % 2 ? two : one, "POST", "/v1/cases", { token: tokens[i % 2], body: { matterRef } }),
+      ),
     );
     const statuses = replies.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
     for (const reply of replies.filter((r) => r.status === 409)) expect(errorCode(reply)).toBe("duplicate_matter_ref");
-    const rows = await store.db.selectFrom("cases").select("case_id").where("org_id", "=", firm.orgId).where("matter_ref", "=", matterRef).execute();
+    const rows = await store.db
+      .selectFrom("cases")
+      .select("case_id")
+      .where("org_id", "=", firm.orgId)
+      .where("matter_ref", "=", matterRef)
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
@@ -79,7 +107,12 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
     let cursor: string | null = null;
     let page = 0;
     do {
-      const reply = await call(page % 2 ? two : one, "GET", `/v1/microapps/api/cases/ids?limit=50${cursor ? `&cursor=${cursor}` : ""}`, { token: tokens[page % 2] });
+      const reply = await call(
+        page % 2 ? two : one,
+        "GET",
+        `/v1/microapps/api/cases/ids?limit=50${cursor ? `&cursor=${cursor}` : ""}`,
+        { token: tokens[page % 2] },
+      );
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
       seen.push(...reply.body.items);
       cursor = reply.body.nextCursor;
@@ -131,7 +164,11 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
-    const rows = await store.db.selectFrom("cases").select("case_id").where("matter_ref", "=", body.matterRef).execute();
+    const rows = await store.db
+      .selectFrom("cases")
+      .select("case_id")
+      .where("matter_ref", "=", body.matterRef)
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
@@ -143,16 +180,25 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
     });
     const path = `/v1/cases/${created.body.caseId}/invites`;
     const body = { partyId: created.body.parties[0].partyId };
-    const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => call(i % 2 ? two : one, "POST", path, { token: tokens[i % 2], body })));
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => call(i % 2 ? two : one, "POST", path, { token: tokens[i % 2], body })),
+    );
     expect(replies.filter((r) => r.status === 201)).toHaveLength(INVITES_PER_PARTY);
     for (const reply of replies.filter((r) => r.status !== 201)) expect(errorCode(reply)).toBe("invite_limit_reached");
-    const sent = await store.db.selectFrom("invites").select("invite_id").where("party_id", "=", body.partyId).execute();
+    const sent = await store.db
+      .selectFrom("invites")
+      .select("invite_id")
+      .where("party_id", "=", body.partyId)
+      .execute();
     expect(sent).toHaveLength(INVITES_PER_PARTY);
   });
 
   // Last: it kills the first process.
   it("kill -9 of one process under load loses nothing it acknowledged; the other keeps serving", async () => {
-    const tokens = new Map([[one, await tokenFor(one, firm)], [two, await tokenFor(two, firm)]]);
+    const tokens = new Map([
+      [one, await tokenFor(one, firm)],
+      [two, await tokenFor(two, firm)],
+    ]);
     const acknowledged: { caseId: string; matterRef: string; by: ReferenceServer; at: number }[] = [];
     let killedAt = Infinity;
     const deadline = Date.now() + 2500;
@@ -175,7 +221,10 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
         acknowledged.push({ caseId: reply.body.caseId, matterRef, by: server, at: Date.now() });
       }
     };
-    const load = Promise.all([...Array.from({ length: 6 }, () => worker(one)), ...Array.from({ length: 6 }, () => worker(two))]);
+    const load = Promise.all([
+      ...Array.from({ length: 6 }, () => worker(one)),
+      ...Array.from({ length: 6 }, () => worker(two)),
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 800));
     killedAt = Date.now();
     process.kill(one.pid!, "SIGKILL");
@@ -188,18 +237,33 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
 
     // Every acknowledged case is there, with its party and its audit row.
     const ids = acknowledged.map((a) => a.caseId);
-    const cases = await store.db.selectFrom("cases").select(["case_id", "matter_ref"]).where("case_id", "in", ids).execute();
-    expect(new Map(cases.map((c) => [c.case_id, c.matter_ref]))).toEqual(new Map(acknowledged.map((a) => [a.caseId, a.matterRef])));
+    const cases = await store.db
+      .selectFrom("cases")
+      .select(["case_id", "matter_ref"])
+      .where("case_id", "in", ids)
+      .execute();
+    expect(new Map(cases.map((c) => [c.case_id, c.matter_ref]))).toEqual(
+      new Map(acknowledged.map((a) => [a.caseId, a.matterRef])),
+    );
     const parties = await store.db.selectFrom("parties").select("case_id").where("case_id", "in", ids).execute();
     expect(new Set(parties.map((p) => p.case_id)).size).toBe(ids.length);
     // And nothing half-written by the killed process's open transactions: every LOAD case has its audit row.
-    const loadCases = await store.db.selectFrom("cases").select("case_id").where("org_id", "=", firm.orgId).where("matter_ref", "like", "LOAD-%").execute();
+    const loadCases = await store.db
+      .selectFrom("cases")
+      .select("case_id")
+      .where("org_id", "=", firm.orgId)
+      .where("matter_ref", "like", "LOAD-%")
+      .execute();
     const audited = await store.db
       .selectFrom("audit")
       .select("case_id")
       .where("org_id", "=", firm.orgId)
       .where("action", "=", "case.created")
-      .where("case_id", "in", loadCases.map((c) => c.case_id))
+      .where(
+        "case_id",
+        "in",
+        loadCases.map((c) => c.case_id),
+      )
       .execute();
     expect(audited.length).toBe(loadCases.length);
     expect((await call(two, "GET", "/healthz")).status).toBe(200);

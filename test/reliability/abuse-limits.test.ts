@@ -3,7 +3,16 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInProcess, type InProcessServer } from "../../server-stub/testing.ts";
-import { call, errorCode, exchange, startTestServer, tokenFor, TestClock, type Reply, type TestServer } from "../server/harness.ts";
+import {
+  call,
+  errorCode,
+  exchange,
+  startTestServer,
+  tokenFor,
+  TestClock,
+  type Reply,
+  type TestServer,
+} from "../server/harness.ts";
 
 let server: TestServer;
 let token: string;
@@ -14,13 +23,26 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 async function caseWithParties(target: { baseUrl: string }, bearer: string, count: number) {
-  const parties = Array.from({ length: count }, (_, i) => ({ name: `Party ${i}`, email: `p${i}@example.com`, mobile: "+447700900123" }));
-  const reply = await call(target, "POST", "/v1/cases", { token: bearer, body: { matterRef: `ABUSE-${randomUUID()}`, parties } });
+  const parties = Array.from({ length: count }, (_, i) => ({
+    name: `Party ${i}`,
+    email: `p${i}@example.com`,
+    mobile: "+447700900123",
+  }));
+  const reply = await call(target, "POST", "/v1/cases", {
+    token: bearer,
+    body: { matterRef: `ABUSE-${randomUUID()}`, parties },
+  });
   expect(reply.status).toBe(201);
   return reply.body as { caseId: string; parties: { partyId: string }[] };
 }
 
-const invite = (target: { baseUrl: string }, bearer: string, caseId: string, partyId: string, key?: string): Promise<Reply> =>
+const invite = (
+  target: { baseUrl: string },
+  bearer: string,
+  caseId: string,
+  partyId: string,
+  key?: string,
+): Promise<Reply> =>
   call(target, "POST", `/v1/cases/${caseId}/invites`, {
     token: bearer,
     body: { partyId, sendSms: true },
@@ -28,7 +50,8 @@ const invite = (target: { baseUrl: string }, bearer: string, caseId: string, par
   });
 
 async function outboxFor(partyId: string): Promise<number> {
-  return (await server.store.db.selectFrom("outbox").select("message_id").where("party_id", "=", partyId).execute()).length;
+  return (await server.store.db.selectFrom("outbox").select("message_id").where("party_id", "=", partyId).execute())
+    .length;
 }
 
 describe("invites per party per day", () => {
@@ -69,7 +92,9 @@ describe("invites per party per day", () => {
 
   it("ten concurrent invites to one party send exactly five", async () => {
     const { caseId, parties } = await caseWithParties(server, token, 1);
-    const replies = await Promise.all(Array.from({ length: 10 }, () => invite(server, token, caseId, parties[0].partyId)));
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => invite(server, token, caseId, parties[0].partyId)),
+    );
     expect(replies.map((r) => r.status).sort()).toEqual([201, 201, 201, 201, 201, 429, 429, 429, 429, 429]);
     expect(await outboxFor(parties[0].partyId)).toBe(5);
   });
@@ -86,23 +111,33 @@ describe("configured limits", () => {
 
   it("INVITES_PER_PARTY_PER_DAY sets the invite limit", async () => {
     const { caseId, parties } = await caseWithParties(limited, bearer, 1);
-    expect((await invite(limited, bearer, caseId, parties[0].partyId)).headers.get("ratelimit")).toMatch(/^limit=2, remaining=1, /);
+    expect((await invite(limited, bearer, caseId, parties[0].partyId)).headers.get("ratelimit")).toMatch(
+      /^limit=2, remaining=1, /,
+    );
     expect((await invite(limited, bearer, caseId, parties[0].partyId)).status).toBe(201);
     expect(errorCode(await invite(limited, bearer, caseId, parties[0].partyId))).toBe("invite_limit_reached");
   });
 
   it("PARTIES_PER_CASE caps a case's parties: the next is 422 party_limit_reached and writes nothing", async () => {
     const { caseId } = await caseWithParties(limited, bearer, 2);
-    const add = () => call(limited, "POST", `/v1/cases/${caseId}/parties`, { token: bearer, body: { name: "One More" } });
+    const add = () =>
+      call(limited, "POST", `/v1/cases/${caseId}/parties`, { token: bearer, body: { name: "One More" } });
     expect((await add()).status).toBe(201);
     const refused = await add();
     expect(refused.status).toBe(422);
     expect(errorCode(refused)).toBe("party_limit_reached");
-    const rows = await limited.store.db.selectFrom("parties").select("party_id").where("case_id", "=", caseId).execute();
+    const rows = await limited.store.db
+      .selectFrom("parties")
+      .select("party_id")
+      .where("case_id", "=", caseId)
+      .execute();
     expect(rows).toHaveLength(3);
     const tooMany = await call(limited, "POST", "/v1/cases", {
       token: bearer,
-      body: { matterRef: `ABUSE-${randomUUID()}`, parties: [{ name: "A" }, { name: "B" }, { name: "C" }, { name: "D" }] },
+      body: {
+        matterRef: `ABUSE-${randomUUID()}`,
+        parties: [{ name: "A" }, { name: "B" }, { name: "C" }, { name: "D" }],
+      },
     });
     expect(errorCode(tooMany)).toBe("party_limit_reached");
   });

@@ -18,17 +18,35 @@ interface Answer {
 }
 
 /** One POST over node:http (an agent of its own, or a fresh connection); rejects on a connection error. */
-function post(baseUrl: string, path: string, token: string, body: unknown, headers: Record<string, string> = {}, agent: Agent | false = false): Promise<Answer> {
+function post(
+  baseUrl: string,
+  path: string,
+  token: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  agent: Agent | false = false,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
     const req = request(
       new URL(path, baseUrl),
-      { method: "POST", agent, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload), ...headers } },
+      {
+        method: "POST",
+        agent,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(payload),
+          ...headers,
+        },
+      },
       (res) => {
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (chunk) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : undefined }),
+        );
         res.on("error", reject);
       },
     );
@@ -68,11 +86,24 @@ describe("kill -9 during a steady stream of creates", () => {
         while (!killed) {
           const item: Sent = {
             key: randomUUID(),
-            body: { matterRef: `KILL-${randomUUID()}`, parties: [{ name: "Ann Buyer", email: "ann@example.com" }, { name: "Bo Buyer", email: "bo@example.com" }] },
+            body: {
+              matterRef: `KILL-${randomUUID()}`,
+              parties: [
+                { name: "Ann Buyer", email: "ann@example.com" },
+                { name: "Bo Buyer", email: "bo@example.com" },
+              ],
+            },
           };
           sent.push(item);
           try {
-            item.answer = await post(first.baseUrl, "/v1/cases", token, item.body, { "Idempotency-Key": item.key }, agent);
+            item.answer = await post(
+              first.baseUrl,
+              "/v1/cases",
+              token,
+              item.body,
+              { "Idempotency-Key": item.key },
+              agent,
+            );
           } catch {
             return; // the process is gone: this request's outcome is unknown
           }
@@ -86,7 +117,10 @@ describe("kill -9 during a steady stream of creates", () => {
       killed = true;
       await Promise.all(workers);
       agent.destroy();
-      expect(sent.every((s) => s.answer === undefined || s.answer.status === 201), JSON.stringify(sent.find((s) => s.answer && s.answer.status !== 201))).toBe(true);
+      expect(
+        sent.every((s) => s.answer === undefined || s.answer.status === 201),
+        JSON.stringify(sent.find((s) => s.answer && s.answer.status !== 201)),
+      ).toBe(true);
       const acknowledged = sent.filter((s) => s.answer?.status === 201);
       const unknown = sent.filter((s) => s.answer === undefined);
 
@@ -96,11 +130,26 @@ describe("kill -9 during a steady stream of creates", () => {
       try {
         for (const { answer } of acknowledged) {
           const caseId = answer!.body.caseId;
-          const row = await store.db.selectFrom("cases").select("case_id").where("case_id", "=", caseId).executeTakeFirst();
-          const parties = await store.db.selectFrom("parties").select("party_id").where("case_id", "=", caseId).orderBy("party_id").execute();
-          const audit = await store.db.selectFrom("audit").select(["action", "target_id"]).where("case_id", "=", caseId).execute();
+          const row = await store.db
+            .selectFrom("cases")
+            .select("case_id")
+            .where("case_id", "=", caseId)
+            .executeTakeFirst();
+          const parties = await store.db
+            .selectFrom("parties")
+            .select("party_id")
+            .where("case_id", "=", caseId)
+            .orderBy("party_id")
+            .execute();
+          const audit = await store.db
+            .selectFrom("audit")
+            .select(["action", "target_id"])
+            .where("case_id", "=", caseId)
+            .execute();
           expect(row, caseId).toBeDefined();
-          expect(parties.map((p) => p.party_id)).toEqual(answer!.body.parties.map((p: { partyId: string }) => p.partyId).sort());
+          expect(parties.map((p) => p.party_id)).toEqual(
+            answer!.body.parties.map((p: { partyId: string }) => p.partyId).sort(),
+          );
           expect(audit.map((a) => `${a.action} ${a.target_id}`).sort()).toEqual(
             [`case.created ${caseId}`, ...parties.map((p) => `party.added ${p.party_id}`)].sort(),
           );
@@ -112,13 +161,19 @@ describe("kill -9 during a steady stream of creates", () => {
 
       // The requests cut off by the kill, retried with their keys once the dead process's lock has run out.
       await sleep(1100);
-      const retried = await Promise.all(unknown.map((s) => post(second!.baseUrl, "/v1/cases", token, s.body, { "Idempotency-Key": s.key })));
+      const retried = await Promise.all(
+        unknown.map((s) => post(second!.baseUrl, "/v1/cases", token, s.body, { "Idempotency-Key": s.key })),
+      );
       expect(retried.map((r) => r.status)).toEqual(unknown.map(() => 201));
       const replayed = retried.filter((r) => r.headers["idempotent-replayed"] === "true").length;
       const check = await openStore(storeOf(first));
       try {
         for (const s of sent) {
-          const rows = await check.db.selectFrom("cases").select("case_id").where("matter_ref", "=", s.body.matterRef).execute();
+          const rows = await check.db
+            .selectFrom("cases")
+            .select("case_id")
+            .where("matter_ref", "=", s.body.matterRef)
+            .execute();
           expect(rows, s.body.matterRef).toHaveLength(1);
         }
       } finally {
@@ -148,7 +203,9 @@ describe("SIGTERM under load", () => {
         const outcome: { matterRef: string; status?: number; error?: string } = { matterRef };
         outcomes.push(outcome);
         try {
-          outcome.status = (await post(server.baseUrl, "/v1/cases", token, { matterRef, parties: [{ name: "Cy Client" }] })).status;
+          outcome.status = (
+            await post(server.baseUrl, "/v1/cases", token, { matterRef, parties: [{ name: "Cy Client" }] })
+          ).status;
         } catch (e) {
           outcome.error = (e as NodeJS.ErrnoException).code ?? String(e);
           return;
@@ -162,7 +219,11 @@ describe("SIGTERM under load", () => {
       const req = request(new URL("/v1/cases", server.baseUrl), {
         method: "POST",
         agent: false,
-        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(payload),
+        },
       });
       req.on("response", (res) => {
         res.resume();
@@ -184,17 +245,27 @@ describe("SIGTERM under load", () => {
     try {
       const answered = outcomes.filter((o) => o.status !== undefined);
       const refused = outcomes.filter((o) => o.error !== undefined);
-      console.info(`SIGTERM under load: ${answered.length} requests answered (${answered.filter((o) => o.status === 201).length} x 201), ${refused.length} refused after the listener closed (${[...new Set(refused.map((o) => o.error))].join(", ")}), exit after ${exitedAfter} ms`);
+      console.info(
+        `SIGTERM under load: ${answered.length} requests answered (${answered.filter((o) => o.status === 201).length} x 201), ${refused.length} refused after the listener closed (${[...new Set(refused.map((o) => o.error))].join(", ")}), exit after ${exitedAfter} ms`,
+      );
       expect(answered.every((o) => o.status === 201)).toBe(true);
       expect(exitedAfter).toBeLessThan(10_000);
       // A request that got no answer must not have been done: otherwise it was cut off after the work.
       for (const o of refused) {
-        const rows = await store.db.selectFrom("cases").select("case_id").where("matter_ref", "=", o.matterRef).execute();
+        const rows = await store.db
+          .selectFrom("cases")
+          .select("case_id")
+          .where("matter_ref", "=", o.matterRef)
+          .execute();
         expect(rows, `${o.matterRef} (${o.error}) was created but never answered`).toHaveLength(0);
       }
-      expect(await store.db.selectFrom("cases").select("case_id").where("matter_ref", "=", slowRef).execute()).toHaveLength(1);
+      expect(
+        await store.db.selectFrom("cases").select("case_id").where("matter_ref", "=", slowRef).execute(),
+      ).toHaveLength(1);
       for (const o of answered) {
-        expect(await store.db.selectFrom("cases").select("case_id").where("matter_ref", "=", o.matterRef).execute()).toHaveLength(1);
+        expect(
+          await store.db.selectFrom("cases").select("case_id").where("matter_ref", "=", o.matterRef).execute(),
+        ).toHaveLength(1);
       }
     } finally {
       await store.close();
@@ -209,14 +280,24 @@ describe("the admin CLI writing while the server serves", () => {
     try {
       const token = await tokenFor(server, server, ALL_SCOPES);
       const adminCli = (...args: string[]) =>
-        promisify(execFile)(process.execPath, [repoFiles.distAdminCli, ...args, "--json"], { cwd: repoRoot, env: { ...process.env, ...server.storeEnv } });
+        promisify(execFile)(process.execPath, [repoFiles.distAdminCli, ...args, "--json"], {
+          cwd: repoRoot,
+          env: { ...process.env, ...server.storeEnv },
+        });
       const statuses: number[] = [];
       const bodies: string[] = [];
       let done = false;
       const agent = new Agent({ keepAlive: true });
       const worker = async () => {
         while (!done) {
-          const answer = await post(server.baseUrl, "/v1/cases", token, { matterRef: `CLI-${randomUUID()}`, parties: [{ name: "Di Client" }] }, {}, agent);
+          const answer = await post(
+            server.baseUrl,
+            "/v1/cases",
+            token,
+            { matterRef: `CLI-${randomUUID()}`, parties: [{ name: "Di Client" }] },
+            {},
+            agent,
+          );
           statuses.push(answer.status);
           bodies.push(JSON.stringify(answer.body));
         }
@@ -225,14 +306,38 @@ describe("the admin CLI writing while the server serves", () => {
       const cli = await Promise.all([
         adminCli("seed-cases", "--org", server.orgId, "--count", "15000"),
         ...Array.from({ length: 2 }, (_, i) => adminCli("firm", "create", "--name", `CLI Firm ${i}`)),
-        adminCli("user", "add", "--org", server.orgId, "--name", "Eve Admin", "--email", "eve@example.com", "--role", "admin"),
-        adminCli("integration", "create", "--org", server.orgId, "--identifier", "cli-race", "--scopes", "cases.create", "--allowed-ip-ranges", "127.0.0.0/8"),
+        adminCli(
+          "user",
+          "add",
+          "--org",
+          server.orgId,
+          "--name",
+          "Eve Admin",
+          "--email",
+          "eve@example.com",
+          "--role",
+          "admin",
+        ),
+        adminCli(
+          "integration",
+          "create",
+          "--org",
+          server.orgId,
+          "--identifier",
+          "cli-race",
+          "--scopes",
+          "cases.create",
+          "--allowed-ip-ranges",
+          "127.0.0.0/8",
+        ),
         adminCli("keys", "rotate"),
       ]);
       done = true;
       await Promise.all(workers);
       agent.destroy();
-      console.info(`admin CLI racing the server: ${cli.length} CLI commands, ${statuses.length} creates meanwhile (${statuses.filter((s) => s === 201).length} x 201)`);
+      console.info(
+        `admin CLI racing the server: ${cli.length} CLI commands, ${statuses.length} creates meanwhile (${statuses.filter((s) => s === 201).length} x 201)`,
+      );
       expect(cli.every((c) => c.stderr === "")).toBe(true);
       expect(statuses.length).toBeGreaterThan(10);
       expect(statuses.filter((s) => s !== 201)).toEqual([]);
@@ -249,11 +354,19 @@ describe("concurrent duplicates against the server process", () => {
     try {
       const token = await tokenFor(server, server, ALL_SCOPES);
       const matterRef = `RACE-${randomUUID()}`;
-      const answers = await Promise.all(Array.from({ length: 50 }, () => post(server.baseUrl, "/v1/cases", token, { matterRef, parties: [{ name: "Ra Ce" }] })));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          post(server.baseUrl, "/v1/cases", token, { matterRef, parties: [{ name: "Ra Ce" }] }),
+        ),
+      );
       const statuses = answers.map((a) => a.status);
-      console.info(`50 concurrent creates with one matterRef: ${statuses.filter((s) => s === 201).length} x 201, ${statuses.filter((s) => s === 409).length} x 409`);
+      console.info(
+        `50 concurrent creates with one matterRef: ${statuses.filter((s) => s === 201).length} x 201, ${statuses.filter((s) => s === 409).length} x 409`,
+      );
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-      expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(Array(49).fill("duplicate_matter_ref"));
+      expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.code)).toEqual(
+        Array(49).fill("duplicate_matter_ref"),
+      );
     } finally {
       await server.close();
     }

@@ -11,7 +11,11 @@ import { requestBodySchema, resolveSchema } from "./spec-bodies.ts";
 let server: TestServer;
 let token: string;
 beforeAll(async () => {
-  server = await startTestServer({ HTTP_HEADERS_TIMEOUT_MS: "400", HTTP_REQUEST_TIMEOUT_MS: "800", HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000" });
+  server = await startTestServer({
+    HTTP_HEADERS_TIMEOUT_MS: "400",
+    HTTP_REQUEST_TIMEOUT_MS: "800",
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000",
+  });
   token = await tokenFor(server, server);
 });
 afterAll(() => server?.close());
@@ -37,8 +41,15 @@ function raw(chunks: (string | Buffer)[], gapMs = 0): Promise<RawReply> {
       const text = Buffer.concat(received).toString("utf8");
       const [head, ...rest] = text.split("\r\n\r\n");
       const [statusLine, ...lines] = head.split("\r\n");
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
-      resolve({ status: Number(statusLine.split(" ")[1]), headers, body: rest.join("\r\n\r\n"), closedAfterMs: Date.now() - started });
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]),
+      );
+      resolve({
+        status: Number(statusLine.split(" ")[1]),
+        headers,
+        body: rest.join("\r\n\r\n"),
+        closedAfterMs: Date.now() - started,
+      });
     });
     void (async () => {
       for (const chunk of chunks) {
@@ -53,29 +64,45 @@ function raw(chunks: (string | Buffer)[], gapMs = 0): Promise<RawReply> {
 function expectEnvelope(reply: RawReply, status: number, code: string): void {
   expect(reply.status).toBe(status);
   const body = JSON.parse(reply.body);
-  expect(body).toEqual({ ok: false, error: { code, message: expect.any(String), details: [] }, requestId: reply.headers["x-request-id"] });
+  expect(body).toEqual({
+    ok: false,
+    error: { code, message: expect.any(String), details: [] },
+    requestId: reply.headers["x-request-id"],
+  });
   expect(reply.headers["x-request-id"]).toMatch(/^req_[0-9a-f]{32}$/);
   expect(reply.headers["cache-control"]).toBe("no-store");
 }
 
 describe("what the HTTP parser rejects gets the envelope and X-Request-Id", () => {
   it(`request headers over ${MAX_HEADER_BYTES} bytes are 431 headers_too_large`, async () => {
-    const reply = await raw([`GET /v1/microapps/api/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Pad: ${"a".repeat(MAX_HEADER_BYTES)}\r\n\r\n`]);
+    const reply = await raw([
+      `GET /v1/microapps/api/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nX-Pad: ${"a".repeat(MAX_HEADER_BYTES)}\r\n\r\n`,
+    ]);
     expectEnvelope(reply, 431, "headers_too_large");
     // A header just under the limit is fine.
-    const fits = await call(server, "GET", "/v1/microapps/api/users", { token, headers: { "X-Pad": "a".repeat(MAX_HEADER_BYTES - 2048) } });
+    const fits = await call(server, "GET", "/v1/microapps/api/users", {
+      token,
+      headers: { "X-Pad": "a".repeat(MAX_HEADER_BYTES - 2048) },
+    });
     expect(fits.status).toBe(200);
   });
 
   it("bytes that are not HTTP are 400 invalid_request", async () => {
     expectEnvelope(await raw(["HELLO THERE\r\n\r\n"]), 400, "invalid_request");
-    expectEnvelope(await raw(["GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"]), 400, "invalid_request");
+    expectEnvelope(
+      await raw(["GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"]),
+      400,
+      "invalid_request",
+    );
   });
 });
 
 describe("timeouts are deliberate", () => {
   it("headers that trickle in past HTTP_HEADERS_TIMEOUT_MS are 408 request_timeout and the connection is closed", async () => {
-    const reply = await raw(["GET /healthz HTTP/1.1\r\n", "Host: x\r\n", "X-Slow: 1\r\n", "X-Slow: 2\r\n", "X-Slow: 3\r\n"], 200);
+    const reply = await raw(
+      ["GET /healthz HTTP/1.1\r\n", "Host: x\r\n", "X-Slow: 1\r\n", "X-Slow: 2\r\n", "X-Slow: 3\r\n"],
+      200,
+    );
     expectEnvelope(reply, 408, "request_timeout");
     expect(reply.closedAfterMs).toBeGreaterThanOrEqual(400);
     expect(reply.closedAfterMs).toBeLessThan(4000);
@@ -107,23 +134,30 @@ describe("body size", () => {
     ["sendInvite", "/v1/cases/case_x/invites"],
   ];
 
-  it.each(posts)("%s: a body over 100 kB is 413 payload_too_large, also when it only grows that big once decompressed", async (_op, path) => {
-    const big = JSON.stringify({ matterRef: "x".repeat(101 * 1024) });
-    const plain = await call(server, "POST", path, { token, rawBody: big, headers: { "Content-Type": "application/json" } });
-    expect(plain.status).toBe(413);
-    expect(errorCode(plain)).toBe("payload_too_large");
-    // 10 MB of JSON in 10 kB of gzip: the limit counts what it inflates to.
-    const bomb = gzipSync(JSON.stringify({ matterRef: "x".repeat(10 * 1024 * 1024) }));
-    expect(bomb.length).toBeLessThan(100 * 1024);
-    const res = await fetch(server.baseUrl + path, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Encoding": "gzip" },
-      body: bomb,
-    });
-    const inflated: Reply = { status: res.status, headers: res.headers, body: await res.json() };
-    expect(inflated.status).toBe(413);
-    expect(errorCode(inflated)).toBe("payload_too_large");
-  });
+  it.each(posts)(
+    "%s: a body over 100 kB is 413 payload_too_large, also when it only grows that big once decompressed",
+    async (_op, path) => {
+      const big = JSON.stringify({ matterRef: "x".repeat(101 * 1024) });
+      const plain = await call(server, "POST", path, {
+        token,
+        rawBody: big,
+        headers: { "Content-Type": "application/json" },
+      });
+      expect(plain.status).toBe(413);
+      expect(errorCode(plain)).toBe("payload_too_large");
+      // 10 MB of JSON in 10 kB of gzip: the limit counts what it inflates to.
+      const bomb = gzipSync(JSON.stringify({ matterRef: "x".repeat(10 * 1024 * 1024) }));
+      expect(bomb.length).toBeLessThan(100 * 1024);
+      const res = await fetch(server.baseUrl + path, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Encoding": "gzip" },
+        body: bomb,
+      });
+      const inflated: Reply = { status: res.status, headers: res.headers, body: await res.json() };
+      expect(inflated.status).toBe(413);
+      expect(errorCode(inflated)).toBe("payload_too_large");
+    },
+  );
 });
 
 /** Every string property with a maxLength in a request body schema, found by walking the spec. */
@@ -131,8 +165,10 @@ function boundedStrings(): { operationId: string; pointer: string[]; maxLength: 
   const found: { operationId: string; pointer: string[]; maxLength: number }[] = [];
   const walk = (operationId: string, schema: any, pointer: string[]) => {
     const s = resolveSchema(schema);
-    if (s?.type === "string" && typeof s.maxLength === "number") found.push({ operationId, pointer, maxLength: s.maxLength });
-    for (const [name, property] of Object.entries<any>(s?.properties ?? {})) walk(operationId, property, [...pointer, name]);
+    if (s?.type === "string" && typeof s.maxLength === "number")
+      found.push({ operationId, pointer, maxLength: s.maxLength });
+    for (const [name, property] of Object.entries<any>(s?.properties ?? {}))
+      walk(operationId, property, [...pointer, name]);
     if (s?.type === "array") walk(operationId, s.items, [...pointer, "0"]);
   };
   for (const op of loadContract().operations) walk(op.operationId, requestBodySchema(op.operationId), []);
@@ -140,7 +176,11 @@ function boundedStrings(): { operationId: string; pointer: string[]; maxLength: 
 }
 
 const VALID_BODIES: Record<string, () => any> = {
-  createSystemToken: () => ({ clientId: "00000000-0000-4000-8000-000000000000", clientSecret: "s", scopes: ["cases.create"] }),
+  createSystemToken: () => ({
+    clientId: "00000000-0000-4000-8000-000000000000",
+    clientSecret: "s",
+    scopes: ["cases.create"],
+  }),
   createCase: () => ({
     matterRef: "LIMITS-1",
     matterType: "Purchase",
@@ -172,16 +212,27 @@ describe("string lengths and counts come from the spec and are enforced", () => 
       const where = `/body/${pointer.join("/")}`;
       expect(reply.status, `${operationId} ${where}`).toBe(400);
       expect(errorCode(reply)).toBe("invalid_request");
-      expect(reply.body.error.details.map((d: { path: string }) => d.path), `${operationId} ${where}`).toContain(where);
+      expect(
+        reply.body.error.details.map((d: { path: string }) => d.path),
+        `${operationId} ${where}`,
+      ).toContain(where);
     }
     expect(await cases()).toBe(before);
   });
 
   it("more than 20 parties in a new case, more than 5 scopes, and a limit over 200 are 400 invalid_request", async () => {
     const parties = Array.from({ length: 21 }, (_, i) => ({ name: `Party ${i}` }));
-    expect((await call(server, "POST", "/v1/cases", { token, body: { matterRef: "LIMITS-21", parties } })).status).toBe(400);
+    expect((await call(server, "POST", "/v1/cases", { token, body: { matterRef: "LIMITS-21", parties } })).status).toBe(
+      400,
+    );
     const scopes = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list", "cases.create"];
-    expect((await call(server, "POST", "/v1/microapps/system-tokens", { body: { ...VALID_BODIES.createSystemToken(), scopes } })).status).toBe(400);
+    expect(
+      (
+        await call(server, "POST", "/v1/microapps/system-tokens", {
+          body: { ...VALID_BODIES.createSystemToken(), scopes },
+        })
+      ).status,
+    ).toBe(400);
     for (const path of ["/v1/microapps/api/cases/ids", "/v1/microapps/api/users"]) {
       expect((await call(server, "GET", `${path}?limit=201`, { token })).status).toBe(400);
       expect((await call(server, "GET", `${path}?limit=200`, { token })).status).toBe(200);
@@ -193,18 +244,42 @@ describe("headers on every answer", () => {
   it("helmet's headers, Cache-Control: no-store, X-Request-Id and no X-Powered-By, on successes and on every kind of error", async () => {
     const created = await call(server, "POST", "/v1/cases", { token, body: { matterRef: "HEADERS-1" } });
     const replies: [string, Reply][] = [
-      ["200 token", await call(server, "POST", "/v1/microapps/system-tokens", { body: { clientId: server.clientId, clientSecret: server.clientSecret, scopes: ["users.list"] } })],
+      [
+        "200 token",
+        await call(server, "POST", "/v1/microapps/system-tokens", {
+          body: { clientId: server.clientId, clientSecret: server.clientSecret, scopes: ["users.list"] },
+        }),
+      ],
       ["201 case", created],
       ["200 list", await call(server, "GET", "/v1/microapps/api/users", { token })],
       ["400", await call(server, "POST", "/v1/cases", { token, body: { matterRef: "" } })],
-      ["401 invalid_client", await call(server, "POST", "/v1/microapps/system-tokens", { body: { ...VALID_BODIES.createSystemToken(), clientSecret: "wrong" } })],
+      [
+        "401 invalid_client",
+        await call(server, "POST", "/v1/microapps/system-tokens", {
+          body: { ...VALID_BODIES.createSystemToken(), clientSecret: "wrong" },
+        }),
+      ],
       ["401 no_token", await call(server, "GET", "/v1/microapps/api/users")],
       ["404 case", await call(server, "POST", "/v1/cases/case_nope/parties", { token, body: { name: "X" } })],
       ["404 path", await call(server, "GET", "/nowhere")],
       ["405", await call(server, "DELETE", "/v1/cases", { token })],
       ["409", await call(server, "POST", "/v1/cases", { token, body: { matterRef: "HEADERS-1" } })],
-      ["413", await call(server, "POST", "/v1/cases", { token, rawBody: "x".repeat(200_000), headers: { "Content-Type": "application/json" } })],
-      ["415", await call(server, "POST", "/v1/cases", { token, rawBody: "matterRef=x", headers: { "Content-Type": "application/x-www-form-urlencoded" } })],
+      [
+        "413",
+        await call(server, "POST", "/v1/cases", {
+          token,
+          rawBody: "x".repeat(200_000),
+          headers: { "Content-Type": "application/json" },
+        }),
+      ],
+      [
+        "415",
+        await call(server, "POST", "/v1/cases", {
+          token,
+          rawBody: "matterRef=x",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        }),
+      ],
       ["healthz", await call(server, "GET", "/healthz")],
     ];
     for (const [name, reply] of replies) {

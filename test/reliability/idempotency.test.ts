@@ -15,12 +15,19 @@ afterAll(() => server?.close());
 const post = (path: string, body: unknown, key?: string, bearer = token): Promise<Reply> =>
   call(server, "POST", path, { token: bearer, body, headers: key === undefined ? {} : { "Idempotency-Key": key } });
 
-async function count(table: "cases" | "parties" | "invites" | "audit" | "outbox" | "idempotency_keys"): Promise<number> {
-  const row = await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+async function count(
+  table: "cases" | "parties" | "invites" | "audit" | "outbox" | "idempotency_keys",
+): Promise<number> {
+  const row = await server.store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-async function newCase(parties: unknown[] = [{ name: "Alex Client", email: "alex@example.com", mobile: "+447700900123" }]) {
+async function newCase(
+  parties: unknown[] = [{ name: "Alex Client", email: "alex@example.com", mobile: "+447700900123" }],
+) {
   const reply = await post("/v1/cases", { matterRef: `IDEM-${randomUUID()}`, parties });
   expect(reply.status).toBe(201);
   return reply.body as { caseId: string; parties: { partyId: string }[] };
@@ -39,7 +46,12 @@ describe("Idempotency-Key", () => {
       const first = await post(path, body, key);
       expect(first.status, JSON.stringify(first.body)).toBe(201);
       expect(first.headers.get("idempotent-replayed")).toBeNull();
-      const rows = { cases: await count("cases"), parties: await count("parties"), invites: await count("invites"), audit: await count("audit") };
+      const rows = {
+        cases: await count("cases"),
+        parties: await count("parties"),
+        invites: await count("invites"),
+        audit: await count("audit"),
+      };
 
       const retry = await post(path, body, key);
       expect(retry.status).toBe(201);
@@ -49,7 +61,12 @@ describe("Idempotency-Key", () => {
       const viaProxy = await post(`/api${path}`, body, key);
       expect(viaProxy.body).toEqual(first.body);
       expect(viaProxy.headers.get("idempotent-replayed")).toBe("true");
-      expect({ cases: await count("cases"), parties: await count("parties"), invites: await count("invites"), audit: await count("audit") }).toEqual(rows);
+      expect({
+        cases: await count("cases"),
+        parties: await count("parties"),
+        invites: await count("invites"),
+        audit: await count("audit"),
+      }).toEqual(rows);
     }
   });
 
@@ -93,17 +110,28 @@ describe("Idempotency-Key", () => {
   it("ten concurrent retries with one key create exactly one party (the rest replay it or are 409 idempotency_key_in_use)", async () => {
     const { caseId } = await newCase([]);
     const key = randomUUID();
-    const replies = await Promise.all(Array.from({ length: 10 }, () => post(`/v1/cases/${caseId}/parties`, { name: "Only Once" }, key)));
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => post(`/v1/cases/${caseId}/parties`, { name: "Only Once" }, key)),
+    );
     const statuses = replies.map((r) => r.status);
     console.info(`ten concurrent retries with one Idempotency-Key: ${JSON.stringify(statuses)}`);
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
-    for (const reply of replies.filter((r) => r.status === 409)) expect(errorCode(reply)).toBe("idempotency_key_in_use");
+    for (const reply of replies.filter((r) => r.status === 409))
+      expect(errorCode(reply)).toBe("idempotency_key_in_use");
     const created = replies.filter((r) => r.status === 201);
     expect(created.length).toBeGreaterThanOrEqual(1);
     expect(new Set(created.map((r) => r.body.partyId)).size).toBe(1);
-    const parties = await server.store.db.selectFrom("parties").select("party_id").where("case_id", "=", caseId).execute();
+    const parties = await server.store.db
+      .selectFrom("parties")
+      .select("party_id")
+      .where("case_id", "=", caseId)
+      .execute();
     expect(parties.map((p) => p.party_id)).toEqual([created[0].body.partyId]);
-    const audit = await server.store.db.selectFrom("audit").select("audit_id").where("target_id", "=", parties[0].party_id).execute();
+    const audit = await server.store.db
+      .selectFrom("audit")
+      .select("audit_id")
+      .where("target_id", "=", parties[0].party_id)
+      .execute();
     expect(audit).toHaveLength(1);
     // Once the first has finished, every retry is a replay.
     const late = await post(`/v1/cases/${caseId}/parties`, { name: "Only Once" }, key);
@@ -129,7 +157,12 @@ describe("Idempotency-Key", () => {
     const first = await post("/v1/cases", body, key);
     await server.store.db
       .updateTable("idempotency_keys")
-      .set({ response_status: null, response_body: null, owner: "dead-process", locked_until: server.clock.now() + 30_000 })
+      .set({
+        response_status: null,
+        response_body: null,
+        owner: "dead-process",
+        locked_until: server.clock.now() + 30_000,
+      })
       .where("idempotency_key", "=", key)
       .execute();
     await server.store.db.deleteFrom("audit").where("case_id", "=", first.body.caseId).execute();
@@ -152,14 +185,19 @@ describe("Idempotency-Key", () => {
     const scope: KeyScope = { appId: server.clientId, method: "POST", path: "/v1/cases", key: randomUUID() };
     const now = server.clock.now();
     const claim = (owner: string, at: number) =>
-      server.store.write((trx) => claimKey(trx, scope, { requestHash: "h", owner, now: at, lockMs: 1000, expiredBefore: at - 86_400_000 }));
+      server.store.write((trx) =>
+        claimKey(trx, scope, { requestHash: "h", owner, now: at, lockMs: 1000, expiredBefore: at - 86_400_000 }),
+      );
     expect(await claim("slow", now)).toEqual({ outcome: "claimed", owner: "slow" });
     expect(await claim("retry", now + 500)).toEqual({ outcome: "in_use" });
     expect(await claim("retry", now + 1001)).toEqual({ outcome: "claimed", owner: "retry" });
     const reply = { status: 201, body: { caseId: "case_x" } };
     expect(await server.store.write((trx) => completeKey(trx, scope, "slow", reply))).toBe(false);
     expect(await server.store.write((trx) => completeKey(trx, scope, "retry", reply))).toBe(true);
-    expect(await claim("third", now + 2000)).toMatchObject({ outcome: "replay", reply: { status: 201, body: reply.body } });
+    expect(await claim("third", now + 2000)).toMatchObject({
+      outcome: "replay",
+      reply: { status: 201, body: reply.body },
+    });
   });
 
   it("keys are kept 24 hours: then the key is new again and the old record is purged", async () => {

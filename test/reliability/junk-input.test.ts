@@ -40,33 +40,54 @@ beforeAll(async () => {
   fixtures.otherToken = await tokenFor(server, other);
   const created = await call(server, "POST", "/v1/cases", {
     token: fixtures.token,
-    body: { matterRef: "FUZZ-FIXTURE", parties: [{ name: "Fix Ture", email: "fix@example.com", mobile: "+447700900123" }] },
+    body: {
+      matterRef: "FUZZ-FIXTURE",
+      parties: [{ name: "Fix Ture", email: "fix@example.com", mobile: "+447700900123" }],
+    },
   });
   fixtures.caseId = created.body.caseId;
   fixtures.partyId = created.body.parties[0].partyId;
-  fixtures.otherCaseId = (await call(server, "POST", "/v1/cases", { token: fixtures.otherToken, body: { matterRef: "FUZZ-OTHER" } })).body.caseId;
+  fixtures.otherCaseId = (
+    await call(server, "POST", "/v1/cases", { token: fixtures.otherToken, body: { matterRef: "FUZZ-OTHER" } })
+  ).body.caseId;
   await call(server, "POST", "/v1/cases", { token: fixtures.token, body: { matterRef: "FUZZ-SECOND" } });
-  fixtures.cursor = (await call(server, "GET", "/v1/microapps/api/cases/ids?limit=1", { token: fixtures.token })).body.nextCursor;
+  fixtures.cursor = (
+    await call(server, "GET", "/v1/microapps/api/cases/ids?limit=1", { token: fixtures.token })
+  ).body.nextCursor;
 });
 
 afterAll(async () => {
   agent.destroy();
   await server?.close();
-  const lines = [...tally].map(([op, t]) => `  ${op.padEnd(18)} ${t.sent} requests: ${[...t.statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s} x ${n}`).join(", ")}`);
+  const lines = [...tally].map(
+    ([op, t]) =>
+      `  ${op.padEnd(18)} ${t.sent} requests: ${[...t.statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s} x ${n}`)
+        .join(", ")}`,
+  );
   const total = [...tally.values()].reduce((n, t) => n + t.sent, 0);
-  const fiveXx = [...tally.values()].reduce((n, t) => n + [...t.statuses].filter(([s]) => s >= 500).reduce((m, [, c]) => m + c, 0), 0);
+  const fiveXx = [...tally.values()].reduce(
+    (n, t) => n + [...t.statuses].filter(([s]) => s >= 500).reduce((m, [, c]) => m + c, 0),
+    0,
+  );
   console.info(`junk input (seed ${SEED}): ${total} requests, ${fiveXx} x 5xx\n${lines.join("\n")}`);
 });
 
 function send(req: JunkRequest): Promise<Answer> {
   const { port } = new URL(server.baseUrl);
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host: "127.0.0.1", port, method: req.method, path: req.path, headers: req.headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const outgoing = request(
+      { host: "127.0.0.1", port, method: req.method, path: req.path, headers: req.headers, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }),
+        );
+        res.on("error", reject);
+      },
+    );
     outgoing.on("error", reject);
     outgoing.end(req.body);
   });
@@ -75,8 +96,30 @@ function send(req: JunkRequest): Promise<Answer> {
 /** Rows in every table a request could write (token_failures excepted: counting failures is its job). */
 async function rowCounts(): Promise<string> {
   const counts = await Promise.all(
-    (["firms", "users", "integrations", "cases", "parties", "invites", "outbox", "audit", "idempotency_keys", "signing_keys", "settings"] as const).map(
-      async (table) => `${table}=${(await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n}`,
+    (
+      [
+        "firms",
+        "users",
+        "integrations",
+        "cases",
+        "parties",
+        "invites",
+        "outbox",
+        "audit",
+        "idempotency_keys",
+        "signing_keys",
+        "settings",
+      ] as const
+    ).map(
+      async (table) =>
+        `${table}=${
+          (
+            await server.store.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n
+        }`,
     ),
   );
   return counts.join(" ");
@@ -84,13 +127,43 @@ async function rowCounts(): Promise<string> {
 
 // ---- generators ----
 
-const SQLISH = ["' OR '1'='1", "1; DROP TABLE cases;--", '" OR ""="', "%' --", "case_x' UNION SELECT secret_hash FROM integrations--"];
-const TRAVERSAL = ["..", "../..", "..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f", "....//", "%00", "%", "%zz", "%c0%ae%c0%ae/", "case_x%2F..%2F"];
-const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
-const anyText = fc.oneof(fc.string({ unit: "binary", maxLength: 80 }), fc.string({ unit: "grapheme", maxLength: 40 }), fc.constantFrom(...SQLISH));
+const SQLISH = [
+  "' OR '1'='1",
+  "1; DROP TABLE cases;--",
+  '" OR ""="',
+  "%' --",
+  "case_x' UNION SELECT secret_hash FROM integrations--",
+];
+const TRAVERSAL = [
+  "..",
+  "../..",
+  "..%2F..%2Fetc%2Fpasswd",
+  "%2e%2e%2f",
+  "....//",
+  "%00",
+  "%",
+  "%zz",
+  "%c0%ae%c0%ae/",
+  "case_x%2F..%2F",
+];
+const printable = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 40,
+});
+const anyText = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 80 }),
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.constantFrom(...SQLISH),
+);
 
 const pathSegment = fc.oneof(
-  fc.constantFrom(() => fixtures.caseId, () => fixtures.otherCaseId, () => fixtures.partyId).map((f) => f()),
+  fc
+    .constantFrom(
+      () => fixtures.caseId,
+      () => fixtures.otherCaseId,
+      () => fixtures.partyId,
+    )
+    .map((f) => f()),
   fc.constantFrom(...TRAVERSAL, ...SQLISH.map(encodeURIComponent)),
   anyText.map(encodeURIComponent),
   printable.filter((s) => !s.includes("?") && !s.includes("#")),
@@ -107,20 +180,40 @@ const jsonJunk = fc.oneof(
 function shapedBody(operationId: string): fc.Arbitrary<unknown> {
   const schema = requestBodySchema(operationId);
   const names = Object.keys(schema?.properties ?? { any: {} });
-  const value = fc.oneof(jsonJunk, anyText, fc.array(fc.record({ name: anyText, email: anyText, clientAccessStatus: fc.constantFrom("sent") }), { maxLength: 3 }));
-  return fc.dictionary(fc.oneof(fc.constantFrom(...names, "orgId", "caseId", "status", "clientAccessStatus", "__proto__"), printable), value, { maxKeys: 6 });
+  const value = fc.oneof(
+    jsonJunk,
+    anyText,
+    fc.array(fc.record({ name: anyText, email: anyText, clientAccessStatus: fc.constantFrom("sent") }), {
+      maxLength: 3,
+    }),
+  );
+  return fc.dictionary(
+    fc.oneof(fc.constantFrom(...names, "orgId", "caseId", "status", "clientAccessStatus", "__proto__"), printable),
+    value,
+    { maxKeys: 6 },
+  );
 }
 
 function validBody(operationId: string): fc.Arbitrary<unknown> {
   switch (operationId) {
     case "createCase":
-      return fc.record({ matterRef: fc.string({ minLength: 1, maxLength: 20 }).map((s) => `FUZZ-${s.replace(/[\u0000-\u001f]/g, "")}`), parties: fc.constant([{ name: "Val Id" }]) });
+      return fc.record({
+        matterRef: fc.string({ minLength: 1, maxLength: 20 }).map((s) => `FUZZ-${s.replace(/[\u0000-\u001f]/g, "")}`),
+        parties: fc.constant([{ name: "Val Id" }]),
+      });
     case "addParty":
-      return fc.record({ name: fc.constantFrom("Val Id", "Ünï Cödé", "李小龍"), email: fc.constantFrom("v@example.com", "not-an-email") });
+      return fc.record({
+        name: fc.constantFrom("Val Id", "Ünï Cödé", "李小龍"),
+        email: fc.constantFrom("v@example.com", "not-an-email"),
+      });
     case "sendInvite":
       return fc.record({ partyId: fc.constant(null).map(() => fixtures.partyId), sendSms: fc.boolean() });
     case "createSystemToken":
-      return fc.record({ clientId: fc.uuid(), clientSecret: printable.filter((s) => s.length > 0), scopes: fc.constant(["cases.create"]) });
+      return fc.record({
+        clientId: fc.uuid(),
+        clientSecret: printable.filter((s) => s.length > 0),
+        scopes: fc.constant(["cases.create"]),
+      });
     default:
       return fc.constant(undefined);
   }
@@ -169,7 +262,13 @@ function junkRequest(operationId: string): fc.Arbitrary<JunkRequest> {
   const authorization = fc.oneof(
     { weight: 8, arbitrary: fc.constant(null).map(() => `Bearer ${fixtures.token}`) },
     { weight: 1, arbitrary: fc.constant(null).map(() => `Bearer ${fixtures.otherToken}`) },
-    { weight: 1, arbitrary: fc.oneof(printable.map((s) => `Bearer ${s}`), fc.constantFrom("", "Basic YTpi", "Bearer", "bearer  x.y.z", "Bearer eyJhbGciOiJub25lIn0.e30.")) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        printable.map((s) => `Bearer ${s}`),
+        fc.constantFrom("", "Basic YTpi", "Bearer", "bearer  x.y.z", "Bearer eyJhbGciOiJub25lIn0.e30."),
+      ),
+    },
   );
   const body = fc.oneof(
     { weight: 3, arbitrary: shapedBody(operationId).map((b) => JSON.stringify(b)) },
@@ -179,26 +278,55 @@ function junkRequest(operationId: string): fc.Arbitrary<JunkRequest> {
   );
   const query = fc.oneof(
     fc.constant(""),
-    fc.record({
-      limit: fc.option(fc.oneof(fc.integer({ min: -5, max: 300 }).map(String), fc.constantFrom("1e3", "1.5", "", "NaN", "0x10", "99999999999999999999", "1&limit=2"), printable.map(encodeURIComponent))),
-      cursor: fc.option(fc.oneof(printable.map(encodeURIComponent), fc.constant(null).map(() => fixtures.cursor), fc.string({ maxLength: 600 }).map(encodeURIComponent))),
-      extra: fc.option(printable.map(encodeURIComponent)),
-    }).map(({ limit, cursor, extra }) => {
-      const parts = [limit !== null && `limit=${limit}`, cursor !== null && `cursor=${cursor}`, extra !== null && `${extra}=1`].filter(Boolean);
-      return parts.length ? `?${parts.join("&")}` : "";
-    }),
+    fc
+      .record({
+        limit: fc.option(
+          fc.oneof(
+            fc.integer({ min: -5, max: 300 }).map(String),
+            fc.constantFrom("1e3", "1.5", "", "NaN", "0x10", "99999999999999999999", "1&limit=2"),
+            printable.map(encodeURIComponent),
+          ),
+        ),
+        cursor: fc.option(
+          fc.oneof(
+            printable.map(encodeURIComponent),
+            fc.constant(null).map(() => fixtures.cursor),
+            fc.string({ maxLength: 600 }).map(encodeURIComponent),
+          ),
+        ),
+        extra: fc.option(printable.map(encodeURIComponent)),
+      })
+      .map(({ limit, cursor, extra }) => {
+        const parts = [
+          limit !== null && `limit=${limit}`,
+          cursor !== null && `cursor=${cursor}`,
+          extra !== null && `${extra}=1`,
+        ].filter(Boolean);
+        return parts.length ? `?${parts.join("&")}` : "";
+      }),
   );
   return fc
     .record({
-      method: fc.oneof({ weight: 9, arbitrary: fc.constant(op.method) }, { weight: 1, arbitrary: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS") }),
+      method: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(op.method) },
+        { weight: 1, arbitrary: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS") },
+      ),
       prefix: fc.constantFrom("", "", "", "/api"),
       caseId: pathSegment,
       query,
       authorization,
       contentType: rarely(fc.constantFrom(...CONTENT_TYPES), fc.constant("application/json"), 3),
-      encoding: rarely(fc.constantFrom("gzip", "deflate", "br", "identity", "x-unknown", "gzip, gzip"), fc.constant(null), 6),
+      encoding: rarely(
+        fc.constantFrom("gzip", "deflate", "br", "identity", "x-unknown", "gzip, gzip"),
+        fc.constant(null),
+        6,
+      ),
       gzipIt: fc.boolean(),
-      idempotencyKey: rarely(fc.oneof(printable, fc.constant("x".repeat(300)), fc.constant("retry-1")), fc.constant(null), 3),
+      idempotencyKey: rarely(
+        fc.oneof(printable, fc.constant("x".repeat(300)), fc.constant("retry-1")),
+        fc.constant(null),
+        3,
+      ),
       requestId: rarely(fc.oneof(printable, fc.constant("x".repeat(200))), fc.constant(null), 5),
       body,
     })
@@ -218,7 +346,8 @@ function junkRequest(operationId: string): fc.Arbitrary<JunkRequest> {
 }
 
 // What must never reach a client: stack frames, source paths, SQL or driver names.
-const INTERNALS = /\bat [\w.<>]+ \(|node_modules|\/work\/|server-stub|\.ts:\d+|SqliteError|SQLITE_|sqlite|better-sqlite|kysely|select .* from|syntax error/i;
+const INTERNALS =
+  /\bat [\w.<>]+ \(|node_modules|\/work\/|server-stub|\.ts:\d+|SqliteError|SQLITE_|sqlite|better-sqlite|kysely|select .* from|syntax error/i;
 
 describe("junk input", () => {
   it.each(loadContract().operations.map((op) => [op.operationId]))(
@@ -241,7 +370,11 @@ describe("junk input", () => {
             const body = JSON.parse(answer.text);
             expect(body, shown).toEqual({
               ok: false,
-              error: { code: expect.stringMatching(/^[a-z][a-z0-9_]*$/), message: expect.any(String), details: expect.any(Array) },
+              error: {
+                code: expect.stringMatching(/^[a-z][a-z0-9_]*$/),
+                message: expect.any(String),
+                details: expect.any(Array),
+              },
               requestId,
             });
             expect(await rowCounts(), shown).toBe(before);
@@ -255,7 +388,10 @@ describe("junk input", () => {
   );
 
   it("the server still answers normally after all of it", async () => {
-    const reply = await call(server, "POST", "/v1/cases", { token: fixtures.token, body: { matterRef: `FUZZ-AFTER-${randomUUID()}` } });
+    const reply = await call(server, "POST", "/v1/cases", {
+      token: fixtures.token,
+      body: { matterRef: `FUZZ-AFTER-${randomUUID()}` },
+    });
     expect(reply.status).toBe(201);
   });
 });

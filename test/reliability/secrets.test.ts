@@ -76,9 +76,27 @@ describe("secrets", () => {
       // A second integration made and rotated with the admin CLI while the server runs (its output is the one
       // place those secrets are shown, so the CLI's own stdout is not scanned).
       const cli = async (...args: string[]) =>
-        JSON.parse((await promisify(execFile)(process.execPath, [repoFiles.distAdminCli, ...args, "--json"], { cwd: repoRoot, env: { ...process.env, ...store.env } })).stdout);
+        JSON.parse(
+          (
+            await promisify(execFile)(process.execPath, [repoFiles.distAdminCli, ...args, "--json"], {
+              cwd: repoRoot,
+              env: { ...process.env, ...store.env },
+            })
+          ).stdout,
+        );
       const orgId = (await cli("firm", "create", "--name", "Secretive LLP")).orgId;
-      const created = await cli("integration", "create", "--org", orgId, "--identifier", "secret-cms", "--scopes", "cases.create,users.list", "--allowed-ip-ranges", "127.0.0.0/8");
+      const created = await cli(
+        "integration",
+        "create",
+        "--org",
+        orgId,
+        "--identifier",
+        "secret-cms",
+        "--scopes",
+        "cases.create,users.list",
+        "--allowed-ip-ranges",
+        "127.0.0.0/8",
+      );
       secrets.push(created.clientSecret);
       expect((await exchange(created.appId, created.clientSecret, ["users.list"])).status).toBe(200);
       const rotated = await cli("integration", "rotate-secret", "--app-id", created.appId);
@@ -90,27 +108,79 @@ describe("secrets", () => {
       const wrong = "wrong-secret-7Hq2vX9pLm3Rt8Kd";
       secrets.push(wrong);
       expect((await exchange(demoId, wrong)).status).toBe(401);
-      expect((await send("POST", "/v1/microapps/system-tokens", { clientId: demoId, clientSecret: demoSecret, scopes: ["nope"] })).status).toBe(400);
-      expect((await send("POST", "/v1/microapps/system-tokens", `{"clientId":"${demoId}","clientSecret":"${demoSecret}"`)).status).toBe(400);
-      expect((await send("POST", "/v1/microapps/system-tokens", { clientId: demoId, clientSecret: `${demoSecret}\u0001`, scopes: ["users.list"] })).status).toBe(400);
+      expect(
+        (
+          await send("POST", "/v1/microapps/system-tokens", {
+            clientId: demoId,
+            clientSecret: demoSecret,
+            scopes: ["nope"],
+          })
+        ).status,
+      ).toBe(400);
+      expect(
+        (await send("POST", "/v1/microapps/system-tokens", `{"clientId":"${demoId}","clientSecret":"${demoSecret}"`))
+          .status,
+      ).toBe(400);
+      expect(
+        (
+          await send("POST", "/v1/microapps/system-tokens", {
+            clientId: demoId,
+            clientSecret: `${demoSecret}\u0001`,
+            scopes: ["users.list"],
+          })
+        ).status,
+      ).toBe(400);
 
       // Work with the tokens, and tokens that are not accepted.
       const [token] = tokens;
       const bearer = { Authorization: `Bearer ${token}` };
       const made = JSON.parse(
-        (await send("POST", "/v1/cases", { matterRef: "SECRETS-1", parties: [{ name: "Sam Secret", email: "sam@example.com", mobile: "+447700900123" }] }, { ...bearer, "Idempotency-Key": "secrets-1" })).text,
+        (
+          await send(
+            "POST",
+            "/v1/cases",
+            {
+              matterRef: "SECRETS-1",
+              parties: [{ name: "Sam Secret", email: "sam@example.com", mobile: "+447700900123" }],
+            },
+            { ...bearer, "Idempotency-Key": "secrets-1" },
+          )
+        ).text,
       );
-      await send("POST", "/v1/cases", { matterRef: "SECRETS-1", parties: [{ name: "Sam Secret", email: "sam@example.com", mobile: "+447700900123" }] }, { ...bearer, "Idempotency-Key": "secrets-1" });
+      await send(
+        "POST",
+        "/v1/cases",
+        {
+          matterRef: "SECRETS-1",
+          parties: [{ name: "Sam Secret", email: "sam@example.com", mobile: "+447700900123" }],
+        },
+        { ...bearer, "Idempotency-Key": "secrets-1" },
+      );
       await send("POST", `/v1/cases/${made.caseId}/parties`, { name: "Pat Party" }, bearer);
-      await send("POST", `/v1/cases/${made.caseId}/invites`, { partyId: made.parties[0].partyId, sendSms: true }, bearer);
+      await send(
+        "POST",
+        `/v1/cases/${made.caseId}/invites`,
+        { partyId: made.parties[0].partyId, sendSms: true },
+        bearer,
+      );
       await send("GET", "/v1/microapps/api/cases/ids?limit=1", undefined, bearer);
       await send("GET", "/v1/microapps/api/users", undefined, bearer);
-      for (const bad of [`${token}x`, token.split(".").slice(0, 2).join(".") + ".AAAA", token.replace(/^[^.]+/, "eyJhbGciOiJub25lIn0")]) {
-        expect((await send("GET", "/v1/microapps/api/users", undefined, { Authorization: `Bearer ${bad}` })).status).toBe(401);
+      for (const bad of [
+        `${token}x`,
+        token.split(".").slice(0, 2).join(".") + ".AAAA",
+        token.replace(/^[^.]+/, "eyJhbGciOiJub25lIn0"),
+      ]) {
+        expect(
+          (await send("GET", "/v1/microapps/api/users", undefined, { Authorization: `Bearer ${bad}` })).status,
+        ).toBe(401);
       }
       expect((await send("GET", `/v1/microapps/api/users?access_token=${token}`)).status).toBe(401);
-      expect((await send("GET", "/v1/microapps/api/users", undefined, { Authorization: `Basic ${token}` })).status).toBe(401);
-      expect((await send("POST", "/v1/cases", { matterRef: "SECRETS-2", clientSecret: demoSecret }, bearer)).status).toBe(400);
+      expect(
+        (await send("GET", "/v1/microapps/api/users", undefined, { Authorization: `Basic ${token}` })).status,
+      ).toBe(401);
+      expect(
+        (await send("POST", "/v1/cases", { matterRef: "SECRETS-2", clientSecret: demoSecret }, bearer)).status,
+      ).toBe(400);
     } finally {
       process.kill(-child.pid!, "SIGTERM");
       await exited;
@@ -128,14 +198,26 @@ describe("secrets", () => {
 
     // Every answer but a successful token exchange's: error bodies, headers, everything.
     const shown = answers.filter((a) => !(a.status === 200 && a.text.includes('"accessToken"')));
-    for (const needle of needles) expect(shown.filter((a) => a.text.includes(needle) || a.headers.includes(needle)).map((a) => a.text)).toEqual([]);
+    for (const needle of needles)
+      expect(shown.filter((a) => a.text.includes(needle) || a.headers.includes(needle)).map((a) => a.text)).toEqual([]);
 
     // The store: every row of every table, and on SQLite every byte of its files (WAL and freed pages too).
     const opened = await openStore(store.options);
     try {
       const tables = await opened.db.introspection.getTables();
       expect(tables.length).toBeGreaterThanOrEqual(12);
-      const dump = (await Promise.all(tables.map(async (t) => JSON.stringify(await opened.db.selectFrom(t.name as never).selectAll().execute())))).join("\n");
+      const dump = (
+        await Promise.all(
+          tables.map(async (t) =>
+            JSON.stringify(
+              await opened.db
+                .selectFrom(t.name as never)
+                .selectAll()
+                .execute(),
+            ),
+          ),
+        )
+      ).join("\n");
       for (const needle of needles) expect(dump.includes(needle), "a secret or token in the store's rows").toBe(false);
     } finally {
       await opened.close();

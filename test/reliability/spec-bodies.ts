@@ -4,7 +4,14 @@ import { loadContract } from "../../server-stub/contract.ts";
 /** Follows local $refs ("#/components/schemas/PartyInput") to the schema object. */
 export function resolveSchema(node: any): any {
   const { doc } = loadContract();
-  return node?.$ref ? resolveSchema(node.$ref.slice(2).split("/").reduce((n: any, k: string) => n[k], doc)) : node;
+  return node?.$ref
+    ? resolveSchema(
+        node.$ref
+          .slice(2)
+          .split("/")
+          .reduce((n: any, k: string) => n[k], doc),
+      )
+    : node;
 }
 
 /** The JSON request body schema of an operation, or undefined when it takes none. */

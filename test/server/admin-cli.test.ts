@@ -5,12 +5,23 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
 import { createThrowawayStore } from "../../server-stub/store/throwaway.ts";
-import { ALL_SCOPES, assertDistIsFresh, call, errorCode, startTestServer, tokenFor, type TestServer } from "./harness.ts";
+import {
+  ALL_SCOPES,
+  assertDistIsFresh,
+  call,
+  errorCode,
+  startTestServer,
+  tokenFor,
+  type TestServer,
+} from "./harness.ts";
 
 const run = promisify(execFile);
 
 /** Runs the CLI on the store that `storeEnv` names (DATA_DIR or DATABASE_URL). */
-async function admin(storeEnv: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function admin(
+  storeEnv: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [repoFiles.distAdminCli, ...args], {
       cwd: repoRoot,
@@ -54,18 +65,53 @@ describe("admin CLI", () => {
 
   it("sets up a firm, user and integration the running server accepts; disable and narrowing bite live tokens", async () => {
     const store = server.storeEnv;
-    const firm = await adminJson(store, "firm", "create", "--name", "CLI Firm", "--scopes", "cases.create,users.list,cases.ids.list");
-    const user = await adminJson(store, "user", "add", "--org", firm.orgId, "--name", "Ann Admin", "--email", "ann@example.com", "--role", "admin");
+    const firm = await adminJson(
+      store,
+      "firm",
+      "create",
+      "--name",
+      "CLI Firm",
+      "--scopes",
+      "cases.create,users.list,cases.ids.list",
+    );
+    const user = await adminJson(
+      store,
+      "user",
+      "add",
+      "--org",
+      firm.orgId,
+      "--name",
+      "Ann Admin",
+      "--email",
+      "ann@example.com",
+      "--role",
+      "admin",
+    );
     expect(user).toMatchObject({ userId: expect.stringMatching(/^user_/), orgId: firm.orgId });
     const created = await adminJson(
-      store, "integration", "create", "--org", firm.orgId, "--identifier", "cli-cms",
-      "--scopes", "cases.create,users.list", "--allowed-ip-ranges", "127.0.0.0/8,::1/128",
+      store,
+      "integration",
+      "create",
+      "--org",
+      firm.orgId,
+      "--identifier",
+      "cli-cms",
+      "--scopes",
+      "cases.create,users.list",
+      "--allowed-ip-ranges",
+      "127.0.0.0/8,::1/128",
     );
-    expect(created).toMatchObject({ appId: expect.any(String), clientSecret: expect.any(String), scopes: ["cases.create", "users.list"] });
+    expect(created).toMatchObject({
+      appId: expect.any(String),
+      clientSecret: expect.any(String),
+      scopes: ["cases.create", "users.list"],
+    });
     const credentials = { clientId: created.appId, clientSecret: created.clientSecret };
     const token = await tokenFor(server, credentials, ["cases.create", "users.list"]);
     const users = await call(server, "GET", "/v1/microapps/api/users", { token });
-    expect(users.body.items).toEqual([{ userId: user.userId, name: "Ann Admin", email: "ann@example.com", role: "admin" }]);
+    expect(users.body.items).toEqual([
+      { userId: user.userId, name: "Ann Admin", email: "ann@example.com", role: "admin" },
+    ]);
 
     const listed = await adminJson(store, "integration", "list", "--org", firm.orgId);
     expect(listed).toHaveLength(1);
@@ -80,24 +126,42 @@ describe("admin CLI", () => {
     const case1 = await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-1" } });
     expect(case1.status).toBe(201);
     const audit = await adminJson(store, "audit", "--org", firm.orgId, "--limit", "5");
-    expect(audit).toEqual([expect.objectContaining({ action: "case.created", targetId: case1.body.caseId, actorId: created.appId })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ action: "case.created", targetId: case1.body.caseId, actorId: created.appId }),
+    ]);
 
     const rotated = await adminJson(store, "integration", "rotate-secret", "--app-id", created.appId);
     expect(Object.keys(rotated).sort()).toEqual(["appId", "clientSecret"]);
-    expect((await call(server, "POST", "/v1/microapps/system-tokens", { body: { ...credentials, scopes: ["cases.create"] } })).status).toBe(401);
+    expect(
+      (
+        await call(server, "POST", "/v1/microapps/system-tokens", {
+          body: { ...credentials, scopes: ["cases.create"] },
+        })
+      ).status,
+    ).toBe(401);
 
     await adminJson(store, "integration", "disable", "--app-id", created.appId);
-    expect(errorCode(await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-2" } }))).toBe("token_revoked");
+    expect(errorCode(await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-2" } }))).toBe(
+      "token_revoked",
+    );
   });
 
   it("reads the outbox, seeds cases, and rotates the signing key while the server runs", async () => {
     const store = server.storeEnv;
     const token = await tokenFor(server, server);
-    const created = await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-OUT", parties: [{ name: "P", email: "p@example.com" }] } });
+    const created = await call(server, "POST", "/v1/cases", {
+      token,
+      body: { matterRef: "CLI-OUT", parties: [{ name: "P", email: "p@example.com" }] },
+    });
     const { caseId } = created.body;
-    const invite = await call(server, "POST", `/v1/cases/${caseId}/invites`, { token, body: { partyId: created.body.parties[0].partyId } });
+    const invite = await call(server, "POST", `/v1/cases/${caseId}/invites`, {
+      token,
+      body: { partyId: created.body.parties[0].partyId },
+    });
     const outbox = await adminJson(store, "outbox", "--org", server.orgId, "--limit", "1");
-    expect(outbox).toEqual([expect.objectContaining({ inviteId: invite.body.inviteId, channel: "email", to: "p@example.com" })]);
+    expect(outbox).toEqual([
+      expect.objectContaining({ inviteId: invite.body.inviteId, channel: "email", to: "p@example.com" }),
+    ]);
 
     const seeded = await adminJson(store, "seed-cases", "--org", server.orgId, "--count", "1000");
     expect(seeded).toEqual({ orgId: server.orgId, created: 1000 });
@@ -115,10 +179,27 @@ describe("admin CLI", () => {
     for (const [args, message] of [
       [["firm", "create"], /required option '--name <name>'/],
       [["firm", "create", "--name", "X", "--scopes", "cases.create,cases.delete"], /unknown scope\(s\) cases\.delete/],
-      [["integration", "create", "--org", server.orgId, "--identifier", "x", "--scopes", "cases.create", "--allowed-ip-ranges", "10.0.0.0/40"], /invalid CIDR/],
+      [
+        [
+          "integration",
+          "create",
+          "--org",
+          server.orgId,
+          "--identifier",
+          "x",
+          "--scopes",
+          "cases.create",
+          "--allowed-ip-ranges",
+          "10.0.0.0/40",
+        ],
+        /invalid CIDR/,
+      ],
       [["integration", "disable", "--app-id", "nope"], /no integration with appId nope/],
       [["audit", "--org", server.orgId, "--limit", "100001"], /integer from 1 to 100000/],
-      [["user", "add", "--org", "org_nope", "--name", "A", "--email", "a@example.com", "--role", "admin"], /no firm with orgId org_nope/],
+      [
+        ["user", "add", "--org", "org_nope", "--name", "A", "--email", "a@example.com", "--role", "admin"],
+        /no firm with orgId org_nope/,
+      ],
       [["integration", "update", "--app-id", server.clientId], /nothing to update/],
       [["frobnicate"], /unknown command 'frobnicate'/],
     ] as const) {
@@ -132,8 +213,10 @@ describe("admin CLI", () => {
   it("--help lists exactly the documented commands", async () => {
     const result = await admin(server.storeEnv, "--help");
     expect(result.code).toBe(0);
-    for (const command of ["firm", "user", "integration", "audit", "outbox", "keys", "seed-cases"]) expect(result.stdout).toContain(command);
+    for (const command of ["firm", "user", "integration", "audit", "outbox", "keys", "seed-cases"])
+      expect(result.stdout).toContain(command);
     const integration = await admin(server.storeEnv, "integration", "--help");
-    for (const sub of ["create", "update", "rotate-secret", "disable", "list"]) expect(integration.stdout).toContain(sub);
+    for (const sub of ["create", "update", "rotate-secret", "disable", "list"])
+      expect(integration.stdout).toContain(sub);
   });
 });

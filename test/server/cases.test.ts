@@ -22,7 +22,10 @@ async function createCase(matterRef: string, parties: object[] = [], as = token)
 }
 
 async function count(table: "cases" | "parties" | "audit" | "invites" | "outbox"): Promise<number> {
-  const row = await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await server.store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -37,7 +40,11 @@ describe("cases", () => {
     expect(reply.body.status).toBe("NotStarted");
     expect(reply.body.caseId).toMatch(/^case_[0-9a-f]{32}$/);
     const [first, second] = reply.body.parties;
-    expect(first).toEqual({ partyId: expect.stringMatching(/^party_/), name: "Alex Client", clientAccessStatus: "not_sent" });
+    expect(first).toEqual({
+      partyId: expect.stringMatching(/^party_/),
+      name: "Alex Client",
+      clientAccessStatus: "not_sent",
+    });
     expect(second.partyId > first.partyId).toBe(true);
   });
 
@@ -54,19 +61,27 @@ describe("cases", () => {
     const statuses = replies.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    const rows = await server.store.db.selectFrom("cases").select("case_id").where("matter_ref", "=", "MAT-RACE").execute();
+    const rows = await server.store.db
+      .selectFrom("cases")
+      .select("case_id")
+      .where("matter_ref", "=", "MAT-RACE")
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
   it("a case whose transaction fails halfway leaves nothing: no case, no party, no audit row", async () => {
     // A trigger makes the second party's insert fail after the case and first party were written.
     const dropTrigger = async () => {
-      await sql.raw(`drop trigger if exists fail_party${server.store.dialect === "postgres" ? " on parties" : ""}`).execute(server.store.db);
+      await sql
+        .raw(`drop trigger if exists fail_party${server.store.dialect === "postgres" ? " on parties" : ""}`)
+        .execute(server.store.db);
     };
     if (server.store.dialect === "postgres") {
       await sql`create or replace function fail_party() returns trigger language plpgsql as $$
         begin if new.name = 'Explode' then raise exception 'boom'; end if; return new; end $$`.execute(server.store.db);
-      await sql`create trigger fail_party before insert on parties for each row execute function fail_party()`.execute(server.store.db);
+      await sql`create trigger fail_party before insert on parties for each row execute function fail_party()`.execute(
+        server.store.db,
+      );
     } else {
       await sql`create trigger fail_party before insert on parties when new.name = 'Explode' begin select raise(abort, 'boom'); end`.execute(
         server.store.db,
@@ -78,7 +93,9 @@ describe("cases", () => {
       expect(reply.status).toBe(500);
       expect(errorCode(reply)).toBe("internal_error");
       expect(JSON.stringify(reply.body)).not.toMatch(/boom|insert|sqlite|postgres|parties/i);
-      expect({ cases: await count("cases"), parties: await count("parties"), audit: await count("audit") }).toEqual(before);
+      expect({ cases: await count("cases"), parties: await count("parties"), audit: await count("audit") }).toEqual(
+        before,
+      );
       // And the matterRef is still free.
       await dropTrigger();
       expect((await createCase("MAT-HALF")).status).toBe(201);
@@ -134,12 +151,24 @@ describe("parties and invites", () => {
   });
 
   it("an email invite needs an email and an SMS invite a mobile (422 with the code that says which)", async () => {
-    const noEmail = await call(server, "POST", `/v1/cases/${caseId}/parties`, { token, body: { name: "Mobile Only", mobile: "+447700900456" } });
-    const noMobile = await call(server, "POST", `/v1/cases/${caseId}/parties`, { token, body: { name: "Email Only", email: "e@example.com" } });
-    const byEmail = await call(server, "POST", `/v1/cases/${caseId}/invites`, { token, body: { partyId: noEmail.body.partyId } });
+    const noEmail = await call(server, "POST", `/v1/cases/${caseId}/parties`, {
+      token,
+      body: { name: "Mobile Only", mobile: "+447700900456" },
+    });
+    const noMobile = await call(server, "POST", `/v1/cases/${caseId}/parties`, {
+      token,
+      body: { name: "Email Only", email: "e@example.com" },
+    });
+    const byEmail = await call(server, "POST", `/v1/cases/${caseId}/invites`, {
+      token,
+      body: { partyId: noEmail.body.partyId },
+    });
     expect(byEmail.status).toBe(422);
     expect(errorCode(byEmail)).toBe("party_has_no_email");
-    const bySms = await call(server, "POST", `/v1/cases/${caseId}/invites`, { token, body: { partyId: noMobile.body.partyId, sendSms: true } });
+    const bySms = await call(server, "POST", `/v1/cases/${caseId}/invites`, {
+      token,
+      body: { partyId: noMobile.body.partyId, sendSms: true },
+    });
     expect(bySms.status).toBe(422);
     expect(errorCode(bySms)).toBe("party_has_no_mobile");
   });
@@ -149,10 +178,16 @@ describe("parties and invites", () => {
       token,
       body: { name: "Both", email: "both@example.com", mobile: "+447700900999" },
     });
-    const sms = await call(server, "POST", `/v1/cases/${caseId}/invites`, { token, body: { partyId: party.body.partyId, sendSms: true } });
+    const sms = await call(server, "POST", `/v1/cases/${caseId}/invites`, {
+      token,
+      body: { partyId: party.body.partyId, sendSms: true },
+    });
     expect(sms.status).toBe(201);
     expect(sms.body).toEqual({ ok: true, inviteId: expect.stringMatching(/^invite_/), channel: "sms" });
-    const email = await call(server, "POST", `/v1/cases/${caseId}/invites`, { token, body: { partyId: party.body.partyId } });
+    const email = await call(server, "POST", `/v1/cases/${caseId}/invites`, {
+      token,
+      body: { partyId: party.body.partyId },
+    });
     expect(email.body.channel).toBe("email");
 
     const [latest, previous] = await server.admin.outbox(server.orgId, 2);
@@ -185,8 +220,10 @@ describe("firm isolation", () => {
     const partyId = mine.body.parties[0].partyId;
     const theirs = await createCase("MAT-THEIRS", [], otherToken);
 
-    const addParty = (id: string, as: string) => call(server, "POST", `/v1/cases/${id}/parties`, { token: as, body: { name: "X" } });
-    const invite = (id: string, party: string, as: string) => call(server, "POST", `/v1/cases/${id}/invites`, { token: as, body: { partyId: party } });
+    const addParty = (id: string, as: string) =>
+      call(server, "POST", `/v1/cases/${id}/parties`, { token: as, body: { name: "X" } });
+    const invite = (id: string, party: string, as: string) =>
+      call(server, "POST", `/v1/cases/${id}/invites`, { token: as, body: { partyId: party } });
 
     for (const reply of [
       await addParty(caseId, otherToken),
@@ -214,7 +251,10 @@ describe("firm isolation", () => {
   });
 
   it("an id longer than the schema allows is 400 invalid_request", async () => {
-    const reply = await call(server, "POST", `/v1/cases/case_${"a".repeat(80)}/parties`, { token, body: { name: "X" } });
+    const reply = await call(server, "POST", `/v1/cases/case_${"a".repeat(80)}/parties`, {
+      token,
+      body: { name: "X" },
+    });
     expect(reply.status).toBe(400);
     expect(errorCode(reply)).toBe("invalid_request");
   });

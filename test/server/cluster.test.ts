@@ -55,7 +55,9 @@ describe("npm run cluster", () => {
       env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...store.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once("exit", (code) => resolve({ code, at: Date.now() })));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+      child.once("exit", (code) => resolve({ code, at: Date.now() })),
+    );
     const lines: string[] = [];
     const onLine = new Set<() => void>();
     for (const stream of [child.stdout, child.stderr]) {
@@ -79,15 +81,23 @@ describe("npm run cluster", () => {
 
       // Round-robin spreads these over both workers; the database's constraint decides.
       const matterRef = `CLUSTER-${randomUUID()}`;
-      const statuses = (await Promise.all(Array.from({ length: 40 }, () => call(server, "POST", "/v1/cases", { token, body: { matterRef } })))).map(
-        (r) => r.status,
-      );
+      const statuses = (
+        await Promise.all(
+          Array.from({ length: 40 }, () => call(server, "POST", "/v1/cases", { token, body: { matterRef } })),
+        )
+      ).map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(39);
 
       process.kill(workers[0], "SIGKILL");
-      const [, replacement] = await waitForLine(lines, onLine, /"pid":(\d+),"msg":"replacement worker listening"/, 15_000);
-      for (let i = 0; i < 10; i++) expect((await call(server, "GET", "/v1/microapps/api/users", { token })).status).toBe(200);
+      const [, replacement] = await waitForLine(
+        lines,
+        onLine,
+        /"pid":(\d+),"msg":"replacement worker listening"/,
+        15_000,
+      );
+      for (let i = 0; i < 10; i++)
+        expect((await call(server, "GET", "/v1/microapps/api/users", { token })).status).toBe(200);
 
       const signalledAt = Date.now();
       child.kill("SIGTERM");

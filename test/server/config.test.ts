@@ -22,7 +22,9 @@ describe("config", () => {
       partiesPerCase: 100,
       idempotencyLockSeconds: 30,
     });
-    expect(configFromEnv({ INVITES_PER_PARTY_PER_DAY: "2", PARTIES_PER_CASE: "7", IDEMPOTENCY_LOCK_SECONDS: "5" })).toMatchObject({
+    expect(
+      configFromEnv({ INVITES_PER_PARTY_PER_DAY: "2", PARTIES_PER_CASE: "7", IDEMPOTENCY_LOCK_SECONDS: "5" }),
+    ).toMatchObject({
       invitesPerPartyPerDay: 2,
       partiesPerCase: 7,
       idempotencyLockSeconds: 5,
@@ -74,7 +76,12 @@ describe("config", () => {
   it("DATABASE_URL selects PostgreSQL with PG_POOL_SIZE connections (10 by default); a bad one is refused without echoing it", () => {
     expect(configFromEnv({})).toMatchObject({ databaseUrl: null, pgPoolSize: 10 });
     const url = "postgresql://verify:s3cret@db.internal:5432/verify";
-    expect(configFromEnv({ DATABASE_URL: url, PG_POOL_SIZE: "25" })).toMatchObject({ databaseUrl: url, pgPoolSize: 25 });
-    expect(() => configFromEnv({ DATABASE_URL: "postgres//verify:s3cret@db" })).toThrow(/^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/);
+    expect(configFromEnv({ DATABASE_URL: url, PG_POOL_SIZE: "25" })).toMatchObject({
+      databaseUrl: url,
+      pgPoolSize: 25,
+    });
+    expect(() => configFromEnv({ DATABASE_URL: "postgres//verify:s3cret@db" })).toThrow(
+      /^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/,
+    );
   });
 });

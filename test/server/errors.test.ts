@@ -44,12 +44,22 @@ describe("errors", () => {
     for (const d of details) expect(Object.keys(d).sort()).toEqual(["message", "path"]);
     const paths = details.map((d) => d.path);
     expect(paths).toEqual(
-      expect.arrayContaining(["/body/matterRef", "/body/matterType", "/body/surprise", "/body/parties/0/name", "/body/parties/0/email"]),
+      expect.arrayContaining([
+        "/body/matterRef",
+        "/body/matterType",
+        "/body/surprise",
+        "/body/parties/0/name",
+        "/body/parties/0/email",
+      ]),
     );
   });
 
   it("malformed JSON is 400 invalid_request", async () => {
-    const reply = await call(server, "POST", "/v1/cases", { token, rawBody: "{bad", headers: { "Content-Type": "application/json" } });
+    const reply = await call(server, "POST", "/v1/cases", {
+      token,
+      rawBody: "{bad",
+      headers: { "Content-Type": "application/json" },
+    });
     expect(reply.status).toBe(400);
     expect(errorCode(reply)).toBe("invalid_request");
   });
@@ -62,7 +72,11 @@ describe("errors", () => {
 
   it("a body that is not JSON is 415 unsupported_media_type", async () => {
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1"]) {
-      const reply = await call(server, "POST", "/v1/cases", { token, rawBody: "matterRef=x", headers: { "Content-Type": type } });
+      const reply = await call(server, "POST", "/v1/cases", {
+        token,
+        rawBody: "matterRef=x",
+        headers: { "Content-Type": type },
+      });
       expect(reply.status, type).toBe(415);
       expect(errorCode(reply)).toBe("unsupported_media_type");
     }
@@ -75,7 +89,10 @@ describe("errors", () => {
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("x-powered-by")).toBeNull();
     }
-    const reply = await call(server, "GET", "/v1/microapps/api/users", { token, headers: { "X-Request-Id": "trace-42" } });
+    const reply = await call(server, "GET", "/v1/microapps/api/users", {
+      token,
+      headers: { "X-Request-Id": "trace-42" },
+    });
     expect(reply.headers.get("x-request-id")).toBe("trace-42");
   });
 
@@ -83,7 +100,14 @@ describe("errors", () => {
     // A user row the spec cannot describe (email format): listUsers' response fails validation.
     await server.store.db
       .insertInto("users")
-      .values({ user_id: "user_zzzz", org_id: server.orgId, name: "Broken", email: "not-an-email", role: "member", created_at: "" })
+      .values({
+        user_id: "user_zzzz",
+        org_id: server.orgId,
+        name: "Broken",
+        email: "not-an-email",
+        role: "member",
+        created_at: "",
+      })
       .execute();
     try {
       const reply = await call(server, "GET", "/v1/microapps/api/users", { token });
@@ -110,7 +134,9 @@ describe("errors", () => {
       await call(server, "POST", "/v1/cases", { token, body: { matterRef: "y".repeat(200_000) } }),
       await call(server, "POST", "/v1/cases/case_x/parties", { token, body: { name: "X" } }),
       await call(server, "GET", "/v1/microapps/api/cases/ids?cursor=zzzz", { token }),
-      await call(server, "POST", "/v1/microapps/system-tokens", { body: { clientId: crypto.randomUUID(), clientSecret: "x", scopes: ["users.list"] } }),
+      await call(server, "POST", "/v1/microapps/system-tokens", {
+        body: { clientId: crypto.randomUUID(), clientSecret: "x", scopes: ["users.list"] },
+      }),
     ];
     for (const reply of replies) {
       expect(validate(reply.body), `${reply.status} ${JSON.stringify(validate.errors)}`).toBe(true);

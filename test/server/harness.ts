@@ -32,7 +32,10 @@ export interface TestServer extends InProcessServer {
   clock: TestClock;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  logDestination?: DestinationStream,
+): Promise<TestServer> {
   const clock = new TestClock();
   const server = await startInProcess({ env, clock, logDestination });
   return Object.assign(server, { clock });
@@ -85,7 +88,11 @@ export function exchange(
   });
 }
 
-export async function tokenFor(server: { baseUrl: string }, credentials: Credentials, scopes: string[] = ALL_SCOPES): Promise<string> {
+export async function tokenFor(
+  server: { baseUrl: string },
+  credentials: Credentials,
+  scopes: string[] = ALL_SCOPES,
+): Promise<string> {
   const reply = await exchange(server, credentials, scopes);
   if (reply.status !== 200) throw new Error(`token exchange failed: ${reply.status} ${JSON.stringify(reply.body)}`);
   return reply.body.accessToken;
@@ -109,7 +116,11 @@ export async function newFirm(
 /** Asserts the contract's error envelope and returns its code. */
 export function errorCode(reply: Reply): string {
   const { body } = reply;
-  if (body?.ok !== false || typeof body?.error?.code !== "string" || body.requestId !== reply.headers.get("x-request-id")) {
+  if (
+    body?.ok !== false ||
+    typeof body?.error?.code !== "string" ||
+    body.requestId !== reply.headers.get("x-request-id")
+  ) {
     throw new Error(`not an error envelope: ${reply.status} ${JSON.stringify(body)}`);
   }
   return body.error.code;
@@ -124,7 +135,9 @@ export function assertDistIsFresh(): void {
   );
   const built = [repoFiles.distMain, repoFiles.distAdminCli].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0));
   if (Math.min(...built) < newestSource - 1000) {
-    throw new Error("dist/ is older than server-stub/: run `npm run build` (npm install and npm ci do it) before these tests");
+    throw new Error(
+      "dist/ is older than server-stub/: run `npm run build` (npm install and npm ci do it) before these tests",
+    );
   }
 }
 

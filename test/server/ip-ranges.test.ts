@@ -57,12 +57,18 @@ describe("allowedIpRanges over HTTP", () => {
   it("the caller's address is checked at issuance for IPv6 and IPv4-mapped forms (behind a trusted proxy)", async () => {
     const v6 = await newFirm(proxied, { identifier: "v6", ranges: ["2001:db8::/32"] });
     expect((await exchange(proxied, v6, ["users.list"], { "X-Forwarded-For": "2001:db8::42" })).status).toBe(200);
-    expect(errorCode(await exchange(proxied, v6, ["users.list"], { "X-Forwarded-For": "2001:db9::42" }))).toBe("ip_not_allowed");
+    expect(errorCode(await exchange(proxied, v6, ["users.list"], { "X-Forwarded-For": "2001:db9::42" }))).toBe(
+      "ip_not_allowed",
+    );
 
     const mapped = await newFirm(proxied, { identifier: "mapped", ranges: ["::ffff:203.0.113.0/120"] });
     expect((await exchange(proxied, mapped, ["users.list"], { "X-Forwarded-For": "203.0.113.7" })).status).toBe(200);
-    expect((await exchange(proxied, mapped, ["users.list"], { "X-Forwarded-For": "::ffff:203.0.113.8" })).status).toBe(200);
-    expect(errorCode(await exchange(proxied, mapped, ["users.list"], { "X-Forwarded-For": "203.0.114.7" }))).toBe("ip_not_allowed");
+    expect((await exchange(proxied, mapped, ["users.list"], { "X-Forwarded-For": "::ffff:203.0.113.8" })).status).toBe(
+      200,
+    );
+    expect(errorCode(await exchange(proxied, mapped, ["users.list"], { "X-Forwarded-For": "203.0.114.7" }))).toBe(
+      "ip_not_allowed",
+    );
   });
 
   it("the address is re-checked at every call, and a narrowed range applies to a live token", async () => {
@@ -70,12 +76,17 @@ describe("allowedIpRanges over HTTP", () => {
     const office = { "X-Forwarded-For": "203.0.113.7" };
     const token = (await exchange(proxied, app, ["users.list"], office)).body.accessToken;
     expect((await call(proxied, "GET", "/v1/microapps/api/users", { token, headers: office })).status).toBe(200);
-    const elsewhere = await call(proxied, "GET", "/v1/microapps/api/users", { token, headers: { "X-Forwarded-For": "198.51.100.1" } });
+    const elsewhere = await call(proxied, "GET", "/v1/microapps/api/users", {
+      token,
+      headers: { "X-Forwarded-For": "198.51.100.1" },
+    });
     expect(elsewhere.status).toBe(403);
     expect(errorCode(elsewhere)).toBe("ip_not_allowed");
 
     await proxied.admin.updateIntegration({ appId: app.clientId, allowedIpRanges: ["192.0.2.0/24"] });
-    expect(errorCode(await call(proxied, "GET", "/v1/microapps/api/users", { token, headers: office }))).toBe("ip_not_allowed");
+    expect(errorCode(await call(proxied, "GET", "/v1/microapps/api/users", { token, headers: office }))).toBe(
+      "ip_not_allowed",
+    );
   });
 
   it("X-Forwarded-For from a peer that is not a trusted proxy is ignored", async () => {
@@ -86,7 +97,10 @@ describe("allowedIpRanges over HTTP", () => {
 
     // The demo integration (loopback only) works from loopback whatever the header claims.
     const token = await tokenFor(direct, direct, ["users.list"]);
-    const reply = await call(direct, "GET", "/v1/microapps/api/users", { token, headers: { "X-Forwarded-For": "198.51.100.1" } });
+    const reply = await call(direct, "GET", "/v1/microapps/api/users", {
+      token,
+      headers: { "X-Forwarded-For": "198.51.100.1" },
+    });
     expect(reply.status).toBe(200);
   });
 });

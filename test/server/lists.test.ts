@@ -2,7 +2,16 @@
 import { CompiledQuery } from "kysely";
 import { caseIdsPageQuery } from "../../server-stub/store/cases.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, errorCode, newFirm, onPostgres, sqliteOnly, startTestServer, tokenFor, type TestServer } from "./harness.ts";
+import {
+  call,
+  errorCode,
+  newFirm,
+  onPostgres,
+  sqliteOnly,
+  startTestServer,
+  tokenFor,
+  type TestServer,
+} from "./harness.ts";
 
 let server: TestServer;
 let token: string;
@@ -37,7 +46,11 @@ describe("lists", () => {
   it("ids created during a walk may appear, never twice, and nothing that existed is missed", async () => {
     const first = await caseIds("?limit=100");
     const before = new Set<string>();
-    const all = await server.store.db.selectFrom("cases").select("case_id").where("org_id", "=", server.orgId).execute();
+    const all = await server.store.db
+      .selectFrom("cases")
+      .select("case_id")
+      .where("org_id", "=", server.orgId)
+      .execute();
     for (const r of all) before.add(r.case_id);
     const seen: string[] = [...first.body.items];
     let cursor = first.body.nextCursor;
@@ -66,9 +79,11 @@ describe("lists", () => {
     const flipped = cursor.slice(0, 5) + (cursor[5] === "A" ? "B" : "A") + cursor.slice(6);
     const other = await newFirm(server);
     const otherToken = await tokenFor(server, other);
-    const usersCursor = await server.admin.addUser({ orgId: server.orgId, name: "Third", email: "third@example.com", role: "member" }).then(
-      async () => (await call(server, "GET", "/v1/microapps/api/users?limit=1", { token })).body.nextCursor as string,
-    );
+    const usersCursor = await server.admin
+      .addUser({ orgId: server.orgId, name: "Third", email: "third@example.com", role: "member" })
+      .then(
+        async () => (await call(server, "GET", "/v1/microapps/api/users?limit=1", { token })).body.nextCursor as string,
+      );
     for (const [name, reply] of [
       ["garbage", await caseIds("?cursor=garbage")],
       ["tampered", await caseIds(`?cursor=${flipped}`)],
@@ -91,11 +106,19 @@ describe("lists", () => {
     for (const user of reply.body.items) expect(Object.keys(user).sort()).toEqual(["email", "name", "role", "userId"]);
   });
 
-  it.skipIf(onPostgres)(sqliteOnly("a page is an index range scan (keyset), so its cost does not grow with the table", "SQLite's query plan; test/postgres/ checks PostgreSQL's"), async () => {
-    const page = caseIdsPageQuery(server.store.db, server.orgId, "case_0", 201).compile();
-    const plan = await server.store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${page.sql}`, [...page.parameters]));
-    const details = plan.rows.map((r) => r.detail).join(" | ");
-    expect(details).toMatch(/SEARCH cases USING (COVERING )?INDEX cases_org_case \(org_id=\? AND case_id>\?\)/);
-    expect(details).not.toMatch(/TEMP B-TREE|SCAN cases/);
-  });
+  it.skipIf(onPostgres)(
+    sqliteOnly(
+      "a page is an index range scan (keyset), so its cost does not grow with the table",
+      "SQLite's query plan; test/postgres/ checks PostgreSQL's",
+    ),
+    async () => {
+      const page = caseIdsPageQuery(server.store.db, server.orgId, "case_0", 201).compile();
+      const plan = await server.store.db.executeQuery<{ detail: string }>(
+        CompiledQuery.raw(`explain query plan ${page.sql}`, [...page.parameters]),
+      );
+      const details = plan.rows.map((r) => r.detail).join(" | ");
+      expect(details).toMatch(/SEARCH cases USING (COVERING )?INDEX cases_org_case \(org_id=\? AND case_id>\?\)/);
+      expect(details).not.toMatch(/TEMP B-TREE|SCAN cases/);
+    },
+  );
 });

@@ -18,7 +18,13 @@ describe("request log", () => {
     await call(server, "POST", `/api/v1/cases/${created.body.caseId}/parties`, { token, body: { name: "Logged" } });
     await new Promise((r) => setTimeout(r, 20));
     const line = entries().find((e) => e.requestId === created.headers.get("x-request-id"));
-    expect(line).toMatchObject({ msg: "request", method: "POST", route: "/v1/cases", status: 201, durationMs: expect.any(Number) });
+    expect(line).toMatchObject({
+      msg: "request",
+      method: "POST",
+      route: "/v1/cases",
+      status: 201,
+      durationMs: expect.any(Number),
+    });
     // Routes are templates: ids never reach the log.
     expect(entries().find((e) => e.route?.includes("parties"))?.route).toBe("/api/v1/cases/{caseId}/parties");
   });
@@ -30,7 +36,14 @@ describe("request log", () => {
     // An unexpected failure is logged in detail (but still not the credentials).
     await server.store.db
       .insertInto("users")
-      .values({ user_id: "user_zzzz", org_id: server.orgId, name: "Broken", email: "not-an-email", role: "member", created_at: "" })
+      .values({
+        user_id: "user_zzzz",
+        org_id: server.orgId,
+        name: "Broken",
+        email: "not-an-email",
+        role: "member",
+        created_at: "",
+      })
       .execute();
     const failed = await call(server, "GET", "/v1/microapps/api/users", { token });
     expect(failed.status).toBe(500);
@@ -38,7 +51,8 @@ describe("request log", () => {
     const log = lines.join("\n");
     expect(log).toContain('"request failed"');
     expect(log).toContain("format");
-    for (const secret of [server.clientSecret, "wrong-secret-value", token, token.split(".")[2]]) expect(log).not.toContain(secret);
+    for (const secret of [server.clientSecret, "wrong-secret-value", token, token.split(".")[2]])
+      expect(log).not.toContain(secret);
     expect(log.toLowerCase()).not.toContain("bearer");
   });
 });

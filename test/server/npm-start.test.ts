@@ -122,7 +122,10 @@ describe("npm start", () => {
     await started.outputEnded;
     // The server itself went through its graceful path once.
     const log = started.lines.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-    expect(log.filter((l) => l.msg === "shutting down"), started.lines.join("\n")).toHaveLength(1);
+    expect(
+      log.filter((l) => l.msg === "shutting down"),
+      started.lines.join("\n"),
+    ).toHaveLength(1);
     expect(log.some((l) => l.msg === "stopped")).toBe(true);
     // New connections are refused once it has stopped.
     await expect(fetch(`${started.url}/healthz`)).rejects.toThrow();

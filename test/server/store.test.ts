@@ -27,7 +27,8 @@ async function open(at?: StoreOptions, synchronous?: "NORMAL" | "FULL"): Promise
   if (!options) {
     const throwaway = await createThrowawayStore(process.env.DATABASE_URL);
     throwaways.push(throwaway);
-    options = "dataDir" in throwaway.options ? { ...throwaway.options, synchronous, busyTimeoutMs: 5000 } : throwaway.options;
+    options =
+      "dataDir" in throwaway.options ? { ...throwaway.options, synchronous, busyTimeoutMs: 5000 } : throwaway.options;
   }
   const store = await openStore(options);
   stores.push(store);
@@ -55,42 +56,56 @@ describe("store", () => {
     expect((await sql`select name from kysely_migration`.execute(again.db)).rows).toHaveLength(expected.length);
   });
 
-  it.skipIf(onPostgres)(sqliteOnly("uses WAL, synchronous NORMAL by default and FULL when asked, with a busy timeout", "SQLite pragmas"), async () => {
-    const normal = await open();
-    expect(await pragma(normal, "journal_mode")).toBe("wal");
-    expect(await pragma(normal, "synchronous")).toBe(1);
-    expect(await pragma(normal, "busy_timeout")).toBe(5000);
-    const full = await open(undefined, "FULL");
-    expect(await pragma(full, "synchronous")).toBe(2);
-  });
+  it.skipIf(onPostgres)(
+    sqliteOnly("uses WAL, synchronous NORMAL by default and FULL when asked, with a busy timeout", "SQLite pragmas"),
+    async () => {
+      const normal = await open();
+      expect(await pragma(normal, "journal_mode")).toBe("wal");
+      expect(await pragma(normal, "synchronous")).toBe(1);
+      expect(await pragma(normal, "busy_timeout")).toBe(5000);
+      const full = await open(undefined, "FULL");
+      expect(await pragma(full, "synchronous")).toBe(2);
+    },
+  );
 
-  it.skipIf(onPostgres)(sqliteOnly("a write racing another process's write waits on the busy timeout instead of failing (BEGIN IMMEDIATE)", "SQLite file locks; test/postgres/ races serialisable writes"), async () => {
-    const store = await open();
-    // Another process (as the admin CLI would be) holds the write lock for 400 ms.
-    const holder = spawn(
-      process.execPath,
-      [
-        "-e",
-        `const db = new (require("better-sqlite3"))(process.argv[1]);
+  it.skipIf(onPostgres)(
+    sqliteOnly(
+      "a write racing another process's write waits on the busy timeout instead of failing (BEGIN IMMEDIATE)",
+      "SQLite file locks; test/postgres/ races serialisable writes",
+    ),
+    async () => {
+      const store = await open();
+      // Another process (as the admin CLI would be) holds the write lock for 400 ms.
+      const holder = spawn(
+        process.execPath,
+        [
+          "-e",
+          `const db = new (require("better-sqlite3"))(process.argv[1]);
          db.exec("begin immediate"); process.stdout.write("locked\\n");
          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
          db.exec("commit");`,
-        store.location,
-      ],
-      { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] },
-    );
-    await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
-    const began = Date.now();
-    // A read then a write in one transaction: with a plain BEGIN the read would not take the lock and the
-    // write would fail with SQLITE_BUSY at once instead of waiting.
-    await store.write(async (trx) => {
-      await trx.selectFrom("firms").selectAll().execute();
-      await trx.insertInto("firms").values({ org_id: "org_waited", name: "Waited", scopes: "[]", created_at: "" }).execute();
-    });
-    expect(Date.now() - began).toBeGreaterThanOrEqual(200);
-    expect(await store.db.selectFrom("firms").select("org_id").where("org_id", "=", "org_waited").execute()).toHaveLength(1);
-    await new Promise((resolve) => holder.once("exit", resolve));
-  });
+          store.location,
+        ],
+        { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] },
+      );
+      await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+      const began = Date.now();
+      // A read then a write in one transaction: with a plain BEGIN the read would not take the lock and the
+      // write would fail with SQLITE_BUSY at once instead of waiting.
+      await store.write(async (trx) => {
+        await trx.selectFrom("firms").selectAll().execute();
+        await trx
+          .insertInto("firms")
+          .values({ org_id: "org_waited", name: "Waited", scopes: "[]", created_at: "" })
+          .execute();
+      });
+      expect(Date.now() - began).toBeGreaterThanOrEqual(200);
+      expect(
+        await store.db.selectFrom("firms").select("org_id").where("org_id", "=", "org_waited").execute(),
+      ).toHaveLength(1);
+      await new Promise((resolve) => holder.once("exit", resolve));
+    },
+  );
 
   it("prepared statements in a write transaction: every row shape is written, reads see the transaction's own rows, and an error takes back all of it", async () => {
     const store = await open();
@@ -106,18 +121,41 @@ describe("store", () => {
     });
     const caseId = await store.write(async (trx) => {
       const id = await insertCase(trx, { orgId: demo.orgId, matterRef: "PREPARED-1", createdByAppId: demo.appId }, now);
-      const parties = await insertParties(trx, demo.orgId, id, [{ name: "A" }, { name: "B", email: "b@example.com" }, { name: "C", role: "Seller" }], now);
-      await insertAuditEntries(trx, [audit(id, "case.created", id), ...parties.map((p) => audit(id, "party.added", p.partyId))], now);
+      const parties = await insertParties(
+        trx,
+        demo.orgId,
+        id,
+        [{ name: "A" }, { name: "B", email: "b@example.com" }, { name: "C", role: "Seller" }],
+        now,
+      );
+      await insertAuditEntries(
+        trx,
+        [audit(id, "case.created", id), ...parties.map((p) => audit(id, "party.added", p.partyId))],
+        now,
+      );
       expect(await countParties(trx, id)).toBe(3);
       expect(await lockCase(trx, demo.orgId, id)).toBe(true);
       expect(await lockCase(trx, "org_another", id)).toBe(false);
       return id;
     });
     const count = async (table: "cases" | "parties" | "audit") =>
-      Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).where("org_id", "=", demo.orgId).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .where("org_id", "=", demo.orgId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = { cases: await count("cases"), parties: await count("parties"), audit: await count("audit") };
     expect(before).toEqual({ cases: 1, parties: 3, audit: 4 });
-    const names = await store.db.selectFrom("parties").select(["name", "email", "role"]).where("case_id", "=", caseId).orderBy("party_id").execute();
+    const names = await store.db
+      .selectFrom("parties")
+      .select(["name", "email", "role"])
+      .where("case_id", "=", caseId)
+      .orderBy("party_id")
+      .execute();
     expect(names).toEqual([
       { name: "A", email: null, role: null },
       { name: "B", email: "b@example.com", role: null },
@@ -127,7 +165,11 @@ describe("store", () => {
     // A handler's error after its writes: none of them stays.
     await expect(
       store.write(async (trx) => {
-        const id = await insertCase(trx, { orgId: demo.orgId, matterRef: "PREPARED-2", createdByAppId: demo.appId }, now);
+        const id = await insertCase(
+          trx,
+          { orgId: demo.orgId, matterRef: "PREPARED-2", createdByAppId: demo.appId },
+          now,
+        );
         const [party] = await insertParties(trx, demo.orgId, id, [{ name: "D" }], now);
         await insertAuditEntries(trx, [audit(id, "party.added", party.partyId)], now);
         throw new Error("undo");
@@ -140,7 +182,9 @@ describe("store", () => {
         await insertCase(trx, { orgId: demo.orgId, matterRef: "PREPARED-1", createdByAppId: demo.appId }, now);
       }),
     ).rejects.toMatchObject({ status: 409, code: "duplicate_matter_ref" });
-    expect({ cases: await count("cases"), parties: await count("parties"), audit: await count("audit") }).toEqual(before);
+    expect({ cases: await count("cases"), parties: await count("parties"), audit: await count("audit") }).toEqual(
+      before,
+    );
   });
 
   it("ids carry their type prefix and sort by creation time", async () => {
@@ -160,19 +204,29 @@ describe("store", () => {
     expect(rows.filter((r) => r.generation === 1)).toHaveLength(1);
   });
 
-  it.skipIf(onPostgres)(sqliteOnly("keeps only a SHA-256 hash of client secrets: the secret is nowhere in the database files", "a scan of DATA_DIR's files; test/postgres/ scans every table's rows"), async () => {
-    const server = await startTestServer();
-    try {
-      const row = await server.store.db.selectFrom("integrations").select("secret_hash").where("app_id", "=", server.clientId).executeTakeFirstOrThrow();
-      expect(row.secret_hash).toBe(createHash("sha256").update(server.clientSecret).digest("hex"));
-      const dataDir = server.dataDir!;
-      const files = readdirSync(dataDir).map((f) => readFileSync(join(dataDir, f)).toString("latin1"));
-      expect(files.length).toBeGreaterThan(0);
-      for (const content of files) expect(content).not.toContain(server.clientSecret);
-    } finally {
-      await server.close();
-    }
-  });
+  it.skipIf(onPostgres)(
+    sqliteOnly(
+      "keeps only a SHA-256 hash of client secrets: the secret is nowhere in the database files",
+      "a scan of DATA_DIR's files; test/postgres/ scans every table's rows",
+    ),
+    async () => {
+      const server = await startTestServer();
+      try {
+        const row = await server.store.db
+          .selectFrom("integrations")
+          .select("secret_hash")
+          .where("app_id", "=", server.clientId)
+          .executeTakeFirstOrThrow();
+        expect(row.secret_hash).toBe(createHash("sha256").update(server.clientSecret).digest("hex"));
+        const dataDir = server.dataDir!;
+        const files = readdirSync(dataDir).map((f) => readFileSync(join(dataDir, f)).toString("latin1"));
+        expect(files.length).toBeGreaterThan(0);
+        for (const content of files) expect(content).not.toContain(server.clientSecret);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   it("GET /healthz is 200 while the store answers and 503 unavailable when it does not", async () => {
     const server = await startTestServer();

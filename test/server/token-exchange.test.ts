@@ -36,10 +36,14 @@ describe("token exchange", () => {
 
   it("expiresInSeconds is 60..3600, default 3600", async () => {
     const base = { clientId: server.clientId, clientSecret: server.clientSecret, scopes: ["cases.create"] };
-    const short = await call(server, "POST", "/v1/microapps/system-tokens", { body: { ...base, expiresInSeconds: 60 } });
+    const short = await call(server, "POST", "/v1/microapps/system-tokens", {
+      body: { ...base, expiresInSeconds: 60 },
+    });
     expect(short.body.expiresAt - Math.floor(server.clock.now() / 1000)).toBeLessThanOrEqual(60);
     for (const bad of [59, 3601, 1.5, "60"]) {
-      const reply = await call(server, "POST", "/v1/microapps/system-tokens", { body: { ...base, expiresInSeconds: bad } });
+      const reply = await call(server, "POST", "/v1/microapps/system-tokens", {
+        body: { ...base, expiresInSeconds: bad },
+      });
       expect(reply.status, String(bad)).toBe(400);
       expect(errorCode(reply)).toBe("invalid_request");
     }
@@ -69,7 +73,12 @@ describe("token exchange", () => {
   it("unknown clientId, wrong secret and disabled integration are one and the same 401 invalid_client", async () => {
     const victim = await newFirm(server, { identifier: "victim" });
     const address = from("192.0.2.10");
-    const unknown = await exchange(server, { clientId: crypto.randomUUID(), clientSecret: victim.clientSecret }, ALL_SCOPES, address);
+    const unknown = await exchange(
+      server,
+      { clientId: crypto.randomUUID(), clientSecret: victim.clientSecret },
+      ALL_SCOPES,
+      address,
+    );
     const wrongSecret = await exchange(server, { ...victim, clientSecret: "not-the-secret" }, ALL_SCOPES, address);
     await server.admin.disableIntegration(victim.clientId);
     const disabled = await exchange(server, victim, ALL_SCOPES, address);
@@ -102,7 +111,9 @@ describe("token exchange", () => {
     expect((await exchange(server, { ...app, clientSecret: graced.clientSecret }, ["cases.create"])).status).toBe(200);
     server.clock.advance(61);
     try {
-      expect(errorCode(await exchange(server, { ...app, clientSecret }, ["cases.create"], from("192.0.2.51")))).toBe("invalid_client");
+      expect(errorCode(await exchange(server, { ...app, clientSecret }, ["cases.create"], from("192.0.2.51")))).toBe(
+        "invalid_client",
+      );
     } finally {
       server.clock.advance(-61);
     }
@@ -146,8 +157,15 @@ describe("token endpoint failure limits", () => {
     const spray = from("2001:db8::bad");
     for (let i = 0; i < 50; i++) {
       // However the address is written, and wherever in its /64 it moves, it is one source.
-      const address = [from("2001:db8::bad"), from("2001:db8:0:0:0:0:0:bad"), from(`2001:db8::${i.toString(16)}`)][i % 3];
-      const reply = await exchange(server, { clientId: crypto.randomUUID(), clientSecret: "x" }, ["cases.create"], address);
+      const address = [from("2001:db8::bad"), from("2001:db8:0:0:0:0:0:bad"), from(`2001:db8::${i.toString(16)}`)][
+        i % 3
+      ];
+      const reply = await exchange(
+        server,
+        { clientId: crypto.randomUUID(), clientSecret: "x" },
+        ["cases.create"],
+        address,
+      );
       expect(reply.status).toBe(401);
     }
     const app = await newFirm(server, { identifier: "sprayed", ranges: ["::/0"] });

@@ -1,7 +1,16 @@
 // Bearer tokens: what a valid one looks like, the attack matrix, and changes that apply to live tokens at once.
 import { SignJWT, base64url, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL_SCOPES, call, errorCode, exchange, newFirm, startTestServer, tokenFor, type TestServer } from "./harness.ts";
+import {
+  ALL_SCOPES,
+  call,
+  errorCode,
+  exchange,
+  newFirm,
+  startTestServer,
+  tokenFor,
+  type TestServer,
+} from "./harness.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -12,8 +21,16 @@ afterAll(() => server?.close());
 const listUsers = (token: string) => call(server, "GET", "/v1/microapps/api/users", { token });
 
 async function currentSigningKey() {
-  const row = await server.store.db.selectFrom("signing_keys").selectAll().orderBy("generation", "desc").executeTakeFirstOrThrow();
-  return { kid: row.kid, privateKey: await importJWK(JSON.parse(row.private_jwk) as JWK, "EdDSA"), publicJwk: JSON.parse(row.public_jwk) as JWK };
+  const row = await server.store.db
+    .selectFrom("signing_keys")
+    .selectAll()
+    .orderBy("generation", "desc")
+    .executeTakeFirstOrThrow();
+  return {
+    kid: row.kid,
+    privateKey: await importJWK(JSON.parse(row.private_jwk) as JWK, "EdDSA"),
+    publicJwk: JSON.parse(row.public_jwk) as JWK,
+  };
 }
 
 /** A token like the server's, with any part overridden. */
@@ -67,10 +84,22 @@ describe("system tokens", () => {
   it("a forged or broken token is 401 token_invalid: alg none, HS256 with the public key, unknown kid, wrong key, iss, aud, typ, tampered payload", async () => {
     const signing = await currentSigningKey();
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: "verify-client-reference", aud: "verify-client-api", sub: server.clientId, org: server.orgId, scopes: ALL_SCOPES, iat: now, exp: now + 600, jti: "x" };
+    const claims = {
+      iss: "verify-client-reference",
+      aud: "verify-client-api",
+      sub: server.clientId,
+      org: server.orgId,
+      scopes: ALL_SCOPES,
+      iat: now,
+      exp: now + 600,
+      jti: "x",
+    };
     const encode = (o: object) => base64url.encode(JSON.stringify(o));
     const algNone = `${encode({ alg: "none", typ: "at+jwt", kid: signing.kid })}.${encode(claims)}.`;
-    const hs256WithPublicKey = await forge({ alg: "HS256", key: new TextEncoder().encode(JSON.stringify(signing.publicJwk)) });
+    const hs256WithPublicKey = await forge({
+      alg: "HS256",
+      key: new TextEncoder().encode(JSON.stringify(signing.publicJwk)),
+    });
     const strangerKey = (await generateKeyPair("EdDSA")).privateKey;
     const unknownKid = await forge({ header: { kid: "no-such-kid" }, key: strangerKey });
     const realKidWrongKey = await forge({ key: strangerKey });
@@ -84,7 +113,15 @@ describe("system tokens", () => {
 
     expect((await listUsers(valid)).status).toBe(200);
     for (const [name, token] of Object.entries({
-      algNone, hs256WithPublicKey, unknownKid, realKidWrongKey, wrongIssuer, wrongAudience, wrongType, tampered, truncated,
+      algNone,
+      hs256WithPublicKey,
+      unknownKid,
+      realKidWrongKey,
+      wrongIssuer,
+      wrongAudience,
+      wrongType,
+      tampered,
+      truncated,
     })) {
       const reply = await listUsers(token);
       expect(reply.status, name).toBe(401);
@@ -93,7 +130,13 @@ describe("system tokens", () => {
   });
 
   it("no Authorization header, another scheme or a garbled bearer is 401 no_token", async () => {
-    for (const authorization of [undefined, "Basic dXNlcjpwYXNz", "Bearer", "Bearer two words", "Bearer \u00e9t\u00e9"]) {
+    for (const authorization of [
+      undefined,
+      "Basic dXNlcjpwYXNz",
+      "Bearer",
+      "Bearer two words",
+      "Bearer \u00e9t\u00e9",
+    ]) {
       const headers: Record<string, string> = authorization ? { Authorization: authorization } : {};
       const reply = await call(server, "GET", "/v1/microapps/api/users", { headers });
       expectUnauthorized(reply, "no_token");

@@ -10,17 +10,27 @@ const auth = { Authorization: "Bearer <accessToken>" };
 
 export async function callEveryOperation(): Promise<void> {
   const token = await client.POST("/v1/microapps/system-tokens", {
-    body: { clientId: "00000000-0000-0000-0000-000000000000", clientSecret: "s", scopes: ["cases.create"], expiresInSeconds: 3600 },
+    body: {
+      clientId: "00000000-0000-0000-0000-000000000000",
+      clientSecret: "s",
+      scopes: ["cases.create"],
+      expiresInSeconds: 3600,
+    },
   });
   if (token.data) {
-    const scopes: ("cases.create" | "parties.manage" | "invites.send" | "cases.ids.list" | "users.list")[] = token.data.principal.scopes;
+    const scopes: ("cases.create" | "parties.manage" | "invites.send" | "cases.ids.list" | "users.list")[] =
+      token.data.principal.scopes;
     const expiresAt: number = token.data.expiresAt;
     void scopes, expiresAt;
   }
 
   const created = await client.POST("/v1/cases", {
     headers: { ...auth, "Idempotency-Key": "retry-1" },
-    body: { matterRef: "MAT-2026-001", matterType: "Purchase", parties: [{ name: "Alex Client", email: "alex@example.com" }] },
+    body: {
+      matterRef: "MAT-2026-001",
+      matterType: "Purchase",
+      parties: [{ name: "Alex Client", email: "alex@example.com" }],
+    },
   });
   const caseId = created.data?.caseId ?? "";
   const status: "NotStarted" | undefined = created.data?.status;
@@ -43,7 +53,10 @@ export async function callEveryOperation(): Promise<void> {
   });
   const channel: "email" | "sms" | undefined = invite.data?.channel;
 
-  const ids = await client.GET("/v1/microapps/api/cases/ids", { params: { query: { limit: 200, cursor: "c" } }, headers: auth });
+  const ids = await client.GET("/v1/microapps/api/cases/ids", {
+    params: { query: { limit: 200, cursor: "c" } },
+    headers: auth,
+  });
   const next: string | null | undefined = ids.data?.nextCursor;
 
   const users = await client.GET("/v1/microapps/api/users", { headers: auth });

@@ -12,7 +12,8 @@ const noToken: Check = {
   rule: `${UNAUTHORIZED} (no_token) and #/components/headers/WWW-Authenticate`,
   tags: ["negative"],
   async run(ctx) {
-    for (const op of SCOPED_OPERATIONS) ctx.expectAnswer(`${op.operationId} without a token`, await op.send(ctx, {}), 401, "no_token");
+    for (const op of SCOPED_OPERATIONS)
+      ctx.expectAnswer(`${op.operationId} without a token`, await op.send(ctx, {}), 401, "no_token");
   },
 };
 
@@ -23,7 +24,13 @@ const garbledHeader: Check = {
   tags: ["negative"],
   async run(ctx) {
     for (const value of ["Basic dXNlcjpwYXNz", "Bearer", "Token abc"]) {
-      for (const op of SCOPED_OPERATIONS) ctx.expectAnswer(`${op.operationId} with Authorization: ${value}`, await op.send(ctx, { Authorization: value }), 401, "no_token");
+      for (const op of SCOPED_OPERATIONS)
+        ctx.expectAnswer(
+          `${op.operationId} with Authorization: ${value}`,
+          await op.send(ctx, { Authorization: value }),
+          401,
+          "no_token",
+        );
     }
   },
 };
@@ -56,7 +63,12 @@ const invalidToken: Check = {
   async run(ctx) {
     for (const [what, forged] of forgeries(ctx)) {
       for (const op of SCOPED_OPERATIONS) {
-        ctx.expectAnswer(`${op.operationId} with a token: ${what}`, await op.send(ctx, { Authorization: `Bearer ${forged}` }), 401, "token_invalid");
+        ctx.expectAnswer(
+          `${op.operationId} with a token: ${what}`,
+          await op.send(ctx, { Authorization: `Bearer ${forged}` }),
+          401,
+          "token_invalid",
+        );
       }
     }
   },
@@ -64,13 +76,19 @@ const invalidToken: Check = {
 
 const missingScope: Check = {
   id: "scopes.missing-scope",
-  title: "for each scoped operation, a token holding every scope but its own is 403 insufficient_scope naming that scope",
-  rule: "#/components/responses/Forbidden (insufficient_scope) and #/components/headers/WWW-Authenticate (scope=\"<needed>\")",
+  title:
+    "for each scoped operation, a token holding every scope but its own is 403 insufficient_scope naming that scope",
+  rule: '#/components/responses/Forbidden (insufficient_scope) and #/components/headers/WWW-Authenticate (scope="<needed>")',
   tags: ["stateful"],
   async run(ctx) {
     for (const op of SCOPED_OPERATIONS) {
       const others = ALL_SCOPES.filter((s) => s !== op.scope);
-      ctx.expectAnswer(`${op.operationId} with every scope but ${op.scope}`, await op.send(ctx, ctx.bearer(others)), 403, "insufficient_scope");
+      ctx.expectAnswer(
+        `${op.operationId} with every scope but ${op.scope}`,
+        await op.send(ctx, ctx.bearer(others)),
+        403,
+        "insufficient_scope",
+      );
     }
   },
 };
@@ -96,9 +114,20 @@ const singleScopeWrites: Check = {
     const { caseId } = await ctx.caseFixture();
     const { partyId } = await ctx.partyFixture("emailOnly");
     for (const op of SCOPED_OPERATIONS.filter((o) => !o.operationId.startsWith("list"))) {
-      ctx.expectAnswer(`${op.operationId} with just ${op.scope}`, await op.send(ctx, ctx.bearer([op.scope]), { caseId, partyId }), 201);
+      ctx.expectAnswer(
+        `${op.operationId} with just ${op.scope}`,
+        await op.send(ctx, ctx.bearer([op.scope]), { caseId, partyId }),
+        201,
+      );
     }
   },
 };
 
-export const authChecks: Check[] = [noToken, garbledHeader, invalidToken, missingScope, singleScopeReads, singleScopeWrites];
+export const authChecks: Check[] = [
+  noToken,
+  garbledHeader,
+  invalidToken,
+  missingScope,
+  singleScopeReads,
+  singleScopeWrites,
+];

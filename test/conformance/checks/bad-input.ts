@@ -17,7 +17,10 @@ interface BodyOperation {
 }
 
 /** The body as JSON, or exactly as written when a media type is given. */
-const bodyInit = (body: Body, contentType?: string) => ({ body: invalid<never>(body), ...(contentType ? { bodySerializer: asWritten } : {}) });
+const bodyInit = (body: Body, contentType?: string) => ({
+  body: invalid<never>(body),
+  ...(contentType ? { bodySerializer: asWritten } : {}),
+});
 
 /**
  * The case and party the body checks aim at: the shared fixture where this run may write, otherwise ids that do
@@ -31,14 +34,26 @@ async function target(ctx: CheckContext): Promise<{ target: Target; real: boolea
 }
 
 function operations(t: Target): BodyOperation[] {
-  const headersFor = (ctx: CheckContext, contentType?: string) => ({ ...ctx.bearer(ALL_SCOPES), ...(contentType ? { "Content-Type": contentType } : {}) });
+  const headersFor = (ctx: CheckContext, contentType?: string) => ({
+    ...ctx.bearer(ALL_SCOPES),
+    ...(contentType ? { "Content-Type": contentType } : {}),
+  });
   return [
     {
       operationId: "createSystemToken",
       send: (ctx, body, contentType) =>
-        ctx.call(ctx.api.POST("/v1/microapps/system-tokens", { ...bodyInit(body, contentType), headers: contentType ? { "Content-Type": contentType } : {} })),
+        ctx.call(
+          ctx.api.POST("/v1/microapps/system-tokens", {
+            ...bodyInit(body, contentType),
+            headers: contentType ? { "Content-Type": contentType } : {},
+          }),
+        ),
       badBodies: (ctx) => {
-        const valid = { clientId: ctx.options.clientId, clientSecret: ctx.options.clientSecret, scopes: ["users.list"] };
+        const valid = {
+          clientId: ctx.options.clientId,
+          clientSecret: ctx.options.clientSecret,
+          scopes: ["users.list"],
+        };
         const without = (key: string) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key));
         return [
           ["an empty object", {}],
@@ -68,11 +83,20 @@ function operations(t: Target): BodyOperation[] {
           ["an unknown field", { matterRef, clientReference: "X-1" }],
           ["parties an object", { matterRef, parties: { name: "Alex Client" } }],
           ["a party without a name", { matterRef, parties: [{ email: "alex@example.com" }] }],
-          ["a party email that is not an email", { matterRef, parties: [{ name: "Alex Client", email: "alex-at-example" }] }],
-          ["a party mobile that is not E.164", { matterRef, parties: [{ name: "Alex Client", mobile: "07700 900123" }] }],
+          [
+            "a party email that is not an email",
+            { matterRef, parties: [{ name: "Alex Client", email: "alex-at-example" }] },
+          ],
+          [
+            "a party mobile that is not E.164",
+            { matterRef, parties: [{ name: "Alex Client", mobile: "07700 900123" }] },
+          ],
           ["a partyType outside the enum", { matterRef, parties: [{ name: "Alex Client", partyType: "robot" }] }],
           ["21 parties", { matterRef, parties: Array.from({ length: 21 }, (_, i) => ({ name: `Party ${i}` })) }],
-          ["propertyAddress without city", { matterRef, propertyAddress: { line1: "1 High Street", postcode: "SW1A 1AA" } }],
+          [
+            "propertyAddress without city",
+            { matterRef, propertyAddress: { line1: "1 High Street", postcode: "SW1A 1AA" } },
+          ],
           ["requireSof a string", { matterRef, requireSof: "yes" }],
         ];
       },
@@ -80,7 +104,13 @@ function operations(t: Target): BodyOperation[] {
     {
       operationId: "addParty",
       send: (ctx, body, contentType) =>
-        ctx.call(ctx.api.POST("/v1/cases/{caseId}/parties", { ...bodyInit(body, contentType), params: { path: { caseId: t.caseId } }, headers: headersFor(ctx, contentType) })),
+        ctx.call(
+          ctx.api.POST("/v1/cases/{caseId}/parties", {
+            ...bodyInit(body, contentType),
+            params: { path: { caseId: t.caseId } },
+            headers: headersFor(ctx, contentType),
+          }),
+        ),
       badBodies: () => [
         ["an empty object (no name)", {}],
         ["name a number", { name: 42 }],
@@ -93,7 +123,13 @@ function operations(t: Target): BodyOperation[] {
     {
       operationId: "sendInvite",
       send: (ctx, body, contentType) =>
-        ctx.call(ctx.api.POST("/v1/cases/{caseId}/invites", { ...bodyInit(body, contentType), params: { path: { caseId: t.caseId } }, headers: headersFor(ctx, contentType) })),
+        ctx.call(
+          ctx.api.POST("/v1/cases/{caseId}/invites", {
+            ...bodyInit(body, contentType),
+            params: { path: { caseId: t.caseId } },
+            headers: headersFor(ctx, contentType),
+          }),
+        ),
       badBodies: () => [
         ["an empty object (no partyId)", {}],
         ["partyId a number", { partyId: 7 }],
@@ -117,8 +153,16 @@ function bodyCheck(operationId: string): Check {
       for (const [what, body] of op.badBodies(ctx, t)) {
         const result = await op.send(ctx, body);
         if (!real && result.status === 404) continue;
-        if (ctx.expectRejected(`${operationId} with ${what}`, result) && !ctx.options.exampleAnswers && result.status === 400) {
-          ctx.expect((result.error?.error?.details?.length ?? 0) > 0, `${operationId} with ${what}: invalid_request has no details entry`, result.exchange);
+        if (
+          ctx.expectRejected(`${operationId} with ${what}`, result) &&
+          !ctx.options.exampleAnswers &&
+          result.status === 400
+        ) {
+          ctx.expect(
+            (result.error?.error?.details?.length ?? 0) > 0,
+            `${operationId} with ${what}: invalid_request has no details entry`,
+            result.exchange,
+          );
         }
       }
     },
@@ -133,7 +177,11 @@ const malformedJson: Check = {
   async run(ctx) {
     const { target: t, real } = await target(ctx);
     for (const op of operations(t)) {
-      for (const [what, text] of [["truncated JSON", '{"matterRef": "x"'], ["an empty body", ""], ["not JSON at all", "matterRef=x"]]) {
+      for (const [what, text] of [
+        ["truncated JSON", '{"matterRef": "x"'],
+        ["an empty body", ""],
+        ["not JSON at all", "matterRef=x"],
+      ]) {
         const result = await op.send(ctx, text, "application/json");
         if (!real && result.status === 404) continue;
         ctx.expectRejected(`${op.operationId} with ${what}`, result);
@@ -178,7 +226,9 @@ const tooLongPathId: Check = {
   tags: ["negative"],
   async run(ctx) {
     const longId = `case_${"x".repeat(60)}`;
-    for (const op of operations({ caseId: longId, partyId: absentIds(ctx).partyId }).filter((o) => o.operationId === "addParty" || o.operationId === "sendInvite")) {
+    for (const op of operations({ caseId: longId, partyId: absentIds(ctx).partyId }).filter(
+      (o) => o.operationId === "addParty" || o.operationId === "sendInvite",
+    )) {
       const body = op.operationId === "addParty" ? { name: "Jordan Client" } : { partyId: absentIds(ctx).partyId };
       ctx.expectRejected(`${op.operationId} on a 65-character caseId`, await op.send(ctx, body));
     }

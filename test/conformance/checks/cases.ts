@@ -17,8 +17,16 @@ const createCase: Check = {
     ctx.expect(result.exchange.violations.length === 0, "the response breaks the contract", result.exchange);
     ctx.expect(data.status === "NotStarted", `status is ${JSON.stringify(data.status)}`, result.exchange);
     ctx.expect(data.parties?.length === 1, `one party was sent, ${data.parties?.length} came back`, result.exchange);
-    ctx.expect(data.parties?.[0]?.name === "Alex Client", `the party's name came back as ${JSON.stringify(data.parties?.[0]?.name)}`, result.exchange);
-    ctx.expect(data.parties?.[0]?.clientAccessStatus === "not_sent", `a new party's clientAccessStatus is ${JSON.stringify(data.parties?.[0]?.clientAccessStatus)}`, result.exchange);
+    ctx.expect(
+      data.parties?.[0]?.name === "Alex Client",
+      `the party's name came back as ${JSON.stringify(data.parties?.[0]?.name)}`,
+      result.exchange,
+    );
+    ctx.expect(
+      data.parties?.[0]?.clientAccessStatus === "not_sent",
+      `a new party's clientAccessStatus is ${JSON.stringify(data.parties?.[0]?.clientAccessStatus)}`,
+      result.exchange,
+    );
   },
 };
 
@@ -29,7 +37,9 @@ const createCaseParties: Check = {
   tags: ["stateful", "writes"],
   async run(ctx) {
     const auth = ctx.bearerFor("createCase");
-    const none = await ctx.call(ctx.api.POST("/v1/cases", { headers: auth, body: { matterRef: ctx.matterRef("no-parties") } }));
+    const none = await ctx.call(
+      ctx.api.POST("/v1/cases", { headers: auth, body: { matterRef: ctx.matterRef("no-parties") } }),
+    );
     if (ctx.expectAnswer("a case without parties", none, 201)) {
       ctx.expect(none.data?.parties?.length === 0, `parties is ${JSON.stringify(none.data?.parties)}`, none.exchange);
     }
@@ -49,8 +59,16 @@ const createCaseParties: Check = {
     );
     if (ctx.expectAnswer("a case with two parties", two, 201)) {
       const parties = two.data?.parties ?? [];
-      ctx.expect(JSON.stringify(parties.map((p) => p.name)) === JSON.stringify(names), `party names came back as ${JSON.stringify(parties.map((p) => p.name))}`, two.exchange);
-      ctx.expect(new Set(parties.map((p) => p.partyId)).size === parties.length, "two parties share a partyId", two.exchange);
+      ctx.expect(
+        JSON.stringify(parties.map((p) => p.name)) === JSON.stringify(names),
+        `party names came back as ${JSON.stringify(parties.map((p) => p.name))}`,
+        two.exchange,
+      );
+      ctx.expect(
+        new Set(parties.map((p) => p.partyId)).size === parties.length,
+        "two parties share a partyId",
+        two.exchange,
+      );
       ctx.expect(two.data?.caseId !== none.data?.caseId, "two cases share a caseId", two.exchange);
     }
   },
@@ -63,14 +81,17 @@ const duplicateMatterRef: Check = {
   tags: ["stateful", "writes"],
   async run(ctx) {
     const { matterRef } = await ctx.caseFixture();
-    const again = await ctx.call(ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: { matterRef, matterType: "Purchase" } }));
+    const again = await ctx.call(
+      ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: { matterRef, matterType: "Purchase" } }),
+    );
     ctx.expectAnswer("the same matterRef again", again, 409, "duplicate_matter_ref");
   },
 };
 
 const idempotentReplay: Check = {
   id: "cases.idempotency-key",
-  title: "a retry with the same Idempotency-Key and body replays the 201 with Idempotent-Replayed: true; a different body is 422",
+  title:
+    "a retry with the same Idempotency-Key and body replays the 201 with Idempotent-Replayed: true; a different body is 422",
   rule: "#/components/parameters/Idempotency-Key and #/components/headers/Idempotent-Replayed",
   tags: ["stateful", "writes"],
   async run(ctx) {
@@ -80,11 +101,25 @@ const idempotentReplay: Check = {
     ctx.require(ctx.expectAnswer("the first request", first, 201), "the first request failed");
     const retry = await ctx.call(ctx.api.POST("/v1/cases", { headers, body }));
     if (ctx.expectAnswer("the retry", retry, 201)) {
-      ctx.expect(retry.data?.caseId === first.data?.caseId, `the retry created another case (${retry.data?.caseId} after ${first.data?.caseId})`, retry.exchange);
-      ctx.expect(retry.exchange.response?.headers["idempotent-replayed"] === "true", "the replay has no Idempotent-Replayed: true", retry.exchange);
+      ctx.expect(
+        retry.data?.caseId === first.data?.caseId,
+        `the retry created another case (${retry.data?.caseId} after ${first.data?.caseId})`,
+        retry.exchange,
+      );
+      ctx.expect(
+        retry.exchange.response?.headers["idempotent-replayed"] === "true",
+        "the replay has no Idempotent-Replayed: true",
+        retry.exchange,
+      );
     }
-    ctx.expect(first.exchange.response?.headers["idempotent-replayed"] === undefined, "the first answer says Idempotent-Replayed", first.exchange);
-    const changed = await ctx.call(ctx.api.POST("/v1/cases", { headers, body: { matterRef: ctx.matterRef("idempotent-changed") } }));
+    ctx.expect(
+      first.exchange.response?.headers["idempotent-replayed"] === undefined,
+      "the first answer says Idempotent-Replayed",
+      first.exchange,
+    );
+    const changed = await ctx.call(
+      ctx.api.POST("/v1/cases", { headers, body: { matterRef: ctx.matterRef("idempotent-changed") } }),
+    );
     ctx.expectAnswer("the same key with another body", changed, 422, "idempotency_key_reused");
   },
 };
@@ -97,11 +132,19 @@ const unknownCase: Check = {
   async run(ctx) {
     const { caseId, partyId } = absentIds(ctx);
     const party = await ctx.call(
-      ctx.api.POST("/v1/cases/{caseId}/parties", { params: { path: { caseId } }, headers: ctx.bearerFor("addParty"), body: { name: "Nobody" } }),
+      ctx.api.POST("/v1/cases/{caseId}/parties", {
+        params: { path: { caseId } },
+        headers: ctx.bearerFor("addParty"),
+        body: { name: "Nobody" },
+      }),
     );
     ctx.expectAnswer("addParty on an unknown case", party, 404, "case_not_found");
     const invite = await ctx.call(
-      ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearerFor("sendInvite"), body: { partyId } }),
+      ctx.api.POST("/v1/cases/{caseId}/invites", {
+        params: { path: { caseId } },
+        headers: ctx.bearerFor("sendInvite"),
+        body: { partyId },
+      }),
     );
     ctx.expectAnswer("sendInvite on an unknown case", invite, 404, "case_not_found");
   },
@@ -116,11 +159,23 @@ const addParty: Check = {
     for (const kind of ["emailAndMobile", "mobileOnly"] as const) {
       const { input, result } = await ctx.partyFixture(kind);
       const data = result.data!;
-      ctx.expect(result.exchange.violations.length === 0, `${kind} party: the response breaks the contract`, result.exchange);
+      ctx.expect(
+        result.exchange.violations.length === 0,
+        `${kind} party: the response breaks the contract`,
+        result.exchange,
+      );
       const echoed = { name: data.name, email: data.email, role: data.role };
       const expected = { name: input.name, email: input.email ?? null, role: input.role };
-      ctx.expect(JSON.stringify(echoed) === JSON.stringify(expected), `${kind} party: sent ${JSON.stringify(expected)}, got back ${JSON.stringify(echoed)}`, result.exchange);
-      ctx.expect(data.clientAccessStatus === "not_sent", `${kind} party: clientAccessStatus is ${JSON.stringify(data.clientAccessStatus)}`, result.exchange);
+      ctx.expect(
+        JSON.stringify(echoed) === JSON.stringify(expected),
+        `${kind} party: sent ${JSON.stringify(expected)}, got back ${JSON.stringify(echoed)}`,
+        result.exchange,
+      );
+      ctx.expect(
+        data.clientAccessStatus === "not_sent",
+        `${kind} party: clientAccessStatus is ${JSON.stringify(data.clientAccessStatus)}`,
+        result.exchange,
+      );
     }
   },
 };
@@ -134,9 +189,18 @@ const inviteChannels: Check = {
     const { caseId, result: created } = await ctx.caseFixture();
     const { partyId } = await ctx.partyFixture("emailAndMobile");
     const byEmail = await ctx.call(
-      ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearerFor("sendInvite"), body: { partyId, sendSms: false } }),
+      ctx.api.POST("/v1/cases/{caseId}/invites", {
+        params: { path: { caseId } },
+        headers: ctx.bearerFor("sendInvite"),
+        body: { partyId, sendSms: false },
+      }),
     );
-    if (ctx.expectAnswer("an email invite", byEmail, 201)) ctx.expect(byEmail.data?.channel === "email", `channel is ${JSON.stringify(byEmail.data?.channel)}`, byEmail.exchange);
+    if (ctx.expectAnswer("an email invite", byEmail, 201))
+      ctx.expect(
+        byEmail.data?.channel === "email",
+        `channel is ${JSON.stringify(byEmail.data?.channel)}`,
+        byEmail.exchange,
+      );
     const initialParty = created.data!.parties[0].partyId;
     const bySms = await ctx.call(
       ctx.api.POST("/v1/cases/{caseId}/invites", {
@@ -145,14 +209,16 @@ const inviteChannels: Check = {
         body: { partyId: initialParty, sendSms: true },
       }),
     );
-    if (ctx.expectAnswer("an SMS invite", bySms, 201)) ctx.expect(bySms.data?.channel === "sms", `channel is ${JSON.stringify(bySms.data?.channel)}`, bySms.exchange);
+    if (ctx.expectAnswer("an SMS invite", bySms, 201))
+      ctx.expect(bySms.data?.channel === "sms", `channel is ${JSON.stringify(bySms.data?.channel)}`, bySms.exchange);
     ctx.expect(byEmail.data?.inviteId !== bySms.data?.inviteId, "two invites share an inviteId", bySms.exchange);
   },
 };
 
 const inviteMissingContact: Check = {
   id: "invites.missing-contact",
-  title: "an SMS invite to a party without a mobile is 422 party_has_no_mobile; an email invite to one without an email is 422 party_has_no_email",
+  title:
+    "an SMS invite to a party without a mobile is 422 party_has_no_mobile; an email invite to one without an email is 422 party_has_no_email",
   rule: `${INVITES}/responses/422 (party_has_no_mobile, party_has_no_email)`,
   tags: ["stateful", "writes"],
   async run(ctx) {
@@ -160,11 +226,25 @@ const inviteMissingContact: Check = {
     const send = async (kind: "emailOnly" | "mobileOnly", sendSms: boolean) => {
       const { partyId } = await ctx.partyFixture(kind);
       return ctx.call(
-        ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearerFor("sendInvite"), body: { partyId, sendSms } }),
+        ctx.api.POST("/v1/cases/{caseId}/invites", {
+          params: { path: { caseId } },
+          headers: ctx.bearerFor("sendInvite"),
+          body: { partyId, sendSms },
+        }),
       );
     };
-    ctx.expectAnswer("an SMS invite to a party without a mobile", await send("emailOnly", true), 422, "party_has_no_mobile");
-    ctx.expectAnswer("an email invite to a party without an email", await send("mobileOnly", false), 422, "party_has_no_email");
+    ctx.expectAnswer(
+      "an SMS invite to a party without a mobile",
+      await send("emailOnly", true),
+      422,
+      "party_has_no_mobile",
+    );
+    ctx.expectAnswer(
+      "an email invite to a party without an email",
+      await send("mobileOnly", false),
+      422,
+      "party_has_no_email",
+    );
   },
 };
 
@@ -176,7 +256,11 @@ const inviteUnknownParty: Check = {
   async run(ctx) {
     const { caseId } = await ctx.caseFixture();
     const result = await ctx.call(
-      ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId } }, headers: ctx.bearerFor("sendInvite"), body: { partyId: absentIds(ctx).partyId } }),
+      ctx.api.POST("/v1/cases/{caseId}/invites", {
+        params: { path: { caseId } },
+        headers: ctx.bearerFor("sendInvite"),
+        body: { partyId: absentIds(ctx).partyId },
+      }),
     );
     ctx.expectAnswer("an invite for an unknown party", result, 404, "party_not_found");
   },

@@ -5,20 +5,25 @@ import type { CheckContext } from "../context.ts";
 
 interface ListOperation {
   operationId: string;
-  page(ctx: CheckContext, query: { limit?: number; cursor?: string }): Promise<CallResult<{ items: unknown[]; nextCursor: string | null }>>;
+  page(
+    ctx: CheckContext,
+    query: { limit?: number; cursor?: string },
+  ): Promise<CallResult<{ items: unknown[]; nextCursor: string | null }>>;
   /** The id an item is ordered by. */
   idOf(item: unknown): string;
 }
 
 const CASE_IDS: ListOperation = {
   operationId: "listCaseIds",
-  page: (ctx, query) => ctx.call(ctx.api.GET("/v1/microapps/api/cases/ids", { params: { query }, headers: ctx.bearerFor("listCaseIds") })),
+  page: (ctx, query) =>
+    ctx.call(ctx.api.GET("/v1/microapps/api/cases/ids", { params: { query }, headers: ctx.bearerFor("listCaseIds") })),
   idOf: (item) => item as string,
 };
 
 const USERS: ListOperation = {
   operationId: "listUsers",
-  page: (ctx, query) => ctx.call(ctx.api.GET("/v1/microapps/api/users", { params: { query }, headers: ctx.bearerFor("listUsers") })),
+  page: (ctx, query) =>
+    ctx.call(ctx.api.GET("/v1/microapps/api/users", { params: { query }, headers: ctx.bearerFor("listUsers") })),
   idOf: (item) => (item as { userId: string }).userId,
 };
 
@@ -46,16 +51,32 @@ async function walk(ctx: CheckContext, list: ListOperation, limit: number): Prom
     const result = await list.page(ctx, { limit, ...(cursor ? { cursor } : {}) });
     if (!ctx.expectAnswer(what, result, 200) || !result.data) return { ids, complete: false, firstCursor };
     const pageIds = result.data.items.map(list.idOf);
-    if (!ctx.expect(pageIds.length <= limit, `${what}: ${pageIds.length} items for limit ${limit}`, result.exchange)) return { ids, complete: false, firstCursor };
+    if (!ctx.expect(pageIds.length <= limit, `${what}: ${pageIds.length} items for limit ${limit}`, result.exchange))
+      return { ids, complete: false, firstCursor };
     const previous = ids.at(-1);
-    const ascending = pageIds.every((id, i) => (i === 0 ? previous === undefined || previous < id : pageIds[i - 1] < id));
-    if (!ctx.expect(ascending, `${what}: ids are not strictly ascending after ${JSON.stringify(previous)}: ${JSON.stringify(pageIds)}`, result.exchange)) {
+    const ascending = pageIds.every((id, i) =>
+      i === 0 ? previous === undefined || previous < id : pageIds[i - 1] < id,
+    );
+    if (
+      !ctx.expect(
+        ascending,
+        `${what}: ids are not strictly ascending after ${JSON.stringify(previous)}: ${JSON.stringify(pageIds)}`,
+        result.exchange,
+      )
+    ) {
       return { ids: [...ids, ...pageIds], complete: false, firstCursor };
     }
     ids.push(...pageIds);
     const next = result.data.nextCursor;
     if (next === null) return { ids, complete: true, firstCursor };
-    if (!ctx.expect(!cursors.has(next), `${what}: nextCursor repeats an earlier one, the walk would never end`, result.exchange)) return { ids, complete: false, firstCursor };
+    if (
+      !ctx.expect(
+        !cursors.has(next),
+        `${what}: nextCursor repeats an earlier one, the walk would never end`,
+        result.exchange,
+      )
+    )
+      return { ids, complete: false, firstCursor };
     cursors.add(next);
     firstCursor ??= next;
     cursor = next;
@@ -82,15 +103,25 @@ const firstPages: Check = {
       const result = await list.page(ctx, {});
       if (!ctx.expectAnswer(`${list.operationId} first page`, result, 200) || !result.data) continue;
       const ids = result.data.items.map(list.idOf);
-      ctx.expect(ids.every((id, i) => i === 0 || ids[i - 1] < id), `${list.operationId}: ids are not strictly ascending: ${JSON.stringify(ids.slice(0, 20))}`, result.exchange);
-      if (list === USERS) ctx.expect(ids.length > 0, "the firm has no users: at least the admin who made the integration is expected", result.exchange);
+      ctx.expect(
+        ids.every((id, i) => i === 0 || ids[i - 1] < id),
+        `${list.operationId}: ids are not strictly ascending: ${JSON.stringify(ids.slice(0, 20))}`,
+        result.exchange,
+      );
+      if (list === USERS)
+        ctx.expect(
+          ids.length > 0,
+          "the firm has no users: at least the admin who made the integration is expected",
+          result.exchange,
+        );
     }
   },
 };
 
 const pageWalk: Check = {
   id: "lists.walk",
-  title: "walking each list with a small limit returns every id of a full walk exactly once, ascending, ending with nextCursor null",
+  title:
+    "walking each list with a small limit returns every id of a full walk exactly once, ascending, ending with nextCursor null",
   rule: "#/paths/~1v1~1microapps~1api~1cases~1ids/get and #/paths/~1v1~1microapps~1api~1users/get (keyset pages; a walk returns every item exactly once)",
   tags: ["stateful"],
   async run(ctx) {
@@ -99,15 +130,24 @@ const pageWalk: Check = {
       const limit = full.complete ? smallLimit(ctx, full.ids.length) : 2;
       const small = await walk(ctx, list, limit);
       const twice = duplicates(small.ids);
-      ctx.expect(twice.length === 0, `${list.operationId} limit ${limit}: ids seen twice: ${JSON.stringify(twice.slice(0, 10))}`);
+      ctx.expect(
+        twice.length === 0,
+        `${list.operationId} limit ${limit}: ids seen twice: ${JSON.stringify(twice.slice(0, 10))}`,
+      );
       if (full.complete && small.complete) {
         // Items created by someone else between the two walks may appear; none of the first walk may go missing.
         const missing = full.ids.filter((id) => !small.ids.includes(id));
-        ctx.expect(missing.length === 0, `${list.operationId} limit ${limit}: the walk ended without ${missing.length} ids a full walk returned, e.g. ${JSON.stringify(missing.slice(0, 5))}`);
+        ctx.expect(
+          missing.length === 0,
+          `${list.operationId} limit ${limit}: the walk ended without ${missing.length} ids a full walk returned, e.g. ${JSON.stringify(missing.slice(0, 5))}`,
+        );
       } else if (!full.complete) {
         // A firm too large to walk within --max-pages: the small pages must still be the start of the same order.
         const prefix = full.ids.slice(0, small.ids.length);
-        ctx.expect(JSON.stringify(prefix) === JSON.stringify(small.ids), `${list.operationId}: pages of ${limit} do not start like pages of 200`);
+        ctx.expect(
+          JSON.stringify(prefix) === JSON.stringify(small.ids),
+          `${list.operationId}: pages of ${limit} do not start like pages of 200`,
+        );
       }
     }
   },
@@ -121,20 +161,30 @@ const createdIdsSeen: Check = {
   async run(ctx) {
     const created = [(await ctx.caseFixture()).caseId];
     for (let i = 0; i < 3; i++) {
-      const result = await ctx.call(ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: { matterRef: ctx.matterRef("walk") } }));
-      ctx.require(ctx.expectAnswer(`creating case ${i + 1} of 3 for the walk`, result, 201) && !!result.data, "could not create the cases to look for");
+      const result = await ctx.call(
+        ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: { matterRef: ctx.matterRef("walk") } }),
+      );
+      ctx.require(
+        ctx.expectAnswer(`creating case ${i + 1} of 3 for the walk`, result, 201) && !!result.data,
+        "could not create the cases to look for",
+      );
       created.push(result.data!.caseId);
     }
     const count = await walk(ctx, CASE_IDS, 200);
     if (!count.complete) {
       if (ctx.failures.length > 0) return;
-      throw new CheckNotApplicable(`the firm has more case ids than ${ctx.options.maxPages} pages of 200; raise --max-pages to walk them all`);
+      throw new CheckNotApplicable(
+        `the firm has more case ids than ${ctx.options.maxPages} pages of 200; raise --max-pages to walk them all`,
+      );
     }
     const limit = smallLimit(ctx, count.ids.length);
     const small = await walk(ctx, CASE_IDS, limit);
     for (const id of created) {
       const seen = small.ids.filter((x) => x === id).length;
-      ctx.expect(seen === 1, `case ${id} created by this run was seen ${seen} times in the walk (walk of ${small.ids.length} ids at limit ${limit}, complete: ${small.complete})`);
+      ctx.expect(
+        seen === 1,
+        `case ${id} created by this run was seen ${seen} times in the walk (walk of ${small.ids.length} ids at limit ${limit}, complete: ${small.complete})`,
+      );
     }
   },
 };
@@ -147,19 +197,41 @@ const forgedCursor: Check = {
   async run(ctx) {
     const cursors: Partial<Record<string, string>> = {};
     for (const list of LISTS) {
-      ctx.expectAnswer(`${list.operationId} with a forged cursor`, await list.page(ctx, { cursor: "Zm9yZ2VkLWN1cnNvcg" }), 400, "invalid_cursor");
+      ctx.expectAnswer(
+        `${list.operationId} with a forged cursor`,
+        await list.page(ctx, { cursor: "Zm9yZ2VkLWN1cnNvcg" }),
+        400,
+        "invalid_cursor",
+      );
       const first = await list.page(ctx, { limit: 1 });
       if (first.data?.nextCursor) cursors[list.operationId] = first.data.nextCursor;
     }
     const caseCursor = cursors[CASE_IDS.operationId];
     if (caseCursor) {
       const middle = Math.floor(caseCursor.length / 2);
-      const tampered = caseCursor.slice(0, middle) + (caseCursor[middle] === "A" ? "B" : "A") + caseCursor.slice(middle + 1);
-      ctx.expectAnswer("listCaseIds with a tampered cursor", await CASE_IDS.page(ctx, { cursor: tampered }), 400, "invalid_cursor");
-      ctx.expectAnswer("listUsers with a listCaseIds cursor", await USERS.page(ctx, { cursor: caseCursor }), 400, "invalid_cursor");
+      const tampered =
+        caseCursor.slice(0, middle) + (caseCursor[middle] === "A" ? "B" : "A") + caseCursor.slice(middle + 1);
+      ctx.expectAnswer(
+        "listCaseIds with a tampered cursor",
+        await CASE_IDS.page(ctx, { cursor: tampered }),
+        400,
+        "invalid_cursor",
+      );
+      ctx.expectAnswer(
+        "listUsers with a listCaseIds cursor",
+        await USERS.page(ctx, { cursor: caseCursor }),
+        400,
+        "invalid_cursor",
+      );
     }
     const userCursor = cursors[USERS.operationId];
-    if (userCursor) ctx.expectAnswer("listCaseIds with a listUsers cursor", await CASE_IDS.page(ctx, { cursor: userCursor }), 400, "invalid_cursor");
+    if (userCursor)
+      ctx.expectAnswer(
+        "listCaseIds with a listUsers cursor",
+        await CASE_IDS.page(ctx, { cursor: userCursor }),
+        400,
+        "invalid_cursor",
+      );
   },
 };
 
@@ -183,7 +255,11 @@ const cursorTooLong: Check = {
   rule: "#/components/parameters/cursor (maxLength 512)",
   tags: ["negative"],
   async run(ctx) {
-    for (const list of LISTS) ctx.expectRejected(`${list.operationId} with a 513-character cursor`, await list.page(ctx, { cursor: "a".repeat(513) }));
+    for (const list of LISTS)
+      ctx.expectRejected(
+        `${list.operationId} with a 513-character cursor`,
+        await list.page(ctx, { cursor: "a".repeat(513) }),
+      );
   },
 };
 

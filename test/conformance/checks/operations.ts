@@ -27,7 +27,12 @@ export const SCOPED_OPERATIONS: ScopedOperation[] = [
     operationId: "createCase",
     scope: scopeOf("createCase"),
     send: (ctx, headers) =>
-      ctx.call(ctx.api.POST("/v1/cases", { headers, body: { matterRef: ctx.matterRef("scope"), matterType: "Purchase", parties: [] } })),
+      ctx.call(
+        ctx.api.POST("/v1/cases", {
+          headers,
+          body: { matterRef: ctx.matterRef("scope"), matterType: "Purchase", parties: [] },
+        }),
+      ),
   },
   {
     operationId: "addParty",
@@ -46,17 +51,23 @@ export const SCOPED_OPERATIONS: ScopedOperation[] = [
     scope: scopeOf("sendInvite"),
     send: (ctx, headers, target = absentIds(ctx)) =>
       ctx.call(
-        ctx.api.POST("/v1/cases/{caseId}/invites", { params: { path: { caseId: target.caseId } }, headers, body: { partyId: target.partyId, sendSms: false } }),
+        ctx.api.POST("/v1/cases/{caseId}/invites", {
+          params: { path: { caseId: target.caseId } },
+          headers,
+          body: { partyId: target.partyId, sendSms: false },
+        }),
       ),
   },
   {
     operationId: "listCaseIds",
     scope: scopeOf("listCaseIds"),
-    send: (ctx, headers) => ctx.call(ctx.api.GET("/v1/microapps/api/cases/ids", { params: { query: { limit: 1 } }, headers })),
+    send: (ctx, headers) =>
+      ctx.call(ctx.api.GET("/v1/microapps/api/cases/ids", { params: { query: { limit: 1 } }, headers })),
   },
   {
     operationId: "listUsers",
     scope: scopeOf("listUsers"),
-    send: (ctx, headers) => ctx.call(ctx.api.GET("/v1/microapps/api/users", { params: { query: { limit: 1 } }, headers })),
+    send: (ctx, headers) =>
+      ctx.call(ctx.api.GET("/v1/microapps/api/users", { params: { query: { limit: 1 } }, headers })),
   },
 ];

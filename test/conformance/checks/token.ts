@@ -30,14 +30,19 @@ const exchangeAnswers: Check = {
   async run(ctx) {
     for (const { scopes, result } of ctx.tokens.all()) {
       ctx.expectAnswer(`token for [${scopes.join(", ")}]`, result, 200);
-      ctx.expect(result.exchange.violations.length === 0, `token for [${scopes.join(", ")}]: the response breaks the contract`, result.exchange);
+      ctx.expect(
+        result.exchange.violations.length === 0,
+        `token for [${scopes.join(", ")}]: the response breaks the contract`,
+        result.exchange,
+      );
     }
   },
 };
 
 const principalScopes: Check = {
   id: "token.principal",
-  title: "principal.scopes is exactly the requested set (one, two and all five scopes) and principal names the integration",
+  title:
+    "principal.scopes is exactly the requested set (one, two and all five scopes) and principal names the integration",
   rule: "CONTRACT Token exchange: granted scopes = requested ∩ integration ∩ firm, returned as principal.scopes (#/components/schemas/Principal)",
   tags: ["stateful"],
   async run(ctx) {
@@ -45,13 +50,25 @@ const principalScopes: Check = {
     ctx.require(principals.length > 0, "no token exchange succeeded");
     for (const { scopes, result } of principals) {
       const principal = result.data!.principal;
-      ctx.expect(sameSet(principal.scopes, scopes), `asked for [${scopes.join(", ")}], principal.scopes is ${JSON.stringify(principal.scopes)}`, result.exchange);
-      ctx.expect(principal.appId === ctx.options.clientId, `principal.appId ${JSON.stringify(principal.appId)} is not the clientId`, result.exchange);
+      ctx.expect(
+        sameSet(principal.scopes, scopes),
+        `asked for [${scopes.join(", ")}], principal.scopes is ${JSON.stringify(principal.scopes)}`,
+        result.exchange,
+      );
+      ctx.expect(
+        principal.appId === ctx.options.clientId,
+        `principal.appId ${JSON.stringify(principal.appId)} is not the clientId`,
+        result.exchange,
+      );
     }
     const first = principals[0].result.data!.principal;
     for (const { result } of principals) {
       const { orgId, identifier } = result.data!.principal;
-      ctx.expect(orgId === first.orgId && identifier === first.identifier, `the same integration answered as ${orgId}/${identifier} and as ${first.orgId}/${first.identifier}`, result.exchange);
+      ctx.expect(
+        orgId === first.orgId && identifier === first.identifier,
+        `the same integration answered as ${orgId}/${identifier} and as ${first.orgId}/${first.identifier}`,
+        result.exchange,
+      );
     }
   },
 };
@@ -62,7 +79,10 @@ const expiresAt: Check = {
   rule: `CONTRACT Token exchange: expiresInSeconds 60..3600, default 3600; expiresAt is the JWT's exp (${TOKEN_PATH})`,
   tags: ["stateful"],
   async run(ctx) {
-    for (const [scopes, lifetime] of [[ALL_SCOPES, 3600], [SCOPE_PAIR, SHORT_LIFETIME_SECONDS]] as const) {
+    for (const [scopes, lifetime] of [
+      [ALL_SCOPES, 3600],
+      [SCOPE_PAIR, SHORT_LIFETIME_SECONDS],
+    ] as const) {
       const { sentAt, result } = ctx.tokens.get(scopes);
       if (!result.data) {
         ctx.expect(false, `no token for [${scopes.join(", ")}]: got ${describe(result)}`, result.exchange);
@@ -80,7 +100,8 @@ const expiresAt: Check = {
 
 const jwtClaims: Check = {
   id: "token.jwt",
-  title: "the access token is a JWT with an asymmetric alg, a kid, sub = clientId, exp = expiresAt, iat, iss, aud and a unique jti",
+  title:
+    "the access token is a JWT with an asymmetric alg, a kid, sub = clientId, exp = expiresAt, iat, iss, aud and a unique jti",
   rule: "#/components/securitySchemes/systemToken (RFC 7519, RFC 8725)",
   tags: ["stateful"],
   async run(ctx) {
@@ -91,14 +112,45 @@ const jwtClaims: Check = {
       const parts = result.data.accessToken.split(".");
       const header = decodeJwtPart(parts[0] ?? "");
       const claims = decodeJwtPart(parts[1] ?? "");
-      if (!ctx.expect(parts.length === 3 && header && claims, `${what} is not a JWT (three base64url JSON parts)`, result.exchange)) continue;
-      ctx.expect(ASYMMETRIC_ALGORITHMS.test(header.alg ?? ""), `${what}: alg ${JSON.stringify(header.alg)} is not an asymmetric algorithm`, result.exchange);
-      ctx.expect(typeof header.kid === "string" && header.kid.length > 0, `${what}: the header has no kid`, result.exchange);
-      ctx.expect(claims.sub === ctx.options.clientId, `${what}: sub ${JSON.stringify(claims.sub)} is not the clientId`, result.exchange);
-      ctx.expect(claims.exp === result.data.expiresAt, `${what}: exp ${claims.exp} is not expiresAt ${result.data.expiresAt}`, result.exchange);
+      if (
+        !ctx.expect(
+          parts.length === 3 && header && claims,
+          `${what} is not a JWT (three base64url JSON parts)`,
+          result.exchange,
+        )
+      )
+        continue;
+      ctx.expect(
+        ASYMMETRIC_ALGORITHMS.test(header.alg ?? ""),
+        `${what}: alg ${JSON.stringify(header.alg)} is not an asymmetric algorithm`,
+        result.exchange,
+      );
+      ctx.expect(
+        typeof header.kid === "string" && header.kid.length > 0,
+        `${what}: the header has no kid`,
+        result.exchange,
+      );
+      ctx.expect(
+        claims.sub === ctx.options.clientId,
+        `${what}: sub ${JSON.stringify(claims.sub)} is not the clientId`,
+        result.exchange,
+      );
+      ctx.expect(
+        claims.exp === result.data.expiresAt,
+        `${what}: exp ${claims.exp} is not expiresAt ${result.data.expiresAt}`,
+        result.exchange,
+      );
       ctx.expect(Number.isInteger(claims.iat), `${what}: no integer iat`, result.exchange);
-      ctx.expect(typeof claims.iss === "string" && claims.aud !== undefined, `${what}: iss or aud missing`, result.exchange);
-      ctx.expect(typeof claims.jti === "string" && !seenJti.has(claims.jti), `${what}: jti ${JSON.stringify(claims.jti)} is missing or not unique`, result.exchange);
+      ctx.expect(
+        typeof claims.iss === "string" && claims.aud !== undefined,
+        `${what}: iss or aud missing`,
+        result.exchange,
+      );
+      ctx.expect(
+        typeof claims.jti === "string" && !seenJti.has(claims.jti),
+        `${what}: jti ${JSON.stringify(claims.jti)} is missing or not unique`,
+        result.exchange,
+      );
       seenJti.add(claims.jti);
     }
   },
@@ -106,18 +158,28 @@ const jwtClaims: Check = {
 
 const invalidClient: Check = {
   id: "token.invalid-client",
-  title: "a wrong secret and an unknown clientId both get 401 invalid_client, with bodies identical apart from requestId",
+  title:
+    "a wrong secret and an unknown clientId both get 401 invalid_client, with bodies identical apart from requestId",
   rule: `${TOKEN_PATH}/responses/401 and CONTRACT Token exchange: one and the same 401 invalid_client (no enumeration)`,
   tags: ["stateful"],
   async run(ctx) {
     // The suite's only deliberate credential failures: one per clientId and run, after every token was fetched.
     const attempt = (clientId: string, clientSecret: string) =>
-      ctx.call(ctx.api.POST("/v1/microapps/system-tokens", { body: { clientId, clientSecret, scopes: ["users.list"] } }));
+      ctx.call(
+        ctx.api.POST("/v1/microapps/system-tokens", { body: { clientId, clientSecret, scopes: ["users.list"] } }),
+      );
     const wrongSecret = await attempt(ctx.options.clientId, `wrong-${ctx.runId}`);
     const unknownClient = await attempt(randomUUID(), `wrong-${ctx.runId}`);
-    for (const [what, result] of [["wrong secret", wrongSecret], ["unknown clientId", unknownClient]] as const) {
+    for (const [what, result] of [
+      ["wrong secret", wrongSecret],
+      ["unknown clientId", unknownClient],
+    ] as const) {
       if (result.status === 429) {
-        ctx.expect(false, `${what}: the server's failure limit is already reached (429); the suite makes one such attempt per run, wait Retry-After seconds`, result.exchange);
+        ctx.expect(
+          false,
+          `${what}: the server's failure limit is already reached (429); the suite makes one such attempt per run, wait Retry-After seconds`,
+          result.exchange,
+        );
         continue;
       }
       ctx.expectAnswer(what, result, 401, "invalid_client");
@@ -132,7 +194,12 @@ const invalidClient: Check = {
 };
 
 async function exchangeWith(ctx: CheckContext, overrides: Record<string, unknown>) {
-  const body = { clientId: ctx.options.clientId, clientSecret: ctx.options.clientSecret, scopes: ["users.list"], ...overrides };
+  const body = {
+    clientId: ctx.options.clientId,
+    clientSecret: ctx.options.clientSecret,
+    scopes: ["users.list"],
+    ...overrides,
+  };
   return ctx.call(ctx.api.POST("/v1/microapps/system-tokens", { body: invalid<never>(body) }));
 }
 
@@ -159,9 +226,20 @@ const badLifetime: Check = {
   tags: ["negative"],
   async run(ctx) {
     for (const expiresInSeconds of [59, 3601, 90.5, "3600", null]) {
-      ctx.expectRejected(`expiresInSeconds ${JSON.stringify(expiresInSeconds)}`, await exchangeWith(ctx, { expiresInSeconds }));
+      ctx.expectRejected(
+        `expiresInSeconds ${JSON.stringify(expiresInSeconds)}`,
+        await exchangeWith(ctx, { expiresInSeconds }),
+      );
     }
   },
 };
 
-export const tokenChecks: Check[] = [exchangeAnswers, principalScopes, expiresAt, jwtClaims, unknownScope, badLifetime, invalidClient];
+export const tokenChecks: Check[] = [
+  exchangeAnswers,
+  principalScopes,
+  expiresAt,
+  jwtClaims,
+  unknownScope,
+  badLifetime,
+  invalidClient,
+];
