@@ -1,0 +1,44 @@
+// The one resolver of local JSON references (`#/components/...`) in a bundled document.
+import type { ReferenceObject } from "./openapi.ts";
+
+/** A node that is a `$ref` (OpenAPI 3.1 lets a description or summary sit beside it). */
+export function isRef(node: unknown): node is ReferenceObject {
+  return typeof node === "object" && node !== null && typeof (node as { $ref?: unknown }).$ref === "string";
+}
+
+/** The node a JSON pointer (`#/components/schemas/Error`) names in `doc`, or undefined. */
+export function atPointer(doc: object, pointer: string): unknown {
+  if (!pointer.startsWith("#/")) throw new Error(`not a local reference: ${pointer}`);
+  return pointer
+    .slice(2)
+    .split("/")
+    .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+}
+
+/**
+ * The node a local `$ref` points to, followed until it is not a `$ref`; any other node as it is. Throws on a
+ * reference that leads nowhere or in a circle: a bundle with one is broken, and saying so beats `undefined`.
+ */
+export function resolveRef<T>(doc: object, node: T | ReferenceObject): T {
+  const seen = new Set<string>();
+  let current: unknown = node;
+  while (isRef(current)) {
+    const ref = current.$ref;
+    if (seen.has(ref)) throw new Error(`circular $ref: ${[...seen, ref].join(" -> ")}`);
+    seen.add(ref);
+    current = atPointer(doc, ref);
+    if (current === undefined) throw new Error(`$ref ${ref} points at nothing in the document`);
+  }
+  return current as T;
+}
+
+/** The value at a path of the document with every `$ref` on the way followed, or undefined. */
+export function valueAt(doc: object, path: readonly (string | number)[]): unknown {
+  let node: unknown = doc;
+  for (const key of path) {
+    if (node === undefined || node === null) return undefined;
+    node = (resolveRef(doc, node) as Record<string | number, unknown>)[key];
+  }
+  return node === undefined ? undefined : resolveRef(doc, node);
+}
