@@ -1,5 +1,5 @@
 // `npm run generate`: derives everything in generated/ (and llms.txt, CHANGELOG.md) from spec/ (and spec/releases/).
-// Output is deterministic, so regenerating an unchanged spec changes nothing (test/generated-drift.test.ts).
+// Output is deterministic, so regenerating an unchanged spec changes nothing (test/contract/generated-drift.test.ts).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -1,4 +1,4 @@
-// Rule 4: every scoped operation documents 401 and 403 (no/bad token, missing scope or address);
+// verify-auth-responses: every scoped operation documents 401 and 403 (no/bad token, missing scope or address);
 // the token exchange (security: []) documents 401, 403 and 429 (bad credentials, address, brute force).
 export default function authResponses(operation, _options, { path }) {
   const tokenExchange = Array.isArray(operation.security) && operation.security.length === 0;

@@ -1,4 +1,4 @@
-// Rule 5b: every object in a request body schema is closed (additionalProperties: false, or
+// verify-closed-request-body: every object in a request body schema is closed (additionalProperties: false, or
 // unevaluatedProperties: false), so an unknown field is a 400 and never silently stored.
 // Nested objects count too: an open propertyAddress would store unknown fields just the same.
 export default function closedRequestBody(schema, _options, { path }) {

@@ -1,4 +1,4 @@
-// Rule 1: every operation except the token exchange requires systemToken with exactly one scope.
+// verify-operation-one-scope: every operation except the token exchange requires systemToken with exactly one scope.
 // The token exchange is the operation that declares `security: []`; only one operation may, or
 // "unauthenticated" would quietly become a second way in.
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

@@ -1,4 +1,4 @@
-// Rule 6b: every operation has an operationId (handler and client names), a summary (docs, llms.txt)
+// verify-operation-metadata: every operation has an operationId (handler and client names), a summary (docs, llms.txt)
 // and a tag (docs navigation).
 const isText = (value) => typeof value === "string" && value.trim() !== "";
 

@@ -1,4 +1,4 @@
-// Rule 6a: every path begins /v1/, so the version is in every URL and a v2 can live beside it.
+// verify-path-prefix: every path begins /v1/, so the version is in every URL and a v2 can live beside it.
 export default function pathPrefix(paths) {
   return Object.keys(paths ?? {})
     .filter((path) => !path.startsWith("/v1/"))

@@ -1,4 +1,4 @@
-// Rule 2: every scope an operation requires is in the catalogue
+// verify-scope-catalogue: every scope an operation requires is in the catalogue
 // (components.securitySchemes.systemToken.x-scopes, name -> purpose), and each catalogue scope is
 // used by exactly one operation, so a scope names one capability and the catalogue has no dead entries.
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

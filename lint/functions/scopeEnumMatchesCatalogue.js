@@ -1,4 +1,4 @@
-// Rule 3: every scope enum equals the catalogue (components.securitySchemes.systemToken.x-scopes).
+// verify-scope-enum: every scope enum equals the catalogue (components.securitySchemes.systemToken.x-scopes).
 // A scope enum is the Scope schema's, or any enum naming at least one catalogue scope; the Scope
 // schema is checked by its place (components.schemas.Scope), which every bundle has, so an enum
 // emptied of all scope names is still caught there.

@@ -1,4 +1,4 @@
-// Rule 5a: every 4xx/5xx response body is the shared Error schema.
+// verify-error-schema: every 4xx/5xx response body is the shared Error schema.
 // "Shared" means the schema is a $ref to it, found with Spectral's own $ref map rather than by
 // comparing shapes (a copy of Error is not Error, and would drift): in a single file or the bundle
 // the schema lives at #/components/schemas/Error; in the split source it is the whole of a file

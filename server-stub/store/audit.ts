@@ -14,7 +14,7 @@ export interface AuditActor {
   identifier: string;
 }
 
-/** An audit row as the admin CLI prints it (CONTRACT.md "Audit"). */
+/** An audit row as the admin CLI prints it (the shape ../shared/CONTRACT.md gives under "Audit"). */
 export interface AuditEntry {
   auditId: string;
   actorType: string;

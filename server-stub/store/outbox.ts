@@ -2,7 +2,7 @@
 import type { Queryable } from "./database.ts";
 import { newId } from "./ids.ts";
 
-/** An outbox message as the admin CLI prints it (CONTRACT.md "Audit"). */
+/** An outbox message as the admin CLI prints it (the shape ../shared/CONTRACT.md gives under "Audit"). */
 export interface OutboxMessage {
   messageId: string;
   orgId: string;
