@@ -1,6 +1,7 @@
 // The server's typed configuration and its one parser. Only main.ts hands it the real environment;
 // tests and testing.ts hand it their own.
 import { parseCidr } from "./auth/ip-ranges.ts";
+import { integerRange, parseInteger } from "./integer.ts";
 
 export interface TokenFailureLimits {
   /** invalid_client answers allowed per (address, clientId) within the window; the next attempt is 429. */
@@ -90,10 +91,9 @@ export class ConfigError extends Error {}
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 function integer(name: EnvName, raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return Number(raw);
+  const value = parseInteger(raw, min, max);
+  if (value === undefined) throw new ConfigError(`${name} must be ${integerRange(min, max)}, got "${raw}"`);
+  return value;
 }
 
 /** Parses and validates the configuration; throws ConfigError naming the bad variable. */
