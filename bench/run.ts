@@ -8,8 +8,9 @@ import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import autocannon from "autocannon";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { repoRoot } from "../scripts/spec-model.ts";
+import { integerOption } from "../server-stub/integer-option.ts";
 import { withoutPassword } from "../server-stub/store/dialect.ts";
 import { createThrowawayStore } from "../server-stub/store/throwaway.ts";
 import { startReferenceServer } from "../server-stub/testing.ts";
@@ -19,17 +20,11 @@ import { printReport, type Measurement, type Results } from "./report.ts";
 
 const run = promisify(execFile);
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive whole number");
-  return n;
-}
-
 const program = new Command("npm run bench --")
   .description("Benchmark the reference server against bare Express and Prism on loopback (autocannon).")
-  .option("-c, --connections <n>", "concurrent connections for every scenario", positive, 20)
-  .option("-d, --duration <seconds>", "seconds per scenario", positive, 10)
-  .option("--page-duration <seconds>", "seconds per page measurement in the scale runs", positive, 3)
+  .option("-c, --connections <n>", "concurrent connections for every scenario", integerOption(1), 20)
+  .option("-d, --duration <seconds>", "seconds per scenario", integerOption(1), 10)
+  .option("--page-duration <seconds>", "seconds per page measurement in the scale runs", integerOption(1), 3)
   .option("--scale <sizes>", "case counts for the page-cost runs, comma-separated ('' to skip)", "10000,1000000")
   .option("--output <file>", "where to write the JSON results", "bench/results.json")
   .option(
@@ -39,7 +34,7 @@ const program = new Command("npm run bench --")
   .option(
     "--workers <n>",
     "also run the reference scenarios as npm run cluster with N workers (default: 2 with --database-url, else none)",
-    positive,
+    integerOption(1),
   )
   .addHelpText(
     "after",

@@ -1,4 +1,5 @@
-// `npm run generate`: derives everything in generated/ (and llms.txt, CHANGELOG.md) from spec/ (and spec/releases/).
+// `npm run generate`: derives everything in generated/ (and llms.txt, CHANGELOG.md) from spec/ (and spec/releases/),
+// and the README's Environment table from server-stub/config.ts.
 // Output is deterministic, so regenerating an unchanged spec changes nothing (test/contract/generated-drift.test.ts).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { buildHttpFile } from "./http-file.ts";
 import { buildLlmsTxt } from "./llms.ts";
 import { errorCodesTable, scopesTable } from "./markdown-tables.ts";
 import { buildPostmanCollection } from "./postman.ts";
+import { withEnvironmentTable } from "./readme-environment.ts";
 import { listSnapshots, loadSnapshot } from "./releases.ts";
 import { loadBundle, repoRoot } from "./spec-model.ts";
 
@@ -92,6 +94,11 @@ function changelog(): void {
   writeFileSync(join(outRoot, "CHANGELOG.md"), buildChangelog(releases, loadBundle(bundlePath)));
 }
 
+// The committed README with a fresh table: below --out DIR only the table can differ from the repo's README.
+function readme(): void {
+  writeFileSync(join(outRoot, "README.md"), withEnvironmentTable(readFileSync(join(repoRoot, "README.md"), "utf8")));
+}
+
 mkdirSync(join(outRoot, "generated"), { recursive: true });
 bundle();
 await types();
@@ -100,6 +107,7 @@ llms();
 await postman();
 httpFile();
 changelog();
+readme();
 console.log(
-  `generated/openapi.yaml, schema.d.ts, docs/index.html, postman_collection.json, requests.http, llms.txt and CHANGELOG.md written below ${outRoot}`,
+  `generated/openapi.yaml, schema.d.ts, docs/index.html, postman_collection.json, requests.http, llms.txt, CHANGELOG.md and README.md (its Environment table) written below ${outRoot}`,
 );

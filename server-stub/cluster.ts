@@ -9,10 +9,11 @@
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { SigningKeys } from "./auth/signing-keys.ts";
 import { configOrExit, type Config } from "./config.ts";
 import { demoBanner, ensureDemoIntegration, type DemoIntegration } from "./demo.ts";
+import { integerOption } from "./integer-option.ts";
 import { createLogger } from "./logger.ts";
 import { openStore, storeOptionsFrom } from "./store/database.ts";
 
@@ -21,16 +22,10 @@ const WORKER_START_TIMEOUT_MS = 30_000;
 /** Longer than a worker's own graceful shutdown (main.ts exits within 10 s). */
 const STOP_TIMEOUT_MS = 12_000;
 
-function workerCount(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64)
-    throw new InvalidArgumentError("expected an integer from 1 to 64");
-  return Number(value);
-}
-
 function parseArguments(): { workers: number } {
   return new Command("npm run cluster --")
     .description("Run N reference-server processes on one port, sharing the store of DATABASE_URL (or DATA_DIR).")
-    .option("-w, --workers <n>", "worker processes", workerCount, availableParallelism())
+    .option("-w, --workers <n>", "worker processes", integerOption(1, 64), availableParallelism())
     .addHelpText(
       "after",
       "\nThe environment is npm start's (PORT, HOST, DATABASE_URL, PG_POOL_SIZE...); each worker opens PG_POOL_SIZE connections.",

@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { configFromEnv, ConfigError } from "../config.ts";
 import { ApiError } from "../errors/api-error.ts";
+import { integerOption } from "../integer-option.ts";
 import { openStore, storeOptionsFrom, type Store } from "../store/database.ts";
 import { AdminInputError, FirmAdmin, MAX_LIST_LIMIT } from "./firm-admin.ts";
 
@@ -13,20 +14,6 @@ function csv(value: string): string[] {
     .filter(Boolean);
   if (items.length === 0) throw new InvalidArgumentError("expected a comma-separated list");
   return items;
-}
-
-function positiveInteger(max: number) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-      throw new InvalidArgumentError(`expected an integer from 1 to ${max}`);
-    }
-    return Number(value);
-  };
-}
-
-function nonNegativeInteger(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected an integer of 0 or more");
-  return Number(value);
 }
 
 /** Human output: objects as "key: value" lines, arrays as one block per item. */
@@ -127,7 +114,7 @@ export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Sto
     .command("rotate-secret")
     .description("issue a new clientSecret; the old one stops working at once (or after --grace-seconds)")
     .requiredOption("--app-id <appId>", "the integration")
-    .option("--grace-seconds <n>", "keep the old secret valid this long (max 86400)", nonNegativeInteger)
+    .option("--grace-seconds <n>", "keep the old secret valid this long (max 86400)", integerOption(0))
     .action(run((admin, o: { appId: string; graceSeconds?: number }) => admin.rotateSecret(o)));
   integration
     .command("disable")
@@ -144,13 +131,13 @@ export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Sto
     .command("audit")
     .description("a firm's audit rows, newest first")
     .requiredOption("--org <orgId>", "the firm")
-    .option("--limit <n>", `how many (default 1000, max ${MAX_LIST_LIMIT})`, positiveInteger(MAX_LIST_LIMIT))
+    .option("--limit <n>", `how many (default 1000, max ${MAX_LIST_LIMIT})`, integerOption(1, MAX_LIST_LIMIT))
     .action(run((admin, o: { org: string; limit?: number }) => admin.audit(o.org, o.limit)));
   program
     .command("outbox")
     .description("what invites would have sent, newest first")
     .requiredOption("--org <orgId>", "the firm")
-    .option("--limit <n>", `how many (default 1000, max ${MAX_LIST_LIMIT})`, positiveInteger(MAX_LIST_LIMIT))
+    .option("--limit <n>", `how many (default 1000, max ${MAX_LIST_LIMIT})`, integerOption(1, MAX_LIST_LIMIT))
     .action(run((admin, o: { org: string; limit?: number }) => admin.outbox(o.org, o.limit)));
 
   program
@@ -164,7 +151,7 @@ export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Sto
     .command("seed-cases")
     .description("bulk-load N bare cases into a firm (for benchmarks)")
     .requiredOption("--org <orgId>", "the firm")
-    .requiredOption("--count <n>", "how many", positiveInteger(10_000_000))
+    .requiredOption("--count <n>", "how many", integerOption(1, 10_000_000))
     .action(run((admin, o: { org: string; count: number }) => admin.seedCases(o.org, o.count)));
 
   return program;

@@ -1,6 +1,7 @@
 // npm run conformance -- --base-url URL --client-id ID --client-secret S [--read-only] [--max-pages N] [--junit FILE]
 import { writeFileSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
+import { integerOption } from "../../server-stub/integer-option.ts";
 import { ALL_CHECKS } from "./checks/index.ts";
 import { toJUnitXml } from "./junit.ts";
 import { formatFailures, formatLine } from "./report.ts";
@@ -8,12 +9,6 @@ import { runSuite } from "./runner.ts";
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a whole number, 1 or more");
-  return n;
-}
 
 const program = new Command("conformance")
   .description(
@@ -34,7 +29,7 @@ const program = new Command("conformance")
     ).env("VERIFY_CLIENT_CLIENT_SECRET"),
   )
   .option("--read-only", "skip every check that writes (cases, parties, invites): for production smoke checks", false)
-  .option("--max-pages <n>", "the most pages any list walk fetches", positiveInteger, 50)
+  .option("--max-pages <n>", "the most pages any list walk fetches", integerOption(1), 50)
   .option("--junit <file>", "also write a JUnit XML report to this file")
   .option("--list", "list the checks with their tags and exit")
   .addHelpText(

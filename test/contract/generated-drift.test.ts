@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/spec-model.ts";
 
-// Everything derived from spec/ must be committed as a fresh `npm run generate` would write it.
+// Everything derived from spec/ (and README.md's Environment table, from server-stub/config.ts) must be committed
+// as a fresh `npm run generate` would write it.
 const derived = [
   "generated/openapi.yaml",
   "generated/schema.d.ts",
@@ -14,6 +15,7 @@ const derived = [
   "generated/requests.http",
   "llms.txt",
   "CHANGELOG.md",
+  "README.md",
 ];
 
 describe("generated files are in sync with spec/", () => {

@@ -9,11 +9,14 @@ const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
 const scripts = Object.keys(JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).scripts);
 
 describe("the README documents", () => {
-  it.each(Object.entries(ENVIRONMENT))("the environment variable %s with its default", (name, [defaultValue]) => {
-    const row = readme.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
-    expect(row, `README.md has no row for ${name} in its Environment table`).toBeDefined();
-    if (defaultValue) expect(row).toContain(`\`${defaultValue}\``);
-  });
+  it.each(Object.entries(ENVIRONMENT))(
+    "the environment variable %s with its default",
+    (name, { default: defaultValue }) => {
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
+      expect(row, `README.md has no row for ${name} in its Environment table`).toBeDefined();
+      if (defaultValue) expect(row).toContain(`\`${defaultValue}\``);
+    },
+  );
 
   it.each(scripts.filter((s) => !["prepare"].includes(s) && !s.includes(":")))("the npm script %s", (script) => {
     const mention = script === "start" || script === "test" ? `npm ${script}` : `npm run ${script}`;
