@@ -12,7 +12,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { repoRoot } from "../scripts/spec-model.ts";
 import { withoutPassword } from "../server-stub/store/dialect.ts";
 import { createThrowawayStore } from "../server-stub/store/throwaway.ts";
-import { startReferenceServer } from "../server-stub/testing.ts";
+import { startReferenceServer } from "../test/support/reference-server.ts";
 import { measureColdStart } from "./cold-start.ts";
 import { rssMegabytes, startBaselineExpress, startCluster, startFloor, startPrism } from "./processes.ts";
 import { printReport, type Measurement, type Results } from "./report.ts";
@@ -54,7 +54,7 @@ const options = program.parse().opts<{
   databaseUrl?: string;
   workers?: number;
 }>();
-// testing.ts, the cold start and the admin CLI all take their throwaway databases from here.
+// startReferenceServer (test/support/reference-server.ts), the cold start and the admin CLI all take their throwaway databases from here.
 if (options.databaseUrl) process.env.DATABASE_URL = options.databaseUrl;
 const store = options.databaseUrl
   ? "PostgreSQL (a throwaway database)"

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VerifyApiError, VerifyClient, type Scope, type VerifyClientOptions } from "../../clients/verify-client.ts";
 import type { Clock } from "../../server-stub/clock.ts";
-import { startInProcess, type InProcessServer } from "../../server-stub/testing.ts";
+import { startInProcess, type InProcessServer } from "../support/reference-server.ts";
 import { startFaultProxy, type Fault, type FaultProxy } from "./fault-proxy.ts";
 
 const ALL_SCOPES: Scope[] = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];

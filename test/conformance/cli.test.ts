@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReferenceServer, type ReferenceServer } from "../../server-stub/testing.ts";
+import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy.ts";
 import { FAULTS } from "./faults.ts";
 

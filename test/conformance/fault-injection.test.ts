@@ -2,7 +2,7 @@
 // (a fresh store each time, so the suite's two deliberate credential failures never add up to the failure limit).
 // The suite must pass with no fault and fail on every fault, in the checks the fault names.
 import { afterAll, describe, expect, it } from "vitest";
-import { startReferenceServer } from "../../server-stub/testing.ts";
+import { startReferenceServer } from "../support/reference-server.ts";
 import { startFaultProxy, type Fault } from "./fault-proxy.ts";
 import { FAULTS } from "./faults.ts";
 import { formatReport } from "./report.ts";

@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, serverNodeFlags } from "../../server-stub/repo-files.ts";
 import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
-import { startReferenceServer } from "../../server-stub/testing.ts";
+import { startReferenceServer } from "../support/reference-server.ts";
 import { assertDistIsFresh, exchange, waitForExit } from "./harness.ts";
 
 interface Started {

@@ -5,17 +5,17 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { DestinationStream } from "pino";
-import { FirmAdmin } from "./admin/firm-admin.ts";
-import { createApp } from "./app.ts";
-import { SigningKeys } from "./auth/signing-keys.ts";
-import { systemClock, type Clock } from "./clock.ts";
-import { configFromEnv } from "./config.ts";
-import { ensureDemoIntegration } from "./demo.ts";
-import { createLogger } from "./logger.ts";
-import { repoFiles, repoRoot, serverNodeFlags } from "./repo-files.ts";
-import { listen } from "./server.ts";
-import { openStore, storeOptionsFrom, type Store } from "./store/database.ts";
-import { createThrowawayStore, type ThrowawayStore } from "./store/throwaway.ts";
+import { FirmAdmin } from "../../server-stub/admin/firm-admin.ts";
+import { createApp } from "../../server-stub/app.ts";
+import { SigningKeys } from "../../server-stub/auth/signing-keys.ts";
+import { systemClock, type Clock } from "../../server-stub/clock.ts";
+import { configFromEnv } from "../../server-stub/config.ts";
+import { ensureDemoIntegration } from "../../server-stub/demo.ts";
+import { createLogger } from "../../server-stub/logger.ts";
+import { repoFiles, repoRoot, serverNodeFlags } from "../../server-stub/repo-files.ts";
+import { listen } from "../../server-stub/server.ts";
+import { openStore, storeOptionsFrom, type Store } from "../../server-stub/store/database.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
 
 export interface ReferenceServerOptions {
   /** Extra environment (TOKEN_FAILURES_PER_CLIENT, TRUST_PROXY, LOG_LEVEL...). */
