@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { repoRoot } from "../scripts/spec-model.ts";
-import { createThrowawayStore } from "../server-stub/store/throwaway.ts";
+import { createThrowawayStore } from "../test/support/throwaway-store.ts";
 
 async function once(storeEnv: Record<string, string>): Promise<number> {
   const started = performance.now();

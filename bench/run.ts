@@ -11,7 +11,7 @@ import autocannon from "autocannon";
 import { Command, InvalidArgumentError } from "commander";
 import { repoRoot } from "../scripts/spec-model.ts";
 import { withoutPassword } from "../server-stub/store/dialect.ts";
-import { createThrowawayStore } from "../server-stub/store/throwaway.ts";
+import { createThrowawayStore } from "../test/support/throwaway-store.ts";
 import { startReferenceServer } from "../test/support/reference-server.ts";
 import { measureColdStart } from "./cold-start.ts";
 import { rssMegabytes, startBaselineExpress, startCluster, startFloor, startPrism } from "./processes.ts";

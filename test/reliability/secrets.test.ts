@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
 import { openStore } from "../../server-stub/store/database.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
 import { ALL_SCOPES, assertDistIsFresh } from "../server/harness.ts";
 
 let store: ThrowawayStore;

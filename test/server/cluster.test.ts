@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../server-stub/repo-files.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
 import { assertDistIsFresh, call, tokenFor } from "./harness.ts";
 
 let store: ThrowawayStore;

@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, serverNodeFlags } from "../../server-stub/repo-files.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
 import { startReferenceServer } from "../support/reference-server.ts";
 import { assertDistIsFresh, exchange, waitForExit } from "./harness.ts";
 

@@ -15,7 +15,7 @@ import { openStore, type Store, type StoreOptions } from "../../server-stub/stor
 import { newId } from "../../server-stub/store/ids.ts";
 import { migrations as migrationProvider } from "../../server-stub/store/migrations.ts";
 import { repoRoot } from "../../server-stub/repo-files.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
 import { call, errorCode, onPostgres, sqliteOnly, startTestServer } from "./harness.ts";
 
 const throwaways: ThrowawayStore[] = [];

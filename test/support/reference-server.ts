@@ -15,7 +15,7 @@ import { createLogger } from "../../server-stub/logger.ts";
 import { repoFiles, repoRoot, serverNodeFlags } from "../../server-stub/repo-files.ts";
 import { listen } from "../../server-stub/server.ts";
 import { openStore, storeOptionsFrom, type Store } from "../../server-stub/store/database.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { createThrowawayStore, type ThrowawayStore } from "./throwaway-store.ts";
 
 export interface ReferenceServerOptions {
   /** Extra environment (TOKEN_FAILURES_PER_CLIENT, TRUST_PROXY, LOG_LEVEL...). */
