@@ -14,7 +14,8 @@ import { withoutPassword } from "../server-stub/store/dialect.ts";
 import { createThrowawayStore } from "../test/support/throwaway-store.ts";
 import { startReferenceServer } from "../test/support/reference-server.ts";
 import { measureColdStart } from "./cold-start.ts";
-import { rssMegabytes, startBaselineExpress, startCluster, startFloor, startPrism } from "./processes.ts";
+import { startPrism } from "../test/support/prism.ts";
+import { rssMegabytes, startBaselineExpress, startCluster, startFloor } from "./targets.ts";
 import { printReport, type Measurement, type Results } from "./report.ts";
 
 const run = promisify(execFile);
@@ -324,7 +325,7 @@ async function main(): Promise<void> {
       );
     } finally {
       await floor.stop();
-      await prism.stop();
+      await prism.close();
     }
     results.rssMb = rssMegabytes(ref.pid!);
 

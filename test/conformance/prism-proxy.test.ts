@@ -1,6 +1,6 @@
 // Prism's validating proxy (npm run mock:proxy -- <url>) in front of the reference server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPrism, type RunningPrism } from "../../mock/prism.ts";
+import { startPrism, type RunningPrism } from "../support/prism.ts";
 import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy.ts";
 import { FAULTS } from "./faults.ts";
