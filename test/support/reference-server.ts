@@ -62,6 +62,15 @@ async function storeFor(options: ReferenceServerOptions): Promise<ThrowawayStore
   return createThrowawayStore(process.env.DATABASE_URL);
 }
 
+/** Loopback, a free port, this store (and no other DATABASE_URL); the log level unless options.env sets one. */
+function serverEnv(
+  logLevel: string,
+  options: ReferenceServerOptions,
+  location: ThrowawayStore,
+): Record<string, string> {
+  return { LOG_LEVEL: logLevel, ...options.env, HOST: "127.0.0.1", PORT: "0", DATABASE_URL: "", ...location.env };
+}
+
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   return options.inProcess === false ? startProcess(options) : startInProcess(options);
 }
@@ -70,14 +79,7 @@ export async function startInProcess(
   options: ReferenceServerOptions & { clock?: Clock; logDestination?: DestinationStream } = {},
 ): Promise<InProcessServer> {
   const location = await storeFor(options);
-  const config = configFromEnv({
-    LOG_LEVEL: "silent",
-    ...options.env,
-    HOST: "127.0.0.1",
-    PORT: "0",
-    DATABASE_URL: "",
-    ...location.env,
-  });
+  const config = configFromEnv(serverEnv("silent", options, location));
   let store: Store;
   try {
     store = await openStore(storeOptionsFrom(config));
@@ -136,15 +138,7 @@ async function startProcess(options: ReferenceServerOptions): Promise<ReferenceS
       name: "the server (dist/server-stub/main.js)",
       ready: SERVER_READY,
       cwd: repoRoot,
-      env: {
-        ...process.env,
-        LOG_LEVEL: "warn",
-        ...options.env,
-        HOST: "127.0.0.1",
-        PORT: "0",
-        DATABASE_URL: "",
-        ...location.env,
-      },
+      env: { ...process.env, ...serverEnv("warn", options, location) },
     });
   } catch (e) {
     await location.dispose();
