@@ -12,10 +12,11 @@ import { Command } from "commander";
 import { repoRoot } from "../scripts/spec-model.ts";
 import { integerOption } from "../server-stub/integer-option.ts";
 import { withoutPassword } from "../server-stub/store/dialect.ts";
-import { createThrowawayStore } from "../server-stub/store/throwaway.ts";
-import { startReferenceServer } from "../server-stub/testing.ts";
+import { createThrowawayStore } from "../test/support/throwaway-store.ts";
+import { startReferenceServer } from "../test/support/reference-server.ts";
 import { measureColdStart } from "./cold-start.ts";
-import { rssMegabytes, startBaselineExpress, startCluster, startFloor, startPrism } from "./processes.ts";
+import { startPrism } from "../test/support/prism.ts";
+import { rssMegabytes, startBaselineExpress, startCluster, startFloor } from "./targets.ts";
 import { printReport, type Measurement, type Results } from "./report.ts";
 
 const run = promisify(execFile);
@@ -49,7 +50,7 @@ const options = program.parse().opts<{
   databaseUrl?: string;
   workers?: number;
 }>();
-// testing.ts, the cold start and the admin CLI all take their throwaway databases from here.
+// startReferenceServer (test/support/reference-server.ts), the cold start and the admin CLI all take their throwaway databases from here.
 if (options.databaseUrl) process.env.DATABASE_URL = options.databaseUrl;
 const store = options.databaseUrl
   ? "PostgreSQL (a throwaway database)"
@@ -319,7 +320,7 @@ async function main(): Promise<void> {
       );
     } finally {
       await floor.stop();
-      await prism.stop();
+      await prism.close();
     }
     results.rssMb = rssMegabytes(ref.pid!);
 

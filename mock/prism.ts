@@ -2,95 +2,28 @@
 //   npm run mock                         the mock on 127.0.0.1:4010, answering with the spec's examples
 //   npm run mock -- --dynamic            the mock, answering with data generated from the schemas
 //   npm run mock:proxy -- <upstream>     the validating proxy (prism proxy --errors) in front of a real server
-// Tests import startPrism() to run either on a free port.
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+// Tests and the bench run either on a free port with startPrism() from test/support/prism.ts.
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-export const SPEC = `${repoRoot}generated/openapi.yaml`;
-const PRISM_BIN = `${repoRoot}node_modules/.bin/prism`;
-const READY = /Prism is listening on (http:\/\/\S+)/;
+const SPEC = `${repoRoot}generated/openapi.yaml`;
+export const PRISM_BIN = `${repoRoot}node_modules/.bin/prism`;
 
 export interface PrismOptions {
   /** Omit for the mock; give the upstream URL for the validating proxy. */
   upstream?: string;
   host?: string;
-  /** 0 picks a free port. */
-  port?: number;
+  port: number;
   dynamic?: boolean;
-  startTimeoutMs?: number;
 }
 
-export interface RunningPrism {
-  baseUrl: string;
-  pid: number;
-  /** What Prism printed, for a test's failure message. */
-  output(): string;
-  close(): Promise<void>;
-}
-
-export function prismArgs(options: PrismOptions & { port: number }): string[] {
+export function prismArgs(options: PrismOptions): string[] {
   const host = options.host ?? "127.0.0.1";
   const common = ["--host", host, "--port", String(options.port)];
   if (options.upstream) return ["proxy", SPEC, options.upstream, "--errors", ...common];
   return ["mock", SPEC, ...common, ...(options.dynamic ? ["--dynamic"] : [])];
-}
-
-export async function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts Prism and resolves once it listens (or rejects with what it printed). */
-export async function startPrism(options: PrismOptions = {}): Promise<RunningPrism> {
-  const port = options.port || (await freePort(options.host));
-  const child = spawn(PRISM_BIN, prismArgs({ ...options, port }), {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-  });
-  let output = "";
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`Prism did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`)),
-      options.startTimeoutMs ?? 30_000,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = output.match(READY);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(ready[1]);
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Prism exited (${code}) before it listened:\n${output}`));
-    });
-  }).catch(async (error) => {
-    await stop(child);
-    throw error;
-  });
-  return { baseUrl, pid: child.pid!, output: () => output, close: () => stop(child) };
-}
-
-/** SIGTERM, then SIGKILL if Prism has not exited within 5 s. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function main(): void {

@@ -1,6 +1,6 @@
 // Where api-smart-diff's classification is wrong for this contract, the corrections, each with why.
 // api-smart-diff targets OpenAPI 3.0; its 3.1 support reads `type` arrays and `const`, but a few rules misfire
-// (found by experiment, see test/designer/pairs/). Security requirements and the x-scopes catalogue are
+// (found by experiment, see test/designer/pairs.ts). Security requirements and the x-scopes catalogue are
 // classified here instead of by the library.
 import type { Diff } from "api-smart-diff";
 import { valueAt } from "./json-ref.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postmanOperation, stableUuid } from "../../scripts/postman.ts";
 import { loadBundle, operations, repoRoot } from "../../scripts/spec-model.ts";
-import { startReferenceServer, type ReferenceServer } from "../../server-stub/testing.ts";
+import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 
 const expected = operations(loadBundle())
   .map((op) => `${op.method} ${op.path}`)

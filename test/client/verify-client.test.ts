@@ -1,6 +1,6 @@
 // The partner client against the reference server: token caching and refresh, retries with the same
-// Idempotency-Key, Retry-After on 429, and the page walk. Faults come from a proxy (fault-proxy.ts) or, for the
-// expired token, from moving the server's clock.
+// Idempotency-Key, Retry-After on 429, and the page walk. Faults come from a proxy (unreliable-network-proxy.ts) or,
+// for the expired token, from moving the server's clock.
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
@@ -8,8 +8,12 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VerifyApiError, VerifyClient, type Scope, type VerifyClientOptions } from "../../clients/verify-client.ts";
 import type { Clock } from "../../server-stub/clock.ts";
-import { startInProcess, type InProcessServer } from "../../server-stub/testing.ts";
-import { startFaultProxy, type Fault, type FaultProxy } from "./fault-proxy.ts";
+import { startInProcess, type InProcessServer } from "../support/reference-server.ts";
+import {
+  startUnreliableNetworkProxy,
+  type ProxyAction,
+  type UnreliableNetworkProxy,
+} from "./unreliable-network-proxy.ts";
 
 const ALL_SCOPES: Scope[] = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];
 
@@ -22,7 +26,7 @@ class MovableClock implements Clock {
 
 const serverClock = new MovableClock();
 let server: InProcessServer;
-const proxies: FaultProxy[] = [];
+const proxies: UnreliableNetworkProxy[] = [];
 
 beforeAll(async () => {
   server = await startInProcess({ clock: serverClock });
@@ -52,8 +56,10 @@ function clientFor(baseUrl: string, options: Partial<VerifyClientOptions> = {}) 
   return { client, log, exchanges };
 }
 
-async function proxy(plan: (request: { method: string; path: string }, nth: number) => Fault): Promise<FaultProxy> {
-  const started = await startFaultProxy(server.baseUrl, plan);
+async function proxy(
+  plan: (request: { method: string; path: string }, nth: number) => ProxyAction,
+): Promise<UnreliableNetworkProxy> {
+  const started = await startUnreliableNetworkProxy(server.baseUrl, plan);
   proxies.push(started);
   return started;
 }

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReferenceServer, type ReferenceServer } from "../../server-stub/testing.ts";
-import { startFaultProxy, type FaultProxy } from "./fault-proxy.ts";
+import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
+import { startContractBreakingProxy, type ContractBreakingProxy } from "./contract-breaking-proxy.ts";
 import { FAULTS } from "./faults.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -39,7 +39,7 @@ function conformance(args: string[], env: Record<string, string> = {}): Promise<
 
 describe("npm run conformance", () => {
   let server: ReferenceServer;
-  let faulty: FaultProxy;
+  let faulty: ContractBreakingProxy;
   let tmp: string;
   const credentials = () => ({
     VERIFY_CLIENT_CLIENT_ID: server.clientId,
@@ -48,7 +48,7 @@ describe("npm run conformance", () => {
 
   beforeAll(async () => {
     server = await startReferenceServer();
-    faulty = await startFaultProxy(
+    faulty = await startContractBreakingProxy(
       server.baseUrl,
       FAULTS.find((f) => f.id === "duplicates-accepted"),
     );

@@ -8,7 +8,7 @@ import {
   type FaultMemory,
   type ProxiedRequest,
   type ProxiedResponse,
-} from "./fault-proxy.ts";
+} from "./contract-breaking-proxy.ts";
 
 const OPERATIONS = {
   token: ["POST", /^\/v1\/microapps\/system-tokens$/],

@@ -1,6 +1,6 @@
 // The Prism mock (npm run mock): what the suite's stateless checks prove against it, and the README's calls.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPrism, type RunningPrism } from "../../mock/prism.ts";
+import { startPrism, type RunningPrism } from "../support/prism.ts";
 import { formatReport } from "./report.ts";
 import { ResponseValidator } from "./response-validator.ts";
 import { runSuite } from "./runner.ts";

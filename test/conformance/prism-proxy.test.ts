@@ -1,8 +1,8 @@
 // Prism's validating proxy (npm run mock:proxy -- <url>) in front of the reference server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPrism, type RunningPrism } from "../../mock/prism.ts";
-import { startReferenceServer, type ReferenceServer } from "../../server-stub/testing.ts";
-import { startFaultProxy, type FaultProxy } from "./fault-proxy.ts";
+import { startPrism, type RunningPrism } from "../support/prism.ts";
+import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
+import { startContractBreakingProxy, type ContractBreakingProxy } from "./contract-breaking-proxy.ts";
 import { FAULTS } from "./faults.ts";
 import { formatReport } from "./report.ts";
 import { runSuite } from "./runner.ts";
@@ -37,11 +37,11 @@ describe("Prism's validating proxy in front of the reference server", () => {
 
 describe("Prism's validating proxy in front of a server that breaks the contract", () => {
   let server: ReferenceServer;
-  let faulty: FaultProxy;
+  let faulty: ContractBreakingProxy;
   let prism: RunningPrism;
   beforeAll(async () => {
     server = await startReferenceServer();
-    faulty = await startFaultProxy(
+    faulty = await startContractBreakingProxy(
       server.baseUrl,
       FAULTS.find((f) => f.id === "extra-field"),
     );

@@ -5,7 +5,7 @@ import {
   startReferenceServer,
   type InProcessServer,
   type ReferenceServer,
-} from "../../server-stub/testing.ts";
+} from "../support/reference-server.ts";
 import type { Exchange } from "./client.ts";
 import { formatReport } from "./report.ts";
 import { runSuite, type RunReport } from "./runner.ts";

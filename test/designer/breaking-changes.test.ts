@@ -1,17 +1,13 @@
-// Pair tests in the style of github/rest-api-description: for each kind of change, an old and a new document in
-// test/designer/pairs/<kind>/ (diff them to see the one edit), and the exact classified changes both ways.
+// Pair tests in the style of github/rest-api-description: for each kind of change, an old and a new document
+// (./pairs.ts: one edit to fixtures/baseline.yaml each), and the exact classified changes both ways.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { compareSpecs, verdict } from "../../scripts/spec-diff.ts";
+import { pair } from "./pairs.ts";
 
 type Expected = [string, string][];
-
-function pair(kind: string) {
-  const load = (name: string) => parse(readFileSync(join(import.meta.dirname, "pairs", kind, name), "utf8"));
-  return { before: load("before.yaml"), after: load("after.yaml") };
-}
 
 function changes(kind: string, direction: "forward" | "reversed" = "forward"): Expected {
   const { before, after } = pair(kind);

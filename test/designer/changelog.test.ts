@@ -1,16 +1,11 @@
 // CHANGELOG.md is built from the classified diff between releases, in the Keep a Changelog layout.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { buildChangelog } from "../../scripts/changelog.ts";
-
-const load = (kind: string, name: string) =>
-  parse(readFileSync(join(import.meta.dirname, "pairs", kind, name), "utf8"));
+import { pair } from "./pairs.ts";
 
 describe("CHANGELOG.md", () => {
-  const v1 = load("removed-path", "before.yaml");
-  const v2 = { ...load("removed-path", "after.yaml"), info: { ...v1.info, version: "2.0.0" } };
+  const v1 = pair("removed-path").before;
+  const v2 = { ...pair("removed-path").after, info: { ...v1.info, version: "2.0.0" } };
   const releases = [
     { version: "1.0.0", releasedOn: "2026-01-01", doc: v1 },
     { version: "2.0.0", releasedOn: "2026-02-01", doc: v2 },
@@ -30,7 +25,7 @@ describe("CHANGELOG.md", () => {
   });
 
   it("puts what spec/ changed since the latest release under [Unreleased]", () => {
-    const next = load("new-optional-request-field", "after.yaml");
+    const next = pair("new-optional-request-field").after;
     const text = buildChangelog(releases.slice(0, 1), next);
     expect(text).toContain("## [Unreleased]\n\n### Added\n\n- Added optional request field size to POST /v1/things");
   });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCodes, loadBundle, operations, repoRoot, scopeCatalogue } from "../../scripts/spec-model.ts";
-import { startReferenceServer, type ReferenceServer } from "../../server-stub/testing.ts";
+import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 // The machine has no network: nothing in the background may try to reach it.

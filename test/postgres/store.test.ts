@@ -10,7 +10,7 @@ import { caseIdsPageQuery } from "../../server-stub/store/cases.ts";
 import { openStore, type Store } from "../../server-stub/store/database.ts";
 import { migrations } from "../../server-stub/store/migrations.ts";
 import { getSetting, setSetting } from "../../server-stub/store/settings.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
 import { startTestServer } from "../server/harness.ts";
 import { postgresOnly } from "./postgres.ts";
 

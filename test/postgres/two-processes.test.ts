@@ -7,8 +7,8 @@ import { FirmAdmin } from "../../server-stub/admin/firm-admin.ts";
 import { SigningKeys } from "../../server-stub/auth/signing-keys.ts";
 import { LOOPBACK_RANGES } from "../../server-stub/demo.ts";
 import { openStore, type Store } from "../../server-stub/store/database.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
-import { startReferenceServer, type ReferenceServer } from "../../server-stub/testing.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
+import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 import {
   ALL_SCOPES,
   assertDistIsFresh,

@@ -2,7 +2,7 @@
 // failure counts and Idempotency-Keys shared by every process on one store.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInProcess, type InProcessServer } from "../../server-stub/testing.ts";
+import { startInProcess, type InProcessServer } from "../support/reference-server.ts";
 import {
   call,
   errorCode,

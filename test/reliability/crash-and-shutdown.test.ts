@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
 import { openStore, type StoreOptions } from "../../server-stub/store/database.ts";
-import { startReferenceServer, type ReferenceServer } from "../../server-stub/testing.ts";
+import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 import { ALL_SCOPES, assertDistIsFresh, tokenFor, waitForExit } from "../server/harness.ts";
 
 interface Answer {

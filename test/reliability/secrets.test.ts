@@ -1,15 +1,15 @@
 // No client secret or access token in any log line, error body or the store after a full run of `npm start`
 // (tokens, failures, bad and tampered tokens, a rotated secret, cases, parties, invites, lists, shutdown). The
 // one exception is the demo integration's secret in npm start's one-time banner.
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
 import { openStore } from "../../server-stub/store/database.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { spawnNpmStart } from "../support/reference-server.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
 import { ALL_SCOPES, assertDistIsFresh } from "../server/harness.ts";
 
 let store: ThrowawayStore;
@@ -27,26 +27,9 @@ interface Exchanged {
 
 describe("secrets", () => {
   it("after a full run, no client secret or access token is in the log, an error body or the store (the banner's demo secret excepted)", async () => {
-    const child = spawn("npm", ["start", "--silent"], {
-      cwd: repoRoot,
-      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...store.env, LOG_LEVEL: "trace" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const lines: string[] = [];
-    createInterface({ input: child.stderr! }).on("line", (line) => lines.push(line));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ready line:\n${lines.join("\n")}`)), 15_000);
-      createInterface({ input: child.stdout! }).on("line", (line) => {
-        lines.push(line);
-        const ready = /ready at (http:\/\/\S+) \(pid \d+\)/.exec(line);
-        if (ready) {
-          clearTimeout(timer);
-          resolve(ready[1]);
-        }
-      });
-    });
+    const server = await spawnNpmStart(store.env, { logLevel: "trace", keepOutput: true });
+    const { lines, exited } = server;
+    const url = server.ready[1];
 
     const answers: Exchanged[] = [];
     const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -182,7 +165,7 @@ describe("secrets", () => {
         (await send("POST", "/v1/cases", { matterRef: "SECRETS-2", clientSecret: demoSecret }, bearer)).status,
       ).toBe(400);
     } finally {
-      process.kill(-child.pid!, "SIGTERM");
+      process.kill(-server.pid, "SIGTERM");
       await exited;
     }
 

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
-import { createThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { createThrowawayStore } from "../support/throwaway-store.ts";
 import {
   ALL_SCOPES,
   assertDistIsFresh,

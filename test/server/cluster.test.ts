@@ -1,12 +1,12 @@
 // `npm run cluster -- --workers 2` (node dist/server-stub/cluster.js): one banner and ready line for all workers,
 // one port, the duplicate check across workers, a killed worker replaced, SIGTERM stopping every process.
 // On the throwaway store of the run: SQLite, or PostgreSQL with DATABASE_URL.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../server-stub/repo-files.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { spawnUntilReady } from "../support/processes.ts";
+import { SERVER_READY } from "../support/reference-server.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
 import { assertDistIsFresh, call, tokenFor } from "./harness.ts";
 
 let store: ThrowawayStore;
@@ -15,29 +15,6 @@ beforeAll(async () => {
   store = await createThrowawayStore(process.env.DATABASE_URL);
 });
 afterAll(() => store?.dispose());
-
-/** Resolves when a line matches, with the match; rejects after `ms`. */
-function waitForLine(lines: string[], onLine: Set<() => void>, pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      for (const line of lines) {
-        const match = pattern.exec(line);
-        if (match) {
-          onLine.delete(check);
-          clearTimeout(timer);
-          resolve(match);
-          return;
-        }
-      }
-    };
-    const timer = setTimeout(() => {
-      onLine.delete(check);
-      reject(new Error(`no line matching ${pattern} within ${ms} ms:\n${lines.join("\n")}`));
-    }, ms);
-    onLine.add(check);
-    check();
-  });
-}
 
 const gone = (pid: number) => {
   try {
@@ -50,26 +27,19 @@ const gone = (pid: number) => {
 
 describe("npm run cluster", () => {
   it("runs two workers on one port behind one ready line, refuses duplicates across them, replaces a killed worker, stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, ["dist/server-stub/cluster.js", "--workers", "2"], {
+    const cluster = await spawnUntilReady(process.execPath, ["dist/server-stub/cluster.js", "--workers", "2"], {
+      name: "npm run cluster",
+      ready: SERVER_READY,
       cwd: repoRoot,
       env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...store.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      timeoutMs: 30_000,
+      keepOutput: true,
     });
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
-      child.once("exit", (code) => resolve({ code, at: Date.now() })),
-    );
-    const lines: string[] = [];
-    const onLine = new Set<() => void>();
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        lines.push(line);
-        for (const check of onLine) check();
-      });
-    }
+    const { child, lines, exited } = cluster;
     try {
-      const [, url, primaryPid] = await waitForLine(lines, onLine, /ready at (http:\/\/\S+) \(pid (\d+)\)/, 30_000);
+      const [, url, primaryPid] = cluster.ready;
       expect(Number(primaryPid)).toBe(child.pid);
-      const workers = (await waitForLine(lines, onLine, /^workers: (\d+), (\d+)$/, 1000)).slice(1).map(Number);
+      const workers = (await cluster.waitForLine(/^workers: (\d+), (\d+)$/, 1000)).slice(1).map(Number);
       expect(new Set(workers).size).toBe(2);
       expect(lines.filter((l) => l.startsWith("clientSecret: "))).toHaveLength(1);
       const credentials = {
@@ -90,12 +60,7 @@ describe("npm run cluster", () => {
       expect(statuses.filter((s) => s === 409)).toHaveLength(39);
 
       process.kill(workers[0], "SIGKILL");
-      const [, replacement] = await waitForLine(
-        lines,
-        onLine,
-        /"pid":(\d+),"msg":"replacement worker listening"/,
-        15_000,
-      );
+      const [, replacement] = await cluster.waitForLine(/"pid":(\d+),"msg":"replacement worker listening"/, 15_000);
       for (let i = 0; i < 10; i++)
         expect((await call(server, "GET", "/v1/microapps/api/users", { token })).status).toBe(200);
 

@@ -5,7 +5,7 @@ import type { DestinationStream } from "pino";
 import type { Clock } from "../../server-stub/clock.ts";
 import { LOOPBACK_RANGES } from "../../server-stub/demo.ts";
 import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
-import { startInProcess, type InProcessServer } from "../../server-stub/testing.ts";
+import { startInProcess, type InProcessServer } from "../support/reference-server.ts";
 
 export const ALL_SCOPES = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];
 

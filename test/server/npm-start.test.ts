@@ -1,55 +1,24 @@
 // `npm start` as a real process: the first-start banner, reuse on later starts, a ready line with the real URL
 // and pid, and a graceful shutdown that survives the double SIGTERM of a process-group signal.
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "node:http";
-import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, serverNodeFlags } from "../../server-stub/repo-files.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
-import { startReferenceServer } from "../../server-stub/testing.ts";
+import type { RunningProcess } from "../support/processes.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
+import { spawnNpmStart, startReferenceServer } from "../support/reference-server.ts";
 import { assertDistIsFresh, exchange, waitForExit } from "./harness.ts";
 
-interface Started {
-  pid: number;
-  url: string;
-  lines: string[];
-  /** Every writer of stdout (npm and the server) has closed it: all lines are in. */
-  outputEnded: Promise<void>;
-  /** npm's exit (npm itself may end by the signal); the node server's own exit is seen in its log. */
-  exited: Promise<{ code: number | null; signal: string | null; at: number }>;
-  startedIn: number;
-}
+type Started = RunningProcess & { url: string; startedIn: number };
 
 /** Runs `npm start` in its own process group (so a group signal reaches npm and node, as in a terminal). */
 async function npmStart(store: ThrowawayStore, logLevel = "warn"): Promise<Started> {
   const began = Date.now();
-  const child = spawn("npm", ["start", "--silent"], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...store.env, LOG_LEVEL: logLevel },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
-  );
-  const lines: string[] = [];
-  const outputEnded = new Promise<void>((resolve) => child.stdout!.once("end", () => resolve()));
-  const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line:\n${lines.join("\n")}`)), 15_000);
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      lines.push(line);
-      const m = /ready at (http:\/\/\S+) \(pid (\d+)\)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1], pid: Number(m[2]) });
-      }
-    });
-  });
-  child.stderr!.resume();
-  return { pid: child.pid!, url: ready.url, lines, outputEnded, exited, startedIn: Date.now() - began };
+  const started = await spawnNpmStart(store.env, { logLevel, keepOutput: true });
+  return Object.assign(started, { url: started.ready[1], startedIn: Date.now() - began });
 }
 
 let store: ThrowawayStore;

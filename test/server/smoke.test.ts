@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReferenceServer, type ReferenceServer } from "../../server-stub/testing.ts";
+import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 
 let server: ReferenceServer;
 beforeAll(async () => {

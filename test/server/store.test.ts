@@ -1,7 +1,6 @@
 // The store: one factory, migrations on open, WAL and synchronous settings, BEGIN IMMEDIATE across
 // connections, first-key creation without a race, and the health check. With DATABASE_URL set each store is a
 // throwaway PostgreSQL database and the SQLite-only tests skip (test/postgres/ has their PostgreSQL twins).
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +14,8 @@ import { openStore, type Store, type StoreOptions } from "../../server-stub/stor
 import { newId } from "../../server-stub/store/ids.ts";
 import { migrations as migrationProvider } from "../../server-stub/store/migrations.ts";
 import { repoRoot } from "../../server-stub/repo-files.ts";
-import { createThrowawayStore, type ThrowawayStore } from "../../server-stub/store/throwaway.ts";
+import { spawnUntilReady } from "../support/processes.ts";
+import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
 import { call, errorCode, onPostgres, sqliteOnly, startTestServer } from "./harness.ts";
 
 const throwaways: ThrowawayStore[] = [];
@@ -76,7 +76,7 @@ describe("store", () => {
     async () => {
       const store = await open();
       // Another process (as the admin CLI would be) holds the write lock for 400 ms.
-      const holder = spawn(
+      const holder = await spawnUntilReady(
         process.execPath,
         [
           "-e",
@@ -86,9 +86,8 @@ describe("store", () => {
          db.exec("commit");`,
           store.location,
         ],
-        { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] },
+        { name: "the lock holder", ready: /^locked$/, cwd: repoRoot },
       );
-      await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
       const began = Date.now();
       // A read then a write in one transaction: with a plain BEGIN the read would not take the lock and the
       // write would fail with SQLITE_BUSY at once instead of waiting.
@@ -103,7 +102,7 @@ describe("store", () => {
       expect(
         await store.db.selectFrom("firms").select("org_id").where("org_id", "=", "org_waited").execute(),
       ).toHaveLength(1);
-      await new Promise((resolve) => holder.once("exit", resolve));
+      await holder.exited;
     },
   );
 

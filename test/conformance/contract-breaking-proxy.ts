@@ -1,6 +1,7 @@
-// A small rewriting HTTP proxy for the suite's self-test: it sits on loopback in front of a server and breaks
-// exactly one thing (a Fault), so that a test can prove the suite notices. Requests and responses are buffered
-// whole, handed to the fault to rewrite, and passed on with a recomputed Content-Length.
+// A contract-breaking HTTP proxy for the suite's self-test: it sits on loopback in front of a server, passes every
+// request on and breaks exactly one thing in what goes through (a Fault), so that a test can prove the suite
+// notices. Requests and responses are buffered whole, handed to the fault to rewrite, and passed on with a recomputed
+// Content-Length. (test/client/unreliable-network-proxy.ts instead stands in for a network that drops requests.)
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -31,7 +32,7 @@ export interface Fault {
   response?(res: ProxiedResponse, req: ProxiedRequest, memory: FaultMemory): ProxiedResponse | void;
 }
 
-export interface FaultProxy {
+export interface ContractBreakingProxy {
   baseUrl: string;
   close(): Promise<void>;
 }
@@ -61,7 +62,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /** Starts the proxy on 127.0.0.1 (a free port) in front of `upstream`; with no fault it changes nothing. */
-export async function startFaultProxy(upstream: string, fault?: Fault): Promise<FaultProxy> {
+export async function startContractBreakingProxy(upstream: string, fault?: Fault): Promise<ContractBreakingProxy> {
   const target = new URL(upstream);
   const agent = new Agent({ keepAlive: true });
   const memory: FaultMemory = new Map();

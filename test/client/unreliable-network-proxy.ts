@@ -1,5 +1,7 @@
-// A tiny HTTP proxy in front of the reference server that misbehaves on cue: it answers some requests itself
-// (a 429, a 503) or hangs up without an answer, and records what it saw.
+// An unreliable network between the partner client and the reference server, for the client's retry tests: a tiny
+// HTTP proxy that, on cue, answers a request itself (a 429, a 503) instead of the server, or hangs up before or after
+// the server acted, and records what it saw. (The conformance suite's contract-breaking-proxy.ts instead passes
+// every request on and rewrites what the server says.)
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -13,22 +15,22 @@ export interface SeenRequest {
  * What to do with the nth (0-based) request with this method and path: forward it, answer it, hang up, or
  * forward it and hang up instead of passing the answer on (the server acted; the client never hears).
  */
-export type Fault =
+export type ProxyAction =
   | "forward"
   | "drop"
   | "drop-answer"
   | { status: number; headers?: Record<string, string>; body?: unknown };
 
-export interface FaultProxy {
+export interface UnreliableNetworkProxy {
   baseUrl: string;
   seen: SeenRequest[];
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(
+export async function startUnreliableNetworkProxy(
   target: string,
-  plan: (request: SeenRequest, nth: number) => Fault,
-): Promise<FaultProxy> {
+  plan: (request: SeenRequest, nth: number) => ProxyAction,
+): Promise<UnreliableNetworkProxy> {
   const seen: SeenRequest[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -36,14 +38,14 @@ export async function startFaultProxy(
     const request = { method: req.method!, path: req.url!, headers: req.headers };
     const nth = seen.filter((s) => s.method === request.method && s.path === request.path).length;
     seen.push(request);
-    const fault = plan(request, nth);
-    if (typeof fault === "object") {
+    const action = plan(request, nth);
+    if (typeof action === "object") {
       res
-        .writeHead(fault.status, { "Content-Type": "application/json", ...fault.headers })
-        .end(JSON.stringify(fault.body ?? {}));
+        .writeHead(action.status, { "Content-Type": "application/json", ...action.headers })
+        .end(JSON.stringify(action.body ?? {}));
       return;
     }
-    if (fault === "drop") {
+    if (action === "drop") {
       req.socket.destroy();
       return;
     }
@@ -53,7 +55,7 @@ export async function startFaultProxy(
     const body = chunks.length ? Buffer.concat(chunks) : undefined;
     const answer = await fetch(target + req.url, { method: req.method, headers, body });
     const text = await answer.text();
-    if (fault === "drop-answer") {
+    if (action === "drop-answer") {
       req.socket.destroy();
       return;
     }

@@ -2,20 +2,19 @@
 // with a throwaway store, or as the real `npm start` process (compiled dist/, PORT=0).
 // With DATABASE_URL set (a PostgreSQL server, e.g. from scripts/pg-test-server), each server gets a database
 // of its own there, dropped on close; otherwise a temp SQLite DATA_DIR.
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import type { DestinationStream } from "pino";
-import { FirmAdmin } from "./admin/firm-admin.ts";
-import { createApp } from "./app.ts";
-import { SigningKeys } from "./auth/signing-keys.ts";
-import { systemClock, type Clock } from "./clock.ts";
-import { configFromEnv } from "./config.ts";
-import { ensureDemoIntegration } from "./demo.ts";
-import { createLogger } from "./logger.ts";
-import { repoFiles, repoRoot, serverNodeFlags } from "./repo-files.ts";
-import { listen } from "./server.ts";
-import { openStore, storeOptionsFrom, type Store } from "./store/database.ts";
-import { createThrowawayStore, type ThrowawayStore } from "./store/throwaway.ts";
+import { FirmAdmin } from "../../server-stub/admin/firm-admin.ts";
+import { createApp } from "../../server-stub/app.ts";
+import { SigningKeys } from "../../server-stub/auth/signing-keys.ts";
+import { systemClock, type Clock } from "../../server-stub/clock.ts";
+import { configFromEnv } from "../../server-stub/config.ts";
+import { ensureDemoIntegration } from "../../server-stub/demo.ts";
+import { createLogger } from "../../server-stub/logger.ts";
+import { repoFiles, repoRoot, serverNodeFlags } from "../../server-stub/repo-files.ts";
+import { listen } from "../../server-stub/server.ts";
+import { openStore, storeOptionsFrom, type Store } from "../../server-stub/store/database.ts";
+import { spawnUntilReady, type RunningProcess } from "./processes.ts";
+import { createThrowawayStore, type ThrowawayStore } from "./throwaway-store.ts";
 
 export interface ReferenceServerOptions {
   /** Extra environment (TOKEN_FAILURES_PER_CLIENT, TRUST_PROXY, LOG_LEVEL...). */
@@ -63,6 +62,15 @@ async function storeFor(options: ReferenceServerOptions): Promise<ThrowawayStore
   return createThrowawayStore(process.env.DATABASE_URL);
 }
 
+/** Loopback, a free port, this store (and no other DATABASE_URL); the log level unless options.env sets one. */
+function serverEnv(
+  logLevel: string,
+  options: ReferenceServerOptions,
+  location: ThrowawayStore,
+): Record<string, string> {
+  return { LOG_LEVEL: logLevel, ...options.env, HOST: "127.0.0.1", PORT: "0", DATABASE_URL: "", ...location.env };
+}
+
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   return options.inProcess === false ? startProcess(options) : startInProcess(options);
 }
@@ -71,14 +79,7 @@ export async function startInProcess(
   options: ReferenceServerOptions & { clock?: Clock; logDestination?: DestinationStream } = {},
 ): Promise<InProcessServer> {
   const location = await storeFor(options);
-  const config = configFromEnv({
-    LOG_LEVEL: "silent",
-    ...options.env,
-    HOST: "127.0.0.1",
-    PORT: "0",
-    DATABASE_URL: "",
-    ...location.env,
-  });
+  const config = configFromEnv(serverEnv("silent", options, location));
   let store: Store;
   try {
     store = await openStore(storeOptionsFrom(config));
@@ -116,54 +117,34 @@ export async function startInProcess(
   };
 }
 
-const READY = /ready at (http:\/\/\S+) \(pid (\d+)\)/;
+/** The line `npm start`, `npm run cluster` and main.js print once they listen: the URL and the pid. */
+export const SERVER_READY = /ready at (http:\/\/\S+) \(pid (\d+)\)/;
+
+/** The demo credentials a server prints on its first start (an empty store); later starts print none. */
+export function printedCredentials(lines: string[]): { clientId?: string; clientSecret?: string } {
+  const printed: Record<string, string> = {};
+  for (const line of lines) {
+    const field = /^(clientId|clientSecret): (\S+)$/.exec(line);
+    if (field) printed[field[1]] = field[2];
+  }
+  return printed;
+}
 
 async function startProcess(options: ReferenceServerOptions): Promise<ReferenceServer> {
   const location = await storeFor(options);
-  const child = spawn(process.execPath, [...serverNodeFlags, repoFiles.distMain], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      LOG_LEVEL: "warn",
-      ...options.env,
-      HOST: "127.0.0.1",
-      PORT: "0",
-      DATABASE_URL: "",
-      ...location.env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  let stderr = "";
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-
-  const printed: Record<string, string> = {};
-  let ready: { url: string; pid: number };
+  let server: RunningProcess;
   try {
-    ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`server did not print its ready line within 15 s\n${stderr}`)),
-        15_000,
-      );
-      void exited.then((code) => reject(new Error(`server exited (${code}) before it was ready\n${stderr}`)));
-      createInterface({ input: child.stdout }).on("line", (line) => {
-        const field = /^(clientId|clientSecret): (\S+)$/.exec(line);
-        if (field) printed[field[1]] = field[2];
-        const match = READY.exec(line);
-        if (match) {
-          clearTimeout(timer);
-          resolve({ url: match[1], pid: Number(match[2]) });
-        }
-      });
+    server = await spawnUntilReady(process.execPath, [...serverNodeFlags, repoFiles.distMain], {
+      name: "the server (dist/server-stub/main.js)",
+      ready: SERVER_READY,
+      cwd: repoRoot,
+      env: { ...process.env, ...serverEnv("warn", options, location) },
     });
   } catch (e) {
-    child.kill("SIGKILL");
-    await exited;
     await location.dispose();
     throw e;
   }
-  // readline keeps reading stdout after this, so the child never blocks on a full pipe.
-  let { clientId, clientSecret } = printed;
+  let { clientId, clientSecret } = printedCredentials(server.lines);
   let orgId: string;
   // The store is shared: read (or, on a reused store, re-issue) the demo credentials while the server runs.
   const store = await openStore(location.options);
@@ -177,17 +158,35 @@ async function startProcess(options: ReferenceServerOptions): Promise<ReferenceS
   }
 
   return {
-    baseUrl: ready.url,
+    baseUrl: server.ready[1],
     dataDir: location.dataDir,
     storeEnv: location.env,
     clientId,
     clientSecret,
     orgId,
-    pid: ready.pid,
+    pid: server.pid,
     async close() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
+      await server.stop();
       await location.dispose();
     },
   };
+}
+
+/**
+ * `npm start` as a user runs it, on this store, in a process group of its own: a signal to the group reaches npm and
+ * the server, as Ctrl-C in a terminal does.
+ */
+export function spawnNpmStart(
+  storeEnv: Record<string, string>,
+  options: { logLevel: string; keepOutput?: boolean; timeoutMs?: number },
+): Promise<RunningProcess> {
+  return spawnUntilReady("npm", ["start", "--silent"], {
+    name: "npm start",
+    ready: SERVER_READY,
+    cwd: repoRoot,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...storeEnv, LOG_LEVEL: options.logLevel },
+    detached: true,
+    keepOutput: options.keepOutput,
+    timeoutMs: options.timeoutMs,
+  });
 }

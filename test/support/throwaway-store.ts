@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import type { StoreOptions } from "./database.ts";
+import type { StoreOptions } from "../../server-stub/store/database.ts";
 
 export interface ThrowawayStore {
   options: StoreOptions;
