@@ -4,6 +4,7 @@
 import type { ErrorRequestHandler, Request } from "express";
 import type { Logger } from "pino";
 import { noTokenError } from "../auth/bearer.ts";
+import { UniqueViolation } from "../store/constraint-errors.ts";
 import { ApiError, type ErrorDetail } from "./api-error.ts";
 
 interface ValidatorError {
@@ -32,6 +33,13 @@ function internal(): ApiError {
 export function toApiError(error: unknown, req: Request): { apiError: ApiError; unexpected: boolean } {
   if (req.authFailure) return { apiError: req.authFailure, unexpected: false };
   if (error instanceof ApiError) return { apiError: error, unexpected: false };
+  // The store speaks of constraints; the one a client can break is a second case with the same matterRef.
+  if (error instanceof UniqueViolation && error.constraint === "cases_org_matter_ref_unique") {
+    return {
+      apiError: new ApiError(409, "duplicate_matter_ref", "A case with this matterRef already exists in the firm."),
+      unexpected: false,
+    };
+  }
   const e = (error ?? {}) as ValidatorError;
   switch (e.type) {
     // body-parser's errors
