@@ -10,6 +10,7 @@ import {
   type OperationObject,
   type ParameterObject,
   type PathItemObject,
+  type ReferenceObject,
   type RequestBodyObject,
   type ResponseObject,
   type SchemaObject,
@@ -23,6 +24,9 @@ export const SECURITY_SCHEME = "systemToken";
 
 /** A security requirement: scheme name -> the scopes it needs. */
 export type SecurityRequirement = Readonly<Record<string, readonly string[]>>;
+
+/** The root extension that lists, by status, the answers given before any operation is matched. */
+export const UNROUTED_RESPONSES = "x-unrouted-responses";
 
 const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(["get", "head", "options", "trace"]);
 
@@ -67,6 +71,11 @@ export class Contract {
   readonly scopeNames: readonly string[];
   /** The servers' path prefixes: "" for the local server, "/api" for the browser proxy. */
   readonly basePaths: readonly string[];
+  /**
+   * The answers given before any operation is matched (an unknown path, a wrong method, headers too large...), by
+   * status, resolved: the root's `x-unrouted-responses`.
+   */
+  readonly unroutedResponses: Readonly<Record<string, ResponseObject>>;
 
   constructor(
     readonly doc: OpenAPI3,
@@ -78,6 +87,7 @@ export class Contract {
     this.scopeNames = Object.freeze(this.scopes.map((s) => s.name));
     const servers = doc.servers?.length ? doc.servers : [{ url: "/" }];
     this.basePaths = Object.freeze([...new Set(servers.map((s) => basePathOf(s.url)))]);
+    this.unroutedResponses = Object.freeze(resolveResponses(doc, doc[UNROUTED_RESPONSES] ?? {}));
   }
 
   /** The node a local $ref points to (see refs.ts), in this contract's document. */
@@ -109,9 +119,7 @@ function readOperations(doc: OpenAPI3): Operation[] {
       if (!object.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
       // openapi-typescript types a requirement by its own components' keys; ours are scheme name -> scopes.
       const security = (object.security ?? doc.security ?? []) as SecurityRequirement[];
-      const responses = Object.fromEntries(
-        Object.entries(object.responses ?? {}).map(([status, r]) => [status, resolveRef<ResponseObject>(doc, r)]),
-      );
+      const responses = resolveResponses(doc, object.responses ?? {});
       const requestBody = object.requestBody && resolveRef<RequestBodyObject>(doc, object.requestBody);
       const media = requestBody?.content?.["application/json"];
       const jsonSchema = media && resolveRef<MediaTypeObject>(doc, media).schema;
@@ -135,6 +143,15 @@ function readOperations(doc: OpenAPI3): Operation[] {
     }
   }
   return ops;
+}
+
+function resolveResponses(
+  doc: OpenAPI3,
+  responses: Record<string, ResponseObject | ReferenceObject>,
+): Record<string, ResponseObject> {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, r]) => [status, resolveRef<ResponseObject>(doc, r)]),
+  );
 }
 
 function mergeParameters(

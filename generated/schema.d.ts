@@ -524,6 +524,46 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description The path exists but not with this method; `Allow` lists the methods it has. Answered before any operation is
+         *     matched, so no operation lists it. Known codes: `method_not_allowed`.
+         */
+        MethodNotAllowed: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                Allow: components["headers"]["Allow"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description The request headers or body arrived too slowly; the connection is closed. Answered before any operation is
+         *     matched, so no operation lists it. Known codes: `request_timeout`.
+         */
+        RequestTimeout: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description The request headers are larger than 16 KiB; the connection is closed. Answered before any operation is
+         *     matched, so no operation lists it. Known codes: `headers_too_large`.
+         */
+        HeadersTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /**
@@ -598,6 +638,11 @@ export interface components {
          * @example Bearer error="invalid_token"
          */
         "WWW-Authenticate": string;
+        /**
+         * @description The methods the path does support (RFC 9110), such as `POST`.
+         * @example POST
+         */
+        Allow: string;
     };
     pathItems: never;
 }

@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.get("/healthz", async (_req, res, next) => {
     if (await store.ping()) res.json({ ok: true });
-    else next(new ApiError(503, "unavailable", "The service is temporarily unavailable."));
+    else next(new ApiError("unavailable"));
   });
 
   app.use(express.json({ limit: BODY_LIMIT }));
@@ -203,7 +203,7 @@ export function createApp(deps: AppDeps): Express {
     }
   }
 
-  app.use((_req, _res, next) => next(new ApiError(404, "not_found", "No such resource.")));
+  app.use((_req, _res, next) => next(new ApiError("not_found")));
   app.use(errorResponse(logger));
   return app;
 }

@@ -1,11 +1,15 @@
 // `npm run admin -- <command>`: the firm admin's "Apps & API access", over the same store (DATABASE_URL or DATA_DIR) as the
 // server, safe to run while it serves. Human output by default; --json prints one compact JSON document.
 import { Command, InvalidArgumentError } from "commander";
-import { configFromEnv, ConfigError } from "../config.ts";
-import { ApiError } from "../errors/api-error.ts";
+import { configFromEnv } from "../config.ts";
 import { integerOption } from "../integer-option.ts";
 import { openStore, storeOptionsFrom, type Store } from "../store/database.ts";
 import { AdminInputError, FirmAdmin, MAX_LIST_LIMIT } from "./firm-admin.ts";
+
+/** The flag an admin input field is given by: allowedIpRanges -> --allowed-ip-ranges (commander's own naming). */
+function flagOf(field: string): string {
+  return `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
 
 function csv(value: string): string[] {
   const items = value
@@ -166,9 +170,9 @@ async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
-    // Bad input gets its message; anything else a short one too (the store's path, a locked database...).
-    const known = e instanceof AdminInputError || e instanceof ConfigError || e instanceof ApiError;
-    process.stderr.write(`error: ${known ? (e as Error).message : String((e as Error)?.message ?? e)}\n`);
+    // Bad input gets its message, naming flags; anything else a short one too (the store's path, a locked database...).
+    const message = e instanceof AdminInputError ? e.naming(flagOf) : String((e as Error)?.message ?? e);
+    process.stderr.write(`error: ${message}\n`);
     process.exit(1);
   }
 }

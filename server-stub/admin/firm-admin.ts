@@ -7,6 +7,7 @@ import { SigningKeys } from "../auth/signing-keys.ts";
 import { loadContract } from "../contract.ts";
 import { listAudit, type AuditEntry } from "../store/audit.ts";
 import { insertSeedCases } from "../store/cases.ts";
+import { UniqueViolation } from "../store/constraint-errors.ts";
 import { refreshStatistics, type Store } from "../store/database.ts";
 import { findFirm, insertFirm, insertUser, updateFirmScopes, type Firm, type User } from "../store/firms.ts";
 import {
@@ -18,8 +19,22 @@ import {
 } from "../store/integrations.ts";
 import { listOutbox, type OutboxMessage } from "../store/outbox.ts";
 
-/** Bad input from the admin: the CLI prints the message and exits non-zero. */
-export class AdminInputError extends Error {}
+const FIELD = /\{([A-Za-z]+)\}/g;
+
+/**
+ * Bad input from the admin. The message names input fields in braces ("{graceSeconds} must be 0 to 86400"):
+ * `message` says the field's name ("graceSeconds must be..."), and the CLI says its flag instead (`naming`).
+ */
+export class AdminInputError extends Error {
+  constructor(private readonly template: string) {
+    super(template.replace(FIELD, "$1"));
+  }
+
+  /** The message with each field called what `name` says. */
+  naming(name: (field: string) => string): string {
+    return this.template.replace(FIELD, (_, field: string) => name(field));
+  }
+}
 
 export const MAX_LIST_LIMIT = 100_000;
 export const DEFAULT_LIST_LIMIT = 1000;
@@ -51,20 +66,23 @@ function checkScopes(scopes: string[]): string[] {
   const known = loadContract().scopeNames;
   const unknown = scopes.filter((s) => !known.includes(s));
   if (unknown.length > 0)
-    throw new AdminInputError(`unknown scope(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
+    throw new AdminInputError(`{scopes}: unknown scope(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
   return [...new Set(scopes)];
 }
 
 function checkRanges(ranges: string[]): string[] {
-  if (ranges.length === 0) throw new AdminInputError("allowed IP ranges must name at least one CIDR");
+  if (ranges.length === 0) throw new AdminInputError("{allowedIpRanges} must name at least one CIDR");
   const bad = ranges.filter((r) => parseCidr(r) === null);
-  if (bad.length > 0) throw new AdminInputError(`invalid CIDR(s) ${bad.join(", ")} (for example 127.0.0.0/8, ::1/128)`);
+  if (bad.length > 0)
+    throw new AdminInputError(
+      `{allowedIpRanges}: invalid CIDR(s) ${bad.join(", ")} (for example 127.0.0.0/8, ::1/128)`,
+    );
   return ranges;
 }
 
-function checkText(what: string, value: string, max: number): string {
+function checkText(field: string, value: string, max: number): string {
   if (value.trim().length === 0 || value.length > max || /[\u0000-\u001f]/.test(value)) {
-    throw new AdminInputError(`${what} must be 1 to ${max} printable characters`);
+    throw new AdminInputError(`{${field}} must be 1 to ${max} printable characters`);
   }
   return value;
 }
@@ -72,7 +90,7 @@ function checkText(what: string, value: string, max: number): string {
 export function checkLimit(limit: number | undefined): number {
   const value = limit ?? DEFAULT_LIST_LIMIT;
   if (!Number.isInteger(value) || value < 1 || value > MAX_LIST_LIMIT) {
-    throw new AdminInputError(`--limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
+    throw new AdminInputError(`{limit} must be an integer from 1 to ${MAX_LIST_LIMIT}`);
   }
   return value;
 }
@@ -109,7 +127,7 @@ export class FirmAdmin {
   async addUser(input: { orgId: string; name: string; email: string; role: string }): Promise<User> {
     await this.firm(input.orgId);
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email) || input.email.length > 254) {
-      throw new AdminInputError(`invalid email ${input.email}`);
+      throw new AdminInputError(`invalid {email} ${input.email}`);
     }
     return this.store.write((trx) =>
       insertUser(trx, {
@@ -142,7 +160,13 @@ export class FirmAdmin {
       disabledAt: null,
       createdAt: new Date().toISOString(),
     };
-    await this.store.write((trx) => insertIntegration(trx, integration));
+    try {
+      await this.store.write((trx) => insertIntegration(trx, integration));
+    } catch (e) {
+      if (e instanceof UniqueViolation && e.constraint === "integrations_org_identifier_unique")
+        throw new AdminInputError(`the firm already has an integration with {identifier} ${integration.identifier}`);
+      throw e;
+    }
     return { ...view(integration), clientSecret };
   }
 
@@ -152,7 +176,7 @@ export class FirmAdmin {
     allowedIpRanges?: string[];
   }): Promise<IntegrationView> {
     if (input.scopes === undefined && input.allowedIpRanges === undefined) {
-      throw new AdminInputError("nothing to update: give --scopes and/or --allowed-ip-ranges");
+      throw new AdminInputError("nothing to update: give {scopes} and/or {allowedIpRanges}");
     }
     await this.integration(input.appId);
     const changes = {
@@ -170,7 +194,7 @@ export class FirmAdmin {
   }): Promise<{ appId: string; clientSecret: string }> {
     const grace = input.graceSeconds ?? 0;
     if (!Number.isInteger(grace) || grace < 0 || grace > 86_400)
-      throw new AdminInputError("--grace-seconds must be 0 to 86400");
+      throw new AdminInputError("{graceSeconds} must be 0 to 86400");
     const current = await this.integration(input.appId);
     const clientSecret = newClientSecret();
     await this.store.write((trx) =>
@@ -210,7 +234,7 @@ export class FirmAdmin {
 
   async seedCases(orgId: string, count: number): Promise<{ orgId: string; created: number }> {
     if (!Number.isInteger(count) || count < 1 || count > 10_000_000)
-      throw new AdminInputError("--count must be 1 to 10000000");
+      throw new AdminInputError("{count} must be 1 to 10000000");
     await this.firm(orgId);
     const batch = randomUUID().slice(0, 8);
     // Several short transactions rather than one long one, so a running server's writes are not held up.

@@ -1,9 +1,8 @@
 // System tokens: JWTs (typ at+jwt) signed with the store's current key, verified with the algorithm, issuer
-// and audience pinned. Verification failures come back as the contract's 401 codes.
+// and audience pinned. A token that fails verification is a TokenRejected, which the bearer check answers.
 import { randomUUID } from "node:crypto";
 import { SignJWT, errors, jwtVerify, type JWTHeaderParameters } from "jose";
 import type { Clock } from "../clock.ts";
-import { ApiError } from "../errors/api-error.ts";
 import { SIGNING_ALGORITHM, type SigningKeys } from "./signing-keys.ts";
 
 export const TOKEN_TYPE = "at+jwt";
@@ -51,13 +50,21 @@ export async function issueAccessToken(
   return { token, claims };
 }
 
-const invalid = () => new ApiError(401, "token_invalid", "The bearer token is not valid.");
+/** Why a token was refused: past its exp, or anything else wrong with it. */
+export class TokenRejected extends Error {
+  constructor(readonly reason: "expired" | "invalid") {
+    super(`the token is ${reason}`);
+    this.name = "TokenRejected";
+  }
+}
+
+const invalid = () => new TokenRejected("invalid");
 
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 
-/** The token's claims, or an ApiError 401 token_invalid / token_expired. */
+/** The token's claims, or a TokenRejected. */
 export async function verifyAccessToken(
   keys: SigningKeys,
   settings: TokenSettings,
@@ -83,7 +90,7 @@ export async function verifyAccessToken(
       },
     ));
   } catch (e) {
-    if (e instanceof errors.JWTExpired) throw new ApiError(401, "token_expired", "The bearer token has expired.");
+    if (e instanceof errors.JWTExpired) throw new TokenRejected("expired");
     throw invalid();
   }
   const { sub, org, scopes, iat, exp, jti } = payload as Record<string, unknown>;

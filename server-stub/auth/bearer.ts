@@ -4,7 +4,7 @@ import type { Clock } from "../clock.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { Store } from "../store/database.ts";
 import { findIntegrationWithFirmScopes } from "../store/integrations.ts";
-import { verifyAccessToken, type TokenClaims, type TokenSettings } from "./access-token.ts";
+import { TokenRejected, verifyAccessToken, type TokenClaims, type TokenSettings } from "./access-token.ts";
 import { isAddressInRanges } from "./ip-ranges.ts";
 import { intersectScopes } from "./scopes.ts";
 import type { SigningKeys } from "./signing-keys.ts";
@@ -28,12 +28,8 @@ export interface BearerDeps {
 
 const INVALID_TOKEN_CHALLENGE = { "WWW-Authenticate": 'Bearer error="invalid_token"' };
 
-function unauthorized(code: string, message: string): ApiError {
-  return new ApiError(401, code, message, [], INVALID_TOKEN_CHALLENGE);
-}
-
 export function noTokenError(): ApiError {
-  return unauthorized("no_token", "A bearer token is required.");
+  return new ApiError("no_token", { headers: INVALID_TOKEN_CHALLENGE });
 }
 
 // RFC 6750 b64token after "Bearer ".
@@ -58,18 +54,19 @@ export class BearerAuthenticator {
 
     const found = await findIntegrationWithFirmScopes(this.deps.store.db, claims.sub);
     if (!found || found.integration.disabledAt !== null || found.integration.orgId !== claims.org) {
-      throw unauthorized("token_revoked", "The bearer token has been revoked.");
+      throw new ApiError("token_revoked", { headers: INVALID_TOKEN_CHALLENGE });
     }
 
     const { integration, firmScopes } = found;
     const scopes = intersectScopes(claims.scopes, integration.scopes, firmScopes);
     if (neededScope !== undefined && !scopes.includes(neededScope)) {
-      throw new ApiError(403, "insufficient_scope", `This operation needs the ${neededScope} scope.`, [], {
-        "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${neededScope}"`,
+      throw new ApiError("insufficient_scope", {
+        values: { scope: neededScope },
+        headers: { "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${neededScope}"` },
       });
     }
     if (!isAddressInRanges(address, integration.allowedIpRanges)) {
-      throw new ApiError(403, "ip_not_allowed", "Requests from this address are not allowed for this integration.");
+      throw new ApiError("ip_not_allowed");
     }
     return { appId: integration.appId, orgId: integration.orgId, identifier: integration.identifier, scopes };
   }
@@ -82,8 +79,10 @@ export class BearerAuthenticator {
       this.cache.set(token, claims);
       return claims;
     } catch (e) {
-      if (e instanceof ApiError) throw unauthorized(e.code, e.message);
-      throw e;
+      if (!(e instanceof TokenRejected)) throw e;
+      throw e.reason === "expired"
+        ? new ApiError("token_expired", { headers: INVALID_TOKEN_CHALLENGE })
+        : new ApiError("token_invalid", { headers: INVALID_TOKEN_CHALLENGE });
     }
   }
 }

@@ -51,8 +51,7 @@ export class TokenFailureLimiter {
   /** 429 rate_limited when the address is locked for this client. */
   async assertNotLocked(address: string, clientId: string): Promise<Record<string, string>> {
     const state = await this.state(address, clientId);
-    if (state.locked)
-      throw new ApiError(429, "rate_limited", "Too many failed attempts. Try again later.", [], state.headers);
+    if (state.locked) throw new ApiError("rate_limited", { headers: state.headers });
     return state.headers;
   }
 

@@ -55,17 +55,17 @@ export async function exchangeClientCredentials(
     !secretIsValid(found.integration, request.clientSecret, deps.clock.now())
   ) {
     const headers = await deps.limiter.recordFailure(address, request.clientId);
-    throw new ApiError(401, "invalid_client", "Client authentication failed.", [], headers);
+    throw new ApiError("invalid_client", { headers });
   }
 
   const { integration, firmScopes } = found;
   if (!isAddressInRanges(address, integration.allowedIpRanges)) {
-    throw new ApiError(403, "ip_not_allowed", "Requests from this address are not allowed for this integration.");
+    throw new ApiError("ip_not_allowed");
   }
 
   const scopes = intersectScopes(request.scopes, integration.scopes, firmScopes);
   if (scopes.length === 0) {
-    throw new ApiError(400, "invalid_scope", "None of the requested scopes is enabled for this integration.");
+    throw new ApiError("invalid_scope");
   }
 
   const { token, claims } = await issueAccessToken(deps.keys, deps.tokens, deps.clock, {

@@ -4,6 +4,7 @@
 import type { ErrorRequestHandler, Request } from "express";
 import type { Logger } from "pino";
 import { noTokenError } from "../auth/bearer.ts";
+import { UniqueViolation } from "../store/constraint-errors.ts";
 import { ApiError, type ErrorDetail } from "./api-error.ts";
 
 interface ValidatorError {
@@ -24,32 +25,29 @@ function detailPath(path: string | undefined): string {
     : "/path";
 }
 
-function internal(): ApiError {
-  return new ApiError(500, "internal_error", "Something went wrong. Quote the requestId when asking for support.");
-}
-
 /** Maps any error to the ApiError to answer with, and says whether it is unexpected (to be logged). */
 export function toApiError(error: unknown, req: Request): { apiError: ApiError; unexpected: boolean } {
   if (req.authFailure) return { apiError: req.authFailure, unexpected: false };
   if (error instanceof ApiError) return { apiError: error, unexpected: false };
+  // The store speaks of constraints; the one a client can break is a second case with the same matterRef.
+  if (error instanceof UniqueViolation && error.constraint === "cases_org_matter_ref_unique") {
+    return { apiError: new ApiError("duplicate_matter_ref"), unexpected: false };
+  }
   const e = (error ?? {}) as ValidatorError;
   switch (e.type) {
     // body-parser's errors
     case "entity.parse.failed":
       return {
-        apiError: new ApiError(400, "invalid_request", "The request body is not a valid JSON object.", [
-          { path: "/body", message: "is not a valid JSON object" },
-        ]),
+        apiError: new ApiError("invalid_request", {
+          details: [{ path: "/body", message: "is not a valid JSON object" }],
+        }),
         unexpected: false,
       };
     case "entity.too.large":
-      return { apiError: new ApiError(413, "payload_too_large", "The request body is too large."), unexpected: false };
+      return { apiError: new ApiError("payload_too_large"), unexpected: false };
     case "charset.unsupported":
     case "encoding.unsupported":
-      return {
-        apiError: new ApiError(415, "unsupported_media_type", "Request bodies must be application/json."),
-        unexpected: false,
-      };
+      return { apiError: new ApiError("unsupported_media_type"), unexpected: false };
   }
   // express-openapi-validator's errors
   switch (e.status) {
@@ -60,32 +58,23 @@ export function toApiError(error: unknown, req: Request): { apiError: ApiError; 
           ? "is not valid percent-encoding"
           : String(d.message ?? "is invalid").slice(0, 1000),
       }));
-      return {
-        apiError: new ApiError(400, "invalid_request", "The request does not match the API contract.", details),
-        unexpected: false,
-      };
+      return { apiError: new ApiError("invalid_request", { details }), unexpected: false };
     }
     case 401:
       // Its own bearer check ran before ours: no Authorization header, or not a Bearer one.
       return { apiError: noTokenError(), unexpected: false };
     case 404:
-      return { apiError: new ApiError(404, "not_found", "No such resource."), unexpected: false };
+      return { apiError: new ApiError("not_found"), unexpected: false };
     case 405: {
       const allow = (e.headers?.Allow ?? "").toUpperCase();
-      return {
-        apiError: new ApiError(405, "method_not_allowed", "This method is not allowed here.", [], { Allow: allow }),
-        unexpected: false,
-      };
+      return { apiError: new ApiError("method_not_allowed", { headers: { Allow: allow } }), unexpected: false };
     }
     case 413:
-      return { apiError: new ApiError(413, "payload_too_large", "The request body is too large."), unexpected: false };
+      return { apiError: new ApiError("payload_too_large"), unexpected: false };
     case 415:
-      return {
-        apiError: new ApiError(415, "unsupported_media_type", "Request bodies must be application/json."),
-        unexpected: false,
-      };
+      return { apiError: new ApiError("unsupported_media_type"), unexpected: false };
   }
-  return { apiError: internal(), unexpected: true };
+  return { apiError: new ApiError("internal_error"), unexpected: true };
 }
 
 /** The contract's error body, as JSON text. */

@@ -11,7 +11,7 @@ export function addParty(deps: HandlerDeps): OperationHandler<"addParty"> {
     const orgId = principal.orgId;
     return write(async (trx): Promise<OperationReply<"addParty">> => {
       // Scoped to the caller's firm: another firm's case is as unknown as a made-up id.
-      if (!(await lockCase(trx, orgId, path.caseId))) throw new ApiError(404, "case_not_found", "Case not found.");
+      if (!(await lockCase(trx, orgId, path.caseId))) throw new ApiError("case_not_found");
       await assertRoomForParties(trx, path.caseId, 1, deps.limits.partiesPerCase);
       const party = await insertParty(trx, orgId, path.caseId, body, now);
       const actor = { appId: principal.appId, identifier: principal.identifier };

@@ -12,15 +12,14 @@ export function sendInvite(deps: HandlerDeps): OperationHandler<"sendInvite"> {
     const orgId = principal.orgId;
     const caseId = path.caseId;
     return write(async (trx): Promise<OperationReply<"sendInvite">> => {
-      if (!(await caseExists(trx, orgId, caseId))) throw new ApiError(404, "case_not_found", "Case not found.");
+      if (!(await caseExists(trx, orgId, caseId))) throw new ApiError("case_not_found");
       const party = await findParty(trx, orgId, caseId, body.partyId);
-      if (!party) throw new ApiError(404, "party_not_found", "Party not found.");
+      if (!party) throw new ApiError("party_not_found");
 
       const channel = body.sendSms === true ? "sms" : "email";
       const to = channel === "sms" ? party.mobile : party.email;
-      if (!to && channel === "sms")
-        throw new ApiError(422, "party_has_no_mobile", "The party has no mobile number for an SMS invite.");
-      if (!to) throw new ApiError(422, "party_has_no_email", "The party has no email address for an email invite.");
+      if (!to && channel === "sms") throw new ApiError("party_has_no_mobile");
+      if (!to) throw new ApiError("party_has_no_email");
 
       // Marking the party first locks its row, so concurrent invites to it count one after the other.
       await markPartyInviteSent(trx, party.partyId);

@@ -11,11 +11,11 @@ import { newRequestId } from "./request-id.ts";
 function apiErrorFor(code: string | undefined): ApiError {
   switch (code) {
     case "HPE_HEADER_OVERFLOW":
-      return new ApiError(431, "headers_too_large", "The request headers are too large.");
+      return new ApiError("headers_too_large");
     case "ERR_HTTP_REQUEST_TIMEOUT":
-      return new ApiError(408, "request_timeout", "The request took too long to arrive.");
+      return new ApiError("request_timeout");
     default:
-      return new ApiError(400, "invalid_request", "The request is not valid HTTP.");
+      return new ApiError("invalid_request");
   }
 }
 

@@ -70,9 +70,9 @@ export class IdempotencyKeys {
       case "replay":
         return { reply: claim.reply, replayed: true };
       case "in_use":
-        throw new ApiError(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still in progress.");
+        throw new ApiError("idempotency_key_in_use");
       case "reused":
-        throw new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request.");
+        throw new ApiError("idempotency_key_reused");
     }
 
     let completed = false;
@@ -81,11 +81,7 @@ export class IdempotencyKeys {
         const reply = await work(trx);
         if (!(await completeKey(trx, scope, owner, reply))) {
           // It ran past its lock and a retry took the key over: undo this run; the retry's answer stands.
-          throw new ApiError(
-            409,
-            "idempotency_key_in_use",
-            "A request with this Idempotency-Key is still in progress.",
-          );
+          throw new ApiError("idempotency_key_in_use");
         }
         completed = true;
         return reply;

@@ -25,10 +25,8 @@ export async function takeInvite(
     earliest === null ? INVITE_WINDOW_SECONDS : Math.max(1, Math.ceil((Date.parse(earliest) + windowMs - now) / 1000));
   const policy = { "RateLimit-Policy": `${perDay};w=${INVITE_WINDOW_SECONDS}` };
   if (count >= perDay) {
-    throw new ApiError(429, "invite_limit_reached", "This party has had the most invites allowed today.", [], {
-      "Retry-After": String(reset),
-      RateLimit: `limit=${perDay}, remaining=0, reset=${reset}`,
-      ...policy,
+    throw new ApiError("invite_limit_reached", {
+      headers: { "Retry-After": String(reset), RateLimit: `limit=${perDay}, remaining=0, reset=${reset}`, ...policy },
     });
   }
   return { RateLimit: `limit=${perDay}, remaining=${perDay - count - 1}, reset=${reset}`, ...policy };

@@ -13,6 +13,6 @@ export async function assertRoomForParties(
 ): Promise<void> {
   const existing = caseId === null ? 0 : await countParties(db, caseId);
   if (existing + adding > limit) {
-    throw new ApiError(422, "party_limit_reached", `A case may have at most ${limit} parties.`);
+    throw new ApiError("party_limit_reached", { values: { limit } });
   }
 }

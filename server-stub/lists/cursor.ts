@@ -31,7 +31,7 @@ export class CursorCodec {
 
   /** The last id the cursor points after, or 400 invalid_cursor. */
   async decode(orgId: string, operation: string, cursor: string): Promise<string> {
-    const invalid = new ApiError(400, "invalid_cursor", "The cursor is not valid for this list.");
+    const invalid = new ApiError("invalid_cursor");
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid;
     const raw = Buffer.from(cursor, "base64url");
     if (raw.length <= MAC_BYTES) throw invalid;

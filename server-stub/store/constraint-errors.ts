@@ -1,32 +1,34 @@
-// The one place that turns a database's unique-constraint violation into a domain error.
+// The one place that recognises a database's unique-constraint violation, in store terms: which constraint it
+// broke. What that means to a caller (a 409 for the API, a taken identifier for the admin) is the caller's call.
 // SQLite names the columns ("UNIQUE constraint failed: cases.org_id, cases.matter_ref");
 // PostgreSQL names the constraint (code 23505, constraint "cases_org_matter_ref_unique"). Both are listed.
-import { ApiError } from "../errors/api-error.ts";
 
-const uniqueViolations: { sqliteColumns: string; constraint: string; toError: () => Error }[] = [
-  {
-    sqliteColumns: "cases.org_id, cases.matter_ref",
-    constraint: "cases_org_matter_ref_unique",
-    toError: () => new ApiError(409, "duplicate_matter_ref", "A case with this matterRef already exists in the firm."),
-  },
-  {
-    sqliteColumns: "integrations.org_id, integrations.identifier",
-    constraint: "integrations_org_identifier_unique",
-    toError: () =>
-      new ApiError(409, "duplicate_identifier", "The firm already has an integration with this identifier."),
-  },
-];
+/** The unique constraints (migrations.ts) whose violation a caller acts on, with the columns SQLite names. */
+const uniqueConstraints = [
+  { constraint: "cases_org_matter_ref_unique", sqliteColumns: "cases.org_id, cases.matter_ref" },
+  { constraint: "integrations_org_identifier_unique", sqliteColumns: "integrations.org_id, integrations.identifier" },
+] as const;
 
-/** The domain error for a known unique-constraint violation, or the original error. */
+export type UniqueConstraint = (typeof uniqueConstraints)[number]["constraint"];
+
+/** A write would have made a second row where a unique constraint allows one. */
+export class UniqueViolation extends Error {
+  constructor(readonly constraint: UniqueConstraint) {
+    super(`unique constraint ${constraint} violated`);
+    this.name = "UniqueViolation";
+  }
+}
+
+/** The UniqueViolation for a known unique-constraint violation, or the original error. */
 export function mapConstraintError(error: unknown): unknown {
   const e = error as { code?: string; message?: string; constraint?: string };
   const isSqliteUnique = e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
   const isPostgresUnique = e?.code === "23505";
   if (!isSqliteUnique && !isPostgresUnique) return error;
-  const match = uniqueViolations.find((v) =>
-    isPostgresUnique ? e.constraint === v.constraint : (e.message ?? "").endsWith(v.sqliteColumns),
+  const match = uniqueConstraints.find((u) =>
+    isPostgresUnique ? e.constraint === u.constraint : (e.message ?? "").endsWith(u.sqliteColumns),
   );
-  return match ? match.toError() : error;
+  return match ? new UniqueViolation(match.constraint) : error;
 }
 
 /** True when the error is a unique-constraint violation of any kind (used by races that retry). */

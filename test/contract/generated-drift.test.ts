@@ -10,6 +10,7 @@ import { repoRoot } from "../../scripts/spec-model.ts";
 const derived = [
   "generated/openapi.yaml",
   "generated/schema.d.ts",
+  "generated/error-catalogue.ts",
   "generated/docs/index.html",
   "generated/postman_collection.json",
   "generated/requests.http",

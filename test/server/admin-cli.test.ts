@@ -210,6 +210,18 @@ describe("admin CLI", () => {
     }
   });
 
+  it("names its flags in the admin layer's input errors", async () => {
+    const store = server.storeEnv;
+    const create = ["integration", "create", "--org", server.orgId, "--identifier", "cli-twice"];
+    const access = ["--scopes", "cases.create", "--allowed-ip-ranges", "127.0.0.0/8"];
+    expect((await admin(store, ...create, ...access)).code).toBe(0);
+    const again = await admin(store, ...create, ...access);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toBe("error: the firm already has an integration with --identifier cli-twice\n");
+    const nothing = await admin(store, "integration", "update", "--app-id", server.clientId);
+    expect(nothing.stderr).toBe("error: nothing to update: give --scopes and/or --allowed-ip-ranges\n");
+  });
+
   it("--help lists exactly the documented commands", async () => {
     const result = await admin(server.storeEnv, "--help");
     expect(result.code).toBe(0);

@@ -174,13 +174,13 @@ describe("store", () => {
         throw new Error("undo");
       }),
     ).rejects.toThrow("undo");
-    // A unique violation after a first insert: the first is taken back too, and the error is the domain one.
+    // A unique violation after a first insert: the first is taken back too, and the error is the store's own.
     await expect(
       store.write(async (trx) => {
         await insertCase(trx, { orgId: demo.orgId, matterRef: "PREPARED-3", createdByAppId: demo.appId }, now);
         await insertCase(trx, { orgId: demo.orgId, matterRef: "PREPARED-1", createdByAppId: demo.appId }, now);
       }),
-    ).rejects.toMatchObject({ status: 409, code: "duplicate_matter_ref" });
+    ).rejects.toMatchObject({ name: "UniqueViolation", constraint: "cases_org_matter_ref_unique" });
     expect({ cases: await count("cases"), parties: await count("parties"), audit: await count("audit") }).toEqual(
       before,
     );
