@@ -2,7 +2,7 @@
 // request or response drifts from the spec does not compile.
 import type { operations } from "../../generated/schema.d.ts";
 import type { Principal } from "../auth/bearer.ts";
-import type { Trx } from "../store/database.ts";
+import type { Trx } from "../store/handles.ts";
 
 export type OperationId = keyof operations;
 

@@ -3,7 +3,7 @@
 // count and concurrent invites cannot both take the last one. RateLimit / RateLimit-Policy use the spec's
 // draft-7 form, as the token endpoint's do.
 import { ApiError } from "../errors/api-error.ts";
-import type { Queryable } from "../store/database.ts";
+import type { Queryable } from "../store/handles.ts";
 import { invitesSince } from "../store/cases.ts";
 
 export const INVITE_WINDOW_SECONDS = 24 * 60 * 60;

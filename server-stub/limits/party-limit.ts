@@ -1,7 +1,7 @@
 // A case holds at most N parties (PARTIES_PER_CASE): addParty cannot grow one without bound. The count is read
 // after the case's row is locked (lockCase), so concurrent adds cannot both take the last place.
 import { ApiError } from "../errors/api-error.ts";
-import type { Queryable } from "../store/database.ts";
+import type { Queryable } from "../store/handles.ts";
 import { countParties } from "../store/cases.ts";
 
 /** 422 party_limit_reached when `adding` more parties would take the case past `limit`. */

@@ -1,6 +1,6 @@
 // Cases, their parties and the invites sent to them. Every lookup is scoped to the firm, so another firm's
 // case or party is simply not found.
-import type { Queryable } from "./database.ts";
+import type { Queryable } from "./handles.ts";
 import { newId } from "./ids.ts";
 import { preparedInsert, preparedQuery, preparedStatement } from "./prepared-query.ts";
 

@@ -4,17 +4,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { Migrator, sql, type Kysely, type Transaction } from "kysely";
+import { Migrator, sql } from "kysely";
 import type { Config } from "../config.ts";
 import { mapConstraintError } from "./constraint-errors.ts";
 import { connectPostgres, connectSqlite, isRetryableConflict, type Connection, type DialectName } from "./dialect.ts";
+import type { Queryable, Trx } from "./handles.ts";
 import { migrations } from "./migrations.ts";
 import type { Database } from "./schema.ts";
-
-export type Db = Kysely<Database>;
-export type Trx = Transaction<Database>;
-/** Anything queries can run on: the store itself or an open transaction. */
-export type Queryable = Kysely<Database>;
 
 export interface SqliteStoreOptions {
   dataDir: string;
@@ -34,7 +30,7 @@ export interface PostgresStoreOptions {
 export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions;
 
 export interface Store {
-  readonly db: Db;
+  readonly db: Queryable;
   readonly dialect: DialectName;
   /** The SQLite file, or the PostgreSQL URL without its password. */
   readonly location: string;

@@ -3,7 +3,7 @@
 // work's own transaction (so the change and its reply commit together), and released if the work fails.
 // A holder that died keeps the key only until locked_until; then a retry takes it over. Every step is a
 // conditional write on the primary key, so it holds across processes without any lock beyond the row's.
-import type { Queryable } from "./database.ts";
+import type { Queryable } from "./handles.ts";
 
 export interface KeyScope {
   appId: string;

@@ -7,7 +7,7 @@
 // time), so the statement runs on it directly and synchronously, within that transaction. Outside a transaction
 // it goes through Kysely, which keeps it from reading another request's transaction in progress.
 import type { Compilable, CompiledQuery, DialectAdapter, Insertable, SqliteDatabase } from "kysely";
-import type { Queryable } from "./database.ts";
+import type { Queryable } from "./handles.ts";
 import type { Database } from "./schema.ts";
 
 /** Stands in for the n-th argument while the query is compiled. */
