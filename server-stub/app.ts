@@ -8,13 +8,13 @@ import express, { type Express, type Request, type RequestHandler } from "expres
 import * as OpenApiValidator from "express-openapi-validator";
 import helmet from "helmet";
 import type { Logger } from "pino";
+import { declaresHeader, loadContract, repoFiles } from "../contract/index.ts";
 import { BearerAuthenticator } from "./auth/bearer.ts";
 import { TokenFailureLimiter } from "./auth/failure-limits.ts";
 import { canonicalAddress } from "./auth/ip-ranges.ts";
 import type { SigningKeys } from "./auth/signing-keys.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
-import { IDEMPOTENCY_KEY_HEADER, loadContract } from "./contract.ts";
 import { ApiError } from "./errors/api-error.ts";
 import { errorResponse } from "./errors/error-response.ts";
 import { operationHandlers } from "./handlers/index.ts";
@@ -25,7 +25,6 @@ import { requestId } from "./http/request-id.ts";
 import { requestLog } from "./http/request-log.ts";
 import { cacheValidatorRouteMatchers } from "./http/route-matchers.ts";
 import { CursorCodec } from "./lists/cursor.ts";
-import { repoFiles } from "./repo-files.ts";
 import type { Store } from "./store/database.ts";
 
 export interface AppDeps {
@@ -37,6 +36,7 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT = "100kb";
+const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
 /** "/v1/cases/{caseId}/parties" -> "/v1/cases/:caseId/parties" */
 function expressPath(openApiPath: string): string {
@@ -117,7 +117,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   // Outside the contract: the spec, the AI entrypoint, the docs page and a health check.
-  app.get("/openapi.yaml", staticFile(repoFiles.openapiYaml, "application/yaml; charset=utf-8"));
+  app.get("/openapi.yaml", staticFile(repoFiles.bundle, "application/yaml; charset=utf-8"));
   app.get("/llms.txt", staticFile(repoFiles.llmsTxt, "text/plain; charset=utf-8"));
   app.get(
     "/docs",
@@ -154,7 +154,7 @@ export function createApp(deps: AppDeps): Express {
   cacheValidatorRouteMatchers();
   app.use(
     OpenApiValidator.middleware({
-      apiSpec: repoFiles.openapiYaml,
+      apiSpec: repoFiles.bundle,
       // allErrors: one `details` entry per problem, not just the first.
       validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, allErrors: true },
       validateResponses: true,
@@ -170,7 +170,7 @@ export function createApp(deps: AppDeps): Express {
     const handler = handlers[op.operationId as OperationId] as OperationHandler<OperationId> | undefined;
     // generated/schema.d.ts makes a missing handler a compile error; this catches a spec newer than the types.
     if (!handler) throw new Error(`no handler for operation ${op.operationId}: regenerate and implement it`);
-    const idempotent = contract.idempotentOperations.has(op.operationId);
+    const idempotent = declaresHeader(op, IDEMPOTENCY_KEY_HEADER);
     // base: the server prefix this route is mounted under ("" or "/api"); keys are scoped to the path without it.
     const route =
       (base: string): RequestHandler =>
