@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   await keys.current();
   const demo = await ensureDemoIntegration(store);
   const app = createApp({ config, store, keys, clock: systemClock, logger });
-  const running = await listen(app, config.host, config.port, config.shutdownTimeoutMs);
+  const running = await listen(app, config, logger);
 
   if (!cluster.isWorker) {
     process.stdout.write(`${demoBanner(demo, running.url)}\n`);

@@ -91,14 +91,9 @@ export async function startInProcess(
   const demo = await ensureDemoIntegration(store);
   // An existing store's demo secret was shown long ago: give this run a fresh one.
   const clientSecret = demo.clientSecret ?? (await admin.rotateSecret({ appId: demo.appId })).clientSecret;
-  const app = createApp({
-    config,
-    store,
-    keys,
-    clock: options.clock ?? systemClock,
-    logger: createLogger(config.logLevel, options.logDestination),
-  });
-  const running = await listen(app, config.host, config.port, config.shutdownTimeoutMs);
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const app = createApp({ config, store, keys, clock: options.clock ?? systemClock, logger });
+  const running = await listen(app, config, logger);
   return {
     baseUrl: running.url,
     dataDir: location.dataDir,

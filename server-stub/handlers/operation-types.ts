@@ -15,7 +15,9 @@ export type ResponseBody<Op extends OperationId, S extends SuccessStatus<Op>> = 
 
 export type RequestBody<Op extends OperationId> = operations[Op] extends { requestBody: infer B } ? Json<B> : never;
 
-type Params<Op extends OperationId, Where extends "path" | "query"> = NonNullable<operations[Op]["parameters"][Where]>;
+export type Params<Op extends OperationId, Where extends "path" | "query"> = NonNullable<
+  operations[Op]["parameters"][Where]
+>;
 
 /** What a handler is given: the validated request and who it acts as. */
 export interface OperationCall<Op extends OperationId> {
