@@ -8,7 +8,8 @@ import { configOrExit } from "./config.ts";
 import { demoBanner, ensureDemoIntegration } from "./demo.ts";
 import { backgroundStdout, createLogger } from "./logger.ts";
 import { listen } from "./server.ts";
-import { openStore, storeOptionsFrom } from "./store/database.ts";
+import { storeOptionsFrom } from "./store-options.ts";
+import { openStore } from "./store/database.ts";
 
 async function main(): Promise<void> {
   const config = configOrExit(process.env);

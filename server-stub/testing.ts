@@ -14,7 +14,8 @@ import { ensureDemoIntegration } from "./demo.ts";
 import { createLogger } from "./logger.ts";
 import { repoFiles, repoRoot, serverNodeFlags } from "./repo-files.ts";
 import { listen } from "./server.ts";
-import { openStore, storeOptionsFrom, type Store } from "./store/database.ts";
+import { storeOptionsFrom } from "./store-options.ts";
+import { openStore, type Store } from "./store/database.ts";
 import { createThrowawayStore, type ThrowawayStore } from "./store/throwaway.ts";
 
 export interface ReferenceServerOptions {

@@ -3,7 +3,8 @@
 import { Command, InvalidArgumentError } from "commander";
 import { configFromEnv, ConfigError } from "../config.ts";
 import { ApiError } from "../errors/api-error.ts";
-import { openStore, storeOptionsFrom, type Store } from "../store/database.ts";
+import { storeOptionsFrom } from "../store-options.ts";
+import { openStore, type Store } from "../store/database.ts";
 import { AdminInputError, FirmAdmin, MAX_LIST_LIMIT } from "./firm-admin.ts";
 
 function csv(value: string): string[] {

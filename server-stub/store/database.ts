@@ -5,7 +5,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Migrator, sql } from "kysely";
-import type { Config } from "../config.ts";
 import { mapConstraintError } from "./constraint-errors.ts";
 import { connectPostgres, connectSqlite, isRetryableConflict, type Connection, type DialectName } from "./dialect.ts";
 import type { Queryable, Trx } from "./handles.ts";
@@ -53,15 +52,6 @@ const WRITE_ATTEMPTS = 20;
 
 export function isPostgresOptions(options: StoreOptions): options is PostgresStoreOptions {
   return "databaseUrl" in options && typeof options.databaseUrl === "string";
-}
-
-/** The store a configuration names: PostgreSQL when DATABASE_URL is set, otherwise SQLite in DATA_DIR. */
-export function storeOptionsFrom(
-  config: Pick<Config, "dataDir" | "sqliteSynchronous" | "databaseUrl" | "pgPoolSize">,
-): StoreOptions {
-  return config.databaseUrl
-    ? { databaseUrl: config.databaseUrl, poolSize: config.pgPoolSize }
-    : { dataDir: config.dataDir, synchronous: config.sqliteSynchronous };
 }
 
 function connect(options: StoreOptions): Connection {
