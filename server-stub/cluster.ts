@@ -15,7 +15,8 @@ import { configOrExit, type Config } from "./config.ts";
 import { demoBanner, ensureDemoIntegration, type DemoIntegration } from "./demo.ts";
 import { integerOption } from "./integer-option.ts";
 import { createLogger } from "./logger.ts";
-import { openStore, storeOptionsFrom } from "./store/database.ts";
+import { storeOptionsFrom } from "./store-options.ts";
+import { openStore } from "./store/database.ts";
 
 /** A worker that never gets to listen within this long is a failed start, not a slow one. */
 const WORKER_START_TIMEOUT_MS = 30_000;

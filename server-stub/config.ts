@@ -1,6 +1,6 @@
 // The server's configuration: each setting is declared once below (variable, format, default, doc), and the typed
 // Config, the parser, its error messages and the README's environment table (npm run generate) all come from that.
-// main.ts, cluster.ts and the admin CLI hand it process.env; tests and testing.ts hand it their own.
+// main.ts, cluster.ts and the admin CLI hand it process.env; tests and test/support/reference-server.ts hand it their own.
 import { parseCidr } from "./auth/ip-ranges.ts";
 import { integerRange, parseInteger } from "./integer.ts";
 

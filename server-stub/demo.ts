@@ -1,7 +1,7 @@
 // npm start's sandbox data: on an empty store, a demo firm with two users and one integration holding all five
 // scopes, usable from loopback only. Later starts find it again by the id kept in settings.
 import { FirmAdmin } from "./admin/firm-admin.ts";
-import { loadContract } from "./contract.ts";
+import { loadContract } from "../contract/index.ts";
 import type { Store } from "./store/database.ts";
 import { findIntegration } from "./store/integrations.ts";
 import { getSetting, setSetting } from "./store/settings.ts";
@@ -29,7 +29,7 @@ export async function ensureDemoIntegration(store: Store): Promise<DemoIntegrati
   const integration = await admin.createIntegration({
     orgId: firm.orgId,
     identifier: "demo-case-management-system",
-    scopes: loadContract().scopeNames,
+    scopes: [...loadContract().scopeNames],
     allowedIpRanges: LOOPBACK_RANGES,
   });
   await store.write((trx) => setSetting(trx, DEMO_APP_SETTING, integration.appId));

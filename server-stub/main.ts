@@ -8,7 +8,8 @@ import { configOrExit } from "./config.ts";
 import { demoBanner, ensureDemoIntegration } from "./demo.ts";
 import { backgroundStdout, createLogger } from "./logger.ts";
 import { listen } from "./server.ts";
-import { openStore, storeOptionsFrom } from "./store/database.ts";
+import { storeOptionsFrom } from "./store-options.ts";
+import { openStore } from "./store/database.ts";
 
 async function main(): Promise<void> {
   const config = configOrExit(process.env);
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   await keys.current();
   const demo = await ensureDemoIntegration(store);
   const app = createApp({ config, store, keys, clock: systemClock, logger });
-  const running = await listen(app, config.host, config.port, config.shutdownTimeoutMs);
+  const running = await listen(app, config, logger);
 
   if (!cluster.isWorker) {
     process.stdout.write(`${demoBanner(demo, running.url)}\n`);

@@ -1,21 +1,14 @@
 // Runs an app on a port with deliberate limits and a graceful shutdown: stop accepting, let in-flight
-// requests finish, close the store, within a bounded time. Used by main.ts and by testing.ts.
-// The limits (app.locals.httpLimits) and the logger (app.locals.logger) come from createApp.
+// requests finish, close the store, within a bounded time. Used by main.ts and by test/support/reference-server.ts.
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import type { Logger } from "pino";
-import type { HttpLimits } from "./config.ts";
+import type { Config } from "./config.ts";
 import { answerClientError } from "./http/client-error.ts";
 
 /** Request headers above this are 431 (Node's default, set here so that it is a decision, not an accident). */
 export const MAX_HEADER_BYTES = 16 * 1024;
-
-export const DEFAULT_HTTP_LIMITS: HttpLimits = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 5_000,
-};
 
 export interface RunningServer {
   server: Server;
@@ -24,13 +17,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function listen(
-  app: Express,
-  host: string,
-  port: number,
-  shutdownTimeoutMs: number,
-): Promise<RunningServer> {
-  const limits: HttpLimits = app.locals.httpLimits ?? DEFAULT_HTTP_LIMITS;
+/** Where to listen, the HTTP server's limits and how long a shutdown may take. */
+export type ListenSettings = Pick<Config, "host" | "port" | "http" | "shutdownTimeoutMs">;
+
+/** `logger` gets a line for each request Node's parser rejects before the app sees it. */
+export async function listen(app: Express, settings: ListenSettings, logger: Logger): Promise<RunningServer> {
+  const { host, port, http: limits, shutdownTimeoutMs } = settings;
   const server = createServer(
     {
       maxHeaderSize: MAX_HEADER_BYTES,
@@ -42,7 +34,7 @@ export async function listen(
     app,
   );
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
-  server.on("clientError", answerClientError(app.locals.logger as Logger | undefined));
+  server.on("clientError", answerClientError(logger));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());
@@ -53,7 +45,9 @@ export async function listen(
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= new Promise<void>((resolve) => {
-      app.locals.draining = true;
+      // Requests still arriving on keep-alive connections are answered with Connection: close, so their clients
+      // reconnect elsewhere; set before the app runs, and only from now on.
+      server.prependListener("request", (_req, res) => res.setHeader("Connection", "close"));
       const force = setTimeout(() => server.closeAllConnections(), shutdownTimeoutMs);
       force.unref();
       server.close(() => {

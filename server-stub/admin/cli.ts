@@ -3,7 +3,8 @@
 import { Command, InvalidArgumentError } from "commander";
 import { configFromEnv } from "../config.ts";
 import { integerOption } from "../integer-option.ts";
-import { openStore, storeOptionsFrom, type Store } from "../store/database.ts";
+import { storeOptionsFrom } from "../store-options.ts";
+import { openStore, type Store } from "../store/database.ts";
 import { AdminInputError, FirmAdmin, MAX_LIST_LIMIT } from "./firm-admin.ts";
 
 /** The flag an admin input field is given by: allowedIpRanges -> --allowed-ip-ranges (commander's own naming). */

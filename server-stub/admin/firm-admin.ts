@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { parseCidr } from "../auth/ip-ranges.ts";
 import { hashSecret, newClientSecret } from "../auth/secrets.ts";
 import { SigningKeys } from "../auth/signing-keys.ts";
-import { loadContract } from "../contract.ts";
+import { loadContract } from "../../contract/index.ts";
 import { listAudit, type AuditEntry } from "../store/audit.ts";
 import { insertSeedCases } from "../store/cases.ts";
 import { UniqueViolation } from "../store/constraint-errors.ts";
@@ -62,7 +62,7 @@ function view(i: Integration): IntegrationView {
   };
 }
 
-function checkScopes(scopes: string[]): string[] {
+function checkScopes(scopes: readonly string[]): string[] {
   const known = loadContract().scopeNames;
   const unknown = scopes.filter((s) => !known.includes(s));
   if (unknown.length > 0)

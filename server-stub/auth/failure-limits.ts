@@ -3,11 +3,19 @@
 // Another address is never affected; IPv6 callers are counted per /64 (see rateLimitSource).
 // RateLimit / RateLimit-Policy headers use the spec's draft-7 form.
 import type { Clock } from "../clock.ts";
-import type { TokenFailureLimits } from "../config.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { rateLimitSource } from "./ip-ranges.ts";
 import type { Store } from "../store/database.ts";
 import { countFailures, purgeFailuresBefore, recordFailure } from "../store/token-failures.ts";
+
+/** The limits the configuration sets (TOKEN_FAILURES_PER_CLIENT, TOKEN_FAILURES_PER_ADDRESS, TOKEN_FAILURE_WINDOW_SECONDS). */
+export interface FailureLimits {
+  /** invalid_client answers allowed per (address, clientId) within the window; the next attempt is 429. */
+  perClient: number;
+  /** invalid_client answers allowed per address, whatever the clientId, within the window. */
+  perAddress: number;
+  windowSeconds: number;
+}
 
 export interface LimitState {
   locked: boolean;
@@ -20,7 +28,7 @@ export class TokenFailureLimiter {
 
   constructor(
     private readonly store: Store,
-    private readonly limits: TokenFailureLimits,
+    private readonly limits: FailureLimits,
     private readonly clock: Clock,
   ) {}
 

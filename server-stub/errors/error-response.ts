@@ -1,9 +1,8 @@
 // The one error middleware: turns whatever went wrong into an ApiError and writes the contract's envelope
 // { ok: false, error: { code, message, details }, requestId } with the error's headers. Nothing else writes
 // error bodies. Unexpected errors (and responses that broke the spec) are logged and answered 500.
-import type { ErrorRequestHandler, Request } from "express";
+import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
-import { noTokenError } from "../auth/bearer.ts";
 import { UniqueViolation } from "../store/constraint-errors.ts";
 import { ApiError, type ErrorDetail } from "./api-error.ts";
 
@@ -26,8 +25,7 @@ function detailPath(path: string | undefined): string {
 }
 
 /** Maps any error to the ApiError to answer with, and says whether it is unexpected (to be logged). */
-export function toApiError(error: unknown, req: Request): { apiError: ApiError; unexpected: boolean } {
-  if (req.authFailure) return { apiError: req.authFailure, unexpected: false };
+export function toApiError(error: unknown): { apiError: ApiError; unexpected: boolean } {
   if (error instanceof ApiError) return { apiError: error, unexpected: false };
   // The store speaks of constraints; the one a client can break is a second case with the same matterRef.
   if (error instanceof UniqueViolation && error.constraint === "cases_org_matter_ref_unique") {
@@ -60,9 +58,6 @@ export function toApiError(error: unknown, req: Request): { apiError: ApiError; 
       }));
       return { apiError: new ApiError("invalid_request", { details }), unexpected: false };
     }
-    case 401:
-      // Its own bearer check ran before ours: no Authorization header, or not a Bearer one.
-      return { apiError: noTokenError(), unexpected: false };
     case 404:
       return { apiError: new ApiError("not_found"), unexpected: false };
     case 405: {
@@ -88,10 +83,10 @@ export function envelopeJson(apiError: ApiError, requestId: string): string {
 
 export function errorResponse(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const { apiError, unexpected } = toApiError(error, req);
+    const { apiError, unexpected } = toApiError(error);
     if (unexpected) {
       // The log gets the detail (a response that broke the spec says where); the client gets none of it.
-      logger.error({ requestId: req.requestId, err: error }, "request failed");
+      logger.error({ requestId: req.context.requestId, err: error }, "request failed");
     }
     if (res.headersSent) {
       res.destroy();
@@ -100,6 +95,6 @@ export function errorResponse(logger: Logger): ErrorRequestHandler {
     res.status(apiError.status);
     for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
     // res.send, not res.json: res.json is hooked by response validation, and an error envelope must always get out.
-    res.type("application/json").send(envelopeJson(apiError, req.requestId));
+    res.type("application/json").send(envelopeJson(apiError, req.context.requestId));
   };
 }

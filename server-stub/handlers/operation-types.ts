@@ -2,7 +2,7 @@
 // request or response drifts from the spec does not compile.
 import type { operations } from "../../generated/schema.d.ts";
 import type { Principal } from "../auth/bearer.ts";
-import type { Trx } from "../store/database.ts";
+import type { Trx } from "../store/handles.ts";
 
 export type OperationId = keyof operations;
 
@@ -15,7 +15,9 @@ export type ResponseBody<Op extends OperationId, S extends SuccessStatus<Op>> = 
 
 export type RequestBody<Op extends OperationId> = operations[Op] extends { requestBody: infer B } ? Json<B> : never;
 
-type Params<Op extends OperationId, Where extends "path" | "query"> = NonNullable<operations[Op]["parameters"][Where]>;
+export type Params<Op extends OperationId, Where extends "path" | "query"> = NonNullable<
+  operations[Op]["parameters"][Where]
+>;
 
 /** What a handler is given: the validated request and who it acts as. */
 export interface OperationCall<Op extends OperationId> {

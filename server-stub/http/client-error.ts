@@ -20,7 +20,7 @@ function apiErrorFor(code: string | undefined): ApiError {
 }
 
 /** A 'clientError' listener for the HTTP server. */
-export function answerClientError(logger: Logger | undefined) {
+export function answerClientError(logger: Logger) {
   return (error: NodeJS.ErrnoException, socket: Duplex): void => {
     // A response already under way on this connection cannot be followed by another one.
     const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
@@ -45,6 +45,6 @@ export function answerClientError(logger: Logger | undefined) {
       ].join("\r\n"),
     );
     // Only the code: the raw bytes may hold credentials.
-    logger?.info({ requestId, status: apiError.status, reason: error.code }, "request rejected by the HTTP parser");
+    logger.info({ requestId, status: apiError.status, reason: error.code }, "request rejected by the HTTP parser");
   };
 }

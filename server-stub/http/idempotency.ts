@@ -5,7 +5,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Clock } from "../clock.ts";
 import { ApiError } from "../errors/api-error.ts";
-import type { Store, Trx } from "../store/database.ts";
+import type { Store } from "../store/database.ts";
+import type { Trx } from "../store/handles.ts";
 import {
   claimKey,
   completeKey,

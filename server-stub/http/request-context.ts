@@ -1,21 +1,34 @@
-// What the app's middlewares attach to each request.
+// The values a request's parts share (its id, who it acts as, why authentication failed), in one typed object:
+// requestContext() makes it as the app's first middleware, and authentication fills in the rest.
+import type { RequestHandler } from "express";
 import type { Principal } from "../auth/bearer.ts";
 import type { ApiError } from "../errors/api-error.ts";
+import { requestIdFrom } from "./request-id.ts";
+
+export interface RequestContext {
+  /** Echoed in X-Request-Id, the error envelope, the log line and the audit rows. */
+  readonly requestId: string;
+  /** Who the request acts as: set by authentication for operations with a security requirement. */
+  principal: Principal | undefined;
+  /** Why authentication failed: express-openapi-validator keeps only the status and message of what it throws. */
+  authFailure: ApiError | undefined;
+}
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      requestId: string;
-      /** Set by bearer authentication for operations with a security requirement. */
-      principal?: Principal;
-      /** The real reason authentication failed: express-openapi-validator rewraps what its security handler throws. */
-      authFailure?: ApiError;
+      /** Set by requestContext(), the app's first middleware. */
+      context: RequestContext;
     }
   }
 }
 
-/** The spec path template the request matched (set by express-openapi-validator), if any. */
-export function openApiRoute(req: Express.Request): string | undefined {
-  return (req as { openapi?: { openApiRoute?: string } }).openapi?.openApiRoute;
+/** The app's first middleware: the request's context, and its id echoed in X-Request-Id on every response. */
+export function requestContext(): RequestHandler {
+  return (req, res, next) => {
+    // Every field from the start: one object shape for every request.
+    req.context = { requestId: requestIdFrom(req.get("x-request-id")), principal: undefined, authFailure: undefined };
+    res.setHeader("X-Request-Id", req.context.requestId);
+    next();
+  };
 }

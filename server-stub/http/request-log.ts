@@ -2,7 +2,11 @@
 // Headers and bodies are not logged at all, so no secret or token can reach the log this way.
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
-import { openApiRoute } from "./request-context.ts";
+
+/** The spec path template the request matched (set by express-openapi-validator), if any. */
+function openApiRoute(req: Express.Request): string | undefined {
+  return (req as { openapi?: { openApiRoute?: string } }).openapi?.openApiRoute;
+}
 
 export function requestLog(logger: Logger): RequestHandler {
   // These lines hold only the fields below, none of which can carry a credential, so they skip redaction: pino's
@@ -13,7 +17,7 @@ export function requestLog(logger: Logger): RequestHandler {
     res.once("close", () => {
       lines.info(
         {
-          requestId: req.requestId,
+          requestId: req.context.requestId,
           method: req.method,
           route: openApiRoute(req) ?? (res.statusCode === 404 ? "(unknown)" : req.path),
           status: res.statusCode,

@@ -3,7 +3,7 @@
 // count and concurrent invites cannot both take the last one. RateLimit / RateLimit-Policy use the spec's
 // draft-7 form, as the token endpoint's do.
 import { ApiError } from "../errors/api-error.ts";
-import type { Queryable } from "../store/database.ts";
+import type { Trx } from "../store/handles.ts";
 import { invitesSince } from "../store/cases.ts";
 
 export const INVITE_WINDOW_SECONDS = 24 * 60 * 60;
@@ -13,13 +13,13 @@ export const INVITE_WINDOW_SECONDS = 24 * 60 * 60;
  * the headers for the invite about to be sent (its own use counted).
  */
 export async function takeInvite(
-  db: Queryable,
+  trx: Trx,
   partyId: string,
   perDay: number,
   now: number,
 ): Promise<Record<string, string>> {
   const windowMs = INVITE_WINDOW_SECONDS * 1000;
-  const { count, earliest } = await invitesSince(db, partyId, new Date(now - windowMs).toISOString());
+  const { count, earliest } = await invitesSince(trx, partyId, new Date(now - windowMs).toISOString());
   // Seconds until the oldest counted invite leaves the window (a whole window when this is the first).
   const reset =
     earliest === null ? INVITE_WINDOW_SECONDS : Math.max(1, Math.ceil((Date.parse(earliest) + windowMs - now) / 1000));

@@ -1,5 +1,5 @@
 // Audit rows: one per case, party and invite action, written in the same transaction as the action.
-import type { Queryable } from "./database.ts";
+import type { Queryable } from "./handles.ts";
 import { newId } from "./ids.ts";
 import { preparedInsert } from "./prepared-query.ts";
 

@@ -1,6 +1,6 @@
 // Cases, their parties and the invites sent to them. Every lookup is scoped to the firm, so another firm's
 // case or party is simply not found.
-import type { Queryable } from "./database.ts";
+import type { Queryable, Trx } from "./handles.ts";
 import { newId } from "./ids.ts";
 import { preparedInsert, preparedQuery, preparedStatement } from "./prepared-query.ts";
 
@@ -69,8 +69,8 @@ export async function caseExists(db: Queryable, orgId: string, caseId: string): 
  * Locks the firm's case row for the rest of the transaction (a write that changes nothing), so that checks on
  * its parties hold against concurrent requests on every database. False when there is no such case in the firm.
  */
-export async function lockCase(db: Queryable, orgId: string, caseId: string): Promise<boolean> {
-  return (await touchCase(db, orgId, caseId)).changed === 1;
+export async function lockCase(trx: Trx, orgId: string, caseId: string): Promise<boolean> {
+  return (await touchCase(trx, orgId, caseId)).changed === 1;
 }
 
 const touchCase = preparedStatement((db, orgId: string, caseId: string) =>
@@ -81,8 +81,9 @@ const touchCase = preparedStatement((db, orgId: string, caseId: string) =>
     .where("case_id", "=", caseId),
 );
 
-export async function countParties(db: Queryable, caseId: string): Promise<number> {
-  const [row] = await partiesOfCase(db, caseId);
+/** Read after lockCase, in the same transaction, so that no concurrent add changes the count before this one commits. */
+export async function countParties(trx: Trx, caseId: string): Promise<number> {
+  const [row] = await partiesOfCase(trx, caseId);
   return Number(row.n);
 }
 
@@ -173,17 +174,20 @@ export async function findParty(
 }
 
 /** Marks the party invited. Done before the invite limit is counted, it also locks the party's row. */
-export async function markPartyInviteSent(db: Queryable, partyId: string): Promise<void> {
-  await db.updateTable("parties").set({ client_access_status: "sent" }).where("party_id", "=", partyId).execute();
+export async function markPartyInviteSent(trx: Trx, partyId: string): Promise<void> {
+  await trx.updateTable("parties").set({ client_access_status: "sent" }).where("party_id", "=", partyId).execute();
 }
 
-/** How many invites the party was sent after `since` (ISO time), and when the earliest of them was. */
+/**
+ * How many invites the party was sent after `since` (ISO time), and when the earliest of them was. Read after
+ * markPartyInviteSent, in the same transaction, so that concurrent invites count one after the other.
+ */
 export async function invitesSince(
-  db: Queryable,
+  trx: Trx,
   partyId: string,
   since: string,
 ): Promise<{ count: number; earliest: string | null }> {
-  const row = await db
+  const row = await trx
     .selectFrom("invites")
     .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("earliest")])
     .where("party_id", "=", partyId)

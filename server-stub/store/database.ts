@@ -4,17 +4,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { Migrator, sql, type Kysely, type Transaction } from "kysely";
-import type { Config } from "../config.ts";
+import { Migrator, sql } from "kysely";
 import { mapConstraintError } from "./constraint-errors.ts";
 import { connectPostgres, connectSqlite, isRetryableConflict, type Connection, type DialectName } from "./dialect.ts";
+import type { Queryable, Trx } from "./handles.ts";
 import { migrations } from "./migrations.ts";
 import type { Database } from "./schema.ts";
-
-export type Db = Kysely<Database>;
-export type Trx = Transaction<Database>;
-/** Anything queries can run on: the store itself or an open transaction. */
-export type Queryable = Kysely<Database>;
 
 export interface SqliteStoreOptions {
   dataDir: string;
@@ -34,7 +29,7 @@ export interface PostgresStoreOptions {
 export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions;
 
 export interface Store {
-  readonly db: Db;
+  readonly db: Queryable;
   readonly dialect: DialectName;
   /** The SQLite file, or the PostgreSQL URL without its password. */
   readonly location: string;
@@ -57,15 +52,6 @@ const WRITE_ATTEMPTS = 20;
 
 export function isPostgresOptions(options: StoreOptions): options is PostgresStoreOptions {
   return "databaseUrl" in options && typeof options.databaseUrl === "string";
-}
-
-/** The store a configuration names: PostgreSQL when DATABASE_URL is set, otherwise SQLite in DATA_DIR. */
-export function storeOptionsFrom(
-  config: Pick<Config, "dataDir" | "sqliteSynchronous" | "databaseUrl" | "pgPoolSize">,
-): StoreOptions {
-  return config.databaseUrl
-    ? { databaseUrl: config.databaseUrl, poolSize: config.pgPoolSize }
-    : { dataDir: config.dataDir, synchronous: config.sqliteSynchronous };
 }
 
 function connect(options: StoreOptions): Connection {

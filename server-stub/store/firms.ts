@@ -1,5 +1,5 @@
 // Firms (with their enabled scopes) and their users.
-import type { Queryable } from "./database.ts";
+import type { Queryable } from "./handles.ts";
 import { newId } from "./ids.ts";
 import { preparedQuery } from "./prepared-query.ts";
 

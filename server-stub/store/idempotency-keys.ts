@@ -3,7 +3,7 @@
 // work's own transaction (so the change and its reply commit together), and released if the work fails.
 // A holder that died keeps the key only until locked_until; then a retry takes it over. Every step is a
 // conditional write on the primary key, so it holds across processes without any lock beyond the row's.
-import type { Queryable } from "./database.ts";
+import type { Queryable, Trx } from "./handles.ts";
 
 export interface KeyScope {
   appId: string;
@@ -44,10 +44,10 @@ function scopeColumns(scope: KeyScope) {
  * Claims the key for this request, or says why not. Run it in a transaction of its own, committed before the
  * work starts. Each conditional write says whether it won, so a race with another process ends in a re-read.
  */
-export async function claimKey(db: Queryable, scope: KeyScope, request: ClaimRequest): Promise<Claim> {
+export async function claimKey(trx: Trx, scope: KeyScope, request: ClaimRequest): Promise<Claim> {
   const held = { request_hash: request.requestHash, owner: request.owner, locked_until: request.now + request.lockMs };
   for (let attempt = 0; attempt < 3; attempt++) {
-    const inserted = await db
+    const inserted = await trx
       .insertInto("idempotency_keys")
       .values({
         ...scopeColumns(scope),
@@ -61,7 +61,7 @@ export async function claimKey(db: Queryable, scope: KeyScope, request: ClaimReq
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { outcome: "claimed", owner: request.owner };
 
-    const row = await db
+    const row = await trx
       .selectFrom("idempotency_keys")
       .selectAll()
       .where((eb) => eb.and(scopeColumns(scope)))
@@ -72,7 +72,7 @@ export async function claimKey(db: Queryable, scope: KeyScope, request: ClaimReq
     const abandoned = row.response_status === null && Number(row.locked_until) <= request.now;
     if (expired || abandoned) {
       // Take it over, unless someone else changed it since it was read.
-      const taken = await db
+      const taken = await trx
         .updateTable("idempotency_keys")
         .set({ ...held, response_status: null, response_headers: null, response_body: null, created_at: request.now })
         .where((eb) => eb.and(scopeColumns(scope)))
@@ -100,8 +100,8 @@ export async function claimKey(db: Queryable, scope: KeyScope, request: ClaimReq
  * Stores the reply on the key this request holds; run it in the work's transaction. False when the request no
  * longer holds the key (it ran past its lock and a retry took over): the caller must roll the work back.
  */
-export async function completeKey(db: Queryable, scope: KeyScope, owner: string, reply: StoredReply): Promise<boolean> {
-  const result = await db
+export async function completeKey(trx: Trx, scope: KeyScope, owner: string, reply: StoredReply): Promise<boolean> {
+  const result = await trx
     .updateTable("idempotency_keys")
     .set({
       owner: null,

@@ -1,6 +1,6 @@
 // API integrations (the "apps" of Firm -> Apps & API access): scopes, allowed ranges, secret hashes.
 import type { Selectable, Updateable } from "kysely";
-import type { Queryable } from "./database.ts";
+import type { Queryable } from "./handles.ts";
 import { preparedQuery } from "./prepared-query.ts";
 import type { IntegrationsTable } from "./schema.ts";
 

@@ -1,5 +1,5 @@
 // The outbox: what an invite would send. The reference server delivers nothing; the admin CLI reads it.
-import type { Queryable } from "./database.ts";
+import type { Queryable } from "./handles.ts";
 import { newId } from "./ids.ts";
 
 /** An outbox message as the admin CLI prints it (the shape ../shared/CONTRACT.md gives under "Audit"). */

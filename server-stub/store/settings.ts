@@ -1,5 +1,5 @@
 // Named values several processes must share (the cursor HMAC key, the demo integration's id).
-import type { Queryable } from "./database.ts";
+import type { Queryable } from "./handles.ts";
 
 export async function getSetting(db: Queryable, name: string): Promise<string | undefined> {
   const row = await db.selectFrom("settings").select("value").where("name", "=", name).executeTakeFirst();

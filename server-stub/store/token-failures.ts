@@ -1,6 +1,6 @@
 // Counters of failed token exchanges (invalid_client), kept in the store so that several server processes
 // share one count.
-import type { Queryable } from "./database.ts";
+import type { Queryable } from "./handles.ts";
 import { preparedQuery } from "./prepared-query.ts";
 
 export interface FailureCounts {

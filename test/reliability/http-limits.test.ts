@@ -3,7 +3,7 @@
 import { connect } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadContract } from "../../server-stub/contract.ts";
+import { loadContract } from "../../contract/index.ts";
 import { MAX_HEADER_BYTES } from "../../server-stub/server.ts";
 import { call, errorCode, startTestServer, tokenFor, type Reply, type TestServer } from "../server/harness.ts";
 import { requestBodySchema, resolveSchema } from "./spec-bodies.ts";

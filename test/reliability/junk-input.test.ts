@@ -8,7 +8,7 @@ import { Agent, request } from "node:http";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadContract } from "../../server-stub/contract.ts";
+import { loadContract } from "../../contract/index.ts";
 import { call, newFirm, startTestServer, tokenFor, type TestServer } from "../server/harness.ts";
 import { requestBodySchema } from "./spec-bodies.ts";
 

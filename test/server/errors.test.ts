@@ -2,7 +2,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadContract } from "../../server-stub/contract.ts";
+import { loadContract } from "../../contract/index.ts";
 import { call, errorCode, startTestServer, tokenFor, type TestServer } from "./harness.ts";
 
 let server: TestServer;
@@ -123,7 +123,7 @@ describe("errors", () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats.default(ajv);
     const contract = loadContract();
-    const validate = ajv.compile({ ...contract.doc.components.schemas.Error, components: contract.doc.components });
+    const validate = ajv.compile({ ...contract.schema("Error"), components: contract.doc.components });
     const replies = [
       await call(server, "GET", "/nope"),
       await call(server, "PUT", "/v1/cases"),

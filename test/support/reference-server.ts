@@ -12,7 +12,8 @@ import { ensureDemoIntegration } from "../../server-stub/demo.ts";
 import { createLogger } from "../../server-stub/logger.ts";
 import { repoFiles, repoRoot, serverNodeFlags } from "../../server-stub/repo-files.ts";
 import { listen } from "../../server-stub/server.ts";
-import { openStore, storeOptionsFrom, type Store } from "../../server-stub/store/database.ts";
+import { storeOptionsFrom } from "../../server-stub/store-options.ts";
+import { openStore, type Store } from "../../server-stub/store/database.ts";
 import { spawnUntilReady, type RunningProcess } from "./processes.ts";
 import { createThrowawayStore, type ThrowawayStore } from "./throwaway-store.ts";
 
@@ -92,14 +93,9 @@ export async function startInProcess(
   const demo = await ensureDemoIntegration(store);
   // An existing store's demo secret was shown long ago: give this run a fresh one.
   const clientSecret = demo.clientSecret ?? (await admin.rotateSecret({ appId: demo.appId })).clientSecret;
-  const app = createApp({
-    config,
-    store,
-    keys,
-    clock: options.clock ?? systemClock,
-    logger: createLogger(config.logLevel, options.logDestination),
-  });
-  const running = await listen(app, config.host, config.port, config.shutdownTimeoutMs);
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const app = createApp({ config, store, keys, clock: options.clock ?? systemClock, logger });
+  const running = await listen(app, config, logger);
   return {
     baseUrl: running.url,
     dataDir: location.dataDir,

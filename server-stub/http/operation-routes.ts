@@ -1,0 +1,117 @@
+// The spec's operations as routes under each server base path (/v1/... and /api/v1/...): each calls the handler
+// named by its operationId with the request express-openapi-validator has checked, and writes the reply. On the
+// operations whose spec declares Idempotency-Key, a request that sends one runs once per key (idempotency.ts).
+import type { Express, Request, RequestHandler } from "express";
+import { declaresHeader, HTTP_METHODS, type Contract, type HttpMethod, type Operation } from "../../contract/index.ts";
+import type { Principal } from "../auth/bearer.ts";
+import type {
+  OperationCall,
+  OperationHandlers,
+  OperationId,
+  Params,
+  RequestBody,
+} from "../handlers/operation-types.ts";
+import type { Store } from "../store/database.ts";
+import { clientAddress } from "./client-address.ts";
+import type { IdempotencyKeys, ReplyWriter } from "./idempotency.ts";
+import type { RequestContext } from "./request-context.ts";
+
+const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
+export interface OperationRouteDeps {
+  contract: Contract;
+  handlers: OperationHandlers;
+  store: Store;
+  idempotencyKeys: IdempotencyKeys;
+}
+
+/** An operation's request as Express types it: the validator has checked params, body and query against the spec. */
+type OperationRequest<Op extends OperationId> = Request<
+  Params<Op, "path">,
+  unknown,
+  RequestBody<Op>,
+  Params<Op, "query">
+>;
+
+/** What a handler is given. */
+class Call<Op extends OperationId> implements OperationCall<Op> {
+  readonly body: RequestBody<Op>;
+  readonly path: Params<Op, "path">;
+  readonly query: Params<Op, "query">;
+  readonly address: string;
+  readonly requestId: string;
+
+  constructor(
+    req: OperationRequest<Op>,
+    private readonly context: RequestContext,
+    readonly write: OperationCall<Op>["write"],
+  ) {
+    this.body = req.body;
+    this.path = req.params;
+    this.query = req.query;
+    this.address = clientAddress(req);
+    this.requestId = context.requestId;
+  }
+
+  /** Read only by operations with a security requirement, for which authentication has set it. */
+  get principal(): Principal {
+    if (this.context.principal === undefined)
+      throw new Error("no principal: the operation has no security requirement");
+    return this.context.principal;
+  }
+}
+
+function isOperationId(id: string, handlers: OperationHandlers): id is OperationId {
+  return Object.hasOwn(handlers, id);
+}
+
+/** "/v1/cases/{caseId}/parties" -> "/v1/cases/:caseId/parties" */
+function expressPath(openApiPath: string): string {
+  return openApiPath.replace(/\{([^}]+)\}/g, ":$1");
+}
+
+/** "POST" -> "post", the name of Express's route method. */
+function routeMethod(op: Operation): HttpMethod {
+  const method = HTTP_METHODS.find((m) => m.toUpperCase() === op.method);
+  if (method === undefined) throw new Error(`${op.method} ${op.path}: not an HTTP method`);
+  return method;
+}
+
+/** `base` is the server prefix the route is mounted under ("" or "/api"); keys are scoped to the path without it. */
+function operationRoute<Op extends OperationId>(
+  op: Operation,
+  operationId: Op,
+  base: string,
+  deps: OperationRouteDeps,
+): RequestHandler<Params<Op, "path">, unknown, RequestBody<Op>, Params<Op, "query">> {
+  const handler = deps.handlers[operationId];
+  const idempotent = declaresHeader(op, IDEMPOTENCY_KEY_HEADER);
+  return async (req, res) => {
+    const { principal } = req.context;
+    const execute = (write: ReplyWriter) => handler(new Call(req, req.context, write));
+    const key = idempotent ? req.get(IDEMPOTENCY_KEY_HEADER) : undefined;
+    const { reply, replayed } =
+      key !== undefined && principal
+        ? await deps.idempotencyKeys.run(
+            { appId: principal.appId, method: op.method, path: req.path.slice(base.length), key },
+            req.body,
+            execute,
+          )
+        : { reply: await execute((work) => deps.store.write(work)), replayed: false };
+    res.status(reply.status).set(reply.headers ?? {});
+    if (replayed) res.set("Idempotent-Replayed", "true");
+    res.json(reply.body);
+  };
+}
+
+export function routeOperations(app: Express, deps: OperationRouteDeps): void {
+  for (const op of deps.contract.operations) {
+    const { operationId } = op;
+    // generated/schema.d.ts makes a missing handler a compile error; this catches a spec newer than the types.
+    if (!isOperationId(operationId, deps.handlers))
+      throw new Error(`no handler for operation ${operationId}: regenerate and implement it`);
+    for (const base of deps.contract.basePaths) {
+      app.route(base + expressPath(op.path))[routeMethod(op)](operationRoute(op, operationId, base, deps));
+    }
+  }
+}
