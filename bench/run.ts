@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import autocannon from "autocannon";
 import { Command } from "commander";
-import { repoRoot } from "../scripts/spec-model.ts";
+import { repoRoot } from "../contract/repo-paths.ts";
 import { integerOption } from "../server-stub/integer-option.ts";
 import { withoutPassword } from "../server-stub/store/dialect.ts";
 import { createThrowawayStore } from "../test/support/throwaway-store.ts";

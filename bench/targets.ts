@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { serverNodeFlags } from "../server-stub/repo-files.ts";
 import { spawnUntilReady } from "../test/support/processes.ts";
 import { printedCredentials, SERVER_READY } from "../test/support/reference-server.ts";
-import { repoRoot } from "../scripts/spec-model.ts";
+import { repoRoot } from "../contract/repo-paths.ts";
 
 export interface Target {
   baseUrl: string;

@@ -4,12 +4,13 @@
 //   npm run mock:proxy -- <upstream>     the validating proxy (prism proxy --errors) in front of a real server
 // Tests and the bench run either on a free port with startPrism() from test/support/prism.ts.
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
+import { repoFiles, repoRoot } from "../contract/repo-paths.ts";
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const SPEC = `${repoRoot}generated/openapi.yaml`;
-export const PRISM_BIN = `${repoRoot}node_modules/.bin/prism`;
+const SPEC = repoFiles.bundle;
+export const PRISM_BIN = join(repoRoot, "node_modules/.bin/prism");
 
 export interface PrismOptions {
   /** Omit for the mock; give the upstream URL for the validating proxy. */

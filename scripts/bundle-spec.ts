@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { repoRoot, type OpenApiDoc } from "./spec-model.ts";
+import { repoRoot } from "../contract/repo-paths.ts";
+import type { OpenApiDoc } from "./spec-model.ts";
 
 const redoclyBin = join(repoRoot, "node_modules/.bin/redocly");
 const redoclyEnv = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };

@@ -7,7 +7,8 @@ import { Command } from "commander";
 import { bundleAtGitRef, bundleWorkingTree } from "./bundle-spec.ts";
 import { latestSnapshot, loadSnapshot } from "./releases.ts";
 import { compareSpecs, formatReport, verdict } from "./spec-diff.ts";
-import { repoRoot, type OpenApiDoc } from "./spec-model.ts";
+import { repoRoot } from "../contract/repo-paths.ts";
+import type { OpenApiDoc } from "./spec-model.ts";
 
 const program = new Command()
   .name("npm run diff --")

@@ -18,7 +18,8 @@ import { errorCodesTable, scopesTable } from "./markdown-tables.ts";
 import { buildPostmanCollection } from "./postman.ts";
 import { withEnvironmentTable } from "./readme-environment.ts";
 import { listSnapshots, loadSnapshot } from "./releases.ts";
-import { loadBundle, repoRoot } from "./spec-model.ts";
+import { repoRoot } from "../contract/repo-paths.ts";
+import { loadBundle } from "./spec-model.ts";
 
 // `--out DIR` writes the same files below DIR instead of the repo (the drift test compares the two).
 const outIndex = process.argv.indexOf("--out");

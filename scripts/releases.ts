@@ -1,11 +1,12 @@
 // The released versions of the contract: bundled snapshots in spec/releases/<version>.yaml, never edited after
 // release. Each begins with a "# Released <version> on <YYYY-MM-DD>" line, which the changelog reads.
 import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { parse } from "yaml";
-import { repoRoot, type OpenApiDoc } from "./spec-model.ts";
+import { join } from "node:path";
+import { repoFiles } from "../contract/repo-paths.ts";
+import type { OpenApiDoc } from "./spec-model.ts";
 
-export const releasesDir = join(repoRoot, "spec/releases");
+export const releasesDir = repoFiles.releases;
 
 export interface Snapshot {
   version: string;

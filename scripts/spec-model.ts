@@ -1,11 +1,10 @@
 // Reads the bundled contract into the few facts that generators and tools derive from it
 // (operations, scopes, error codes), so that no table is written twice by hand.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { repoFiles } from "../contract/repo-paths.ts";
 
-export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-export const bundlePath = `${repoRoot}generated/openapi.yaml`;
+export const bundlePath = repoFiles.bundle;
 
 export const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "options", "head", "trace"] as const;
 

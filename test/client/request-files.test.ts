@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postmanOperation, stableUuid } from "../../scripts/postman.ts";
-import { loadBundle, operations, repoRoot } from "../../scripts/spec-model.ts";
+import { repoRoot } from "../../contract/repo-paths.ts";
+import { loadBundle, operations } from "../../scripts/spec-model.ts";
 import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 
 const expected = operations(loadBundle())

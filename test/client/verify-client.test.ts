@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../contract/repo-paths.ts";
 import { VerifyApiError, VerifyClient, type Scope, type VerifyClientOptions } from "../../clients/verify-client.ts";
 import type { Clock } from "../../server-stub/clock.ts";
 import { startInProcess, type InProcessServer } from "../support/reference-server.ts";
@@ -242,7 +243,6 @@ describe("VerifyClient", () => {
 
 describe("the README example", () => {
   it("creates a case, adds a party and sends the invite against the reference server", async () => {
-    const root = join(import.meta.dirname, "../..");
     const env = {
       ...process.env,
       VERIFY_BASE_URL: server.baseUrl,
@@ -251,9 +251,9 @@ describe("the README example", () => {
       MATTER_REF: `MAT-${randomUUID()}`,
     };
     const { stdout } = await promisify(execFile)(
-      join(root, "node_modules/.bin/tsx"),
+      join(repoRoot, "node_modules/.bin/tsx"),
       ["clients/examples/create-case-then-invite.ts"],
-      { cwd: root, env },
+      { cwd: repoRoot, env },
     );
     expect(stdout).toMatch(/^case case_\S+: invite invite_\S+ sent by email\n$/);
   });

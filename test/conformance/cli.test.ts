@@ -3,13 +3,12 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../contract/repo-paths.ts";
 import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 import { startContractBreakingProxy, type ContractBreakingProxy } from "./contract-breaking-proxy.ts";
 import { FAULTS } from "./faults.ts";
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = join(repoRoot, "node_modules/.bin/tsx");
 
 interface Run {

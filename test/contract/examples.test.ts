@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { loadBundle, repoRoot } from "../../scripts/spec-model.ts";
+import { repoRoot } from "../../contract/repo-paths.ts";
+import { loadBundle } from "../../scripts/spec-model.ts";
 
 const doc = loadBundle();
 const ajv = new Ajv2020({ strict: false, allErrors: true });

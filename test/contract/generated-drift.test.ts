@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../scripts/spec-model.ts";
+import { repoRoot } from "../../contract/repo-paths.ts";
 
 // Everything derived from spec/ (and README.md's Environment table, from server-stub/config.ts) must be committed
 // as a fresh `npm run generate` would write it.

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../../scripts/spec-model.ts";
+import { repoRoot } from "../../contract/repo-paths.ts";
 import { ENVIRONMENT } from "../../server-stub/config.ts";
 
 // The README is how users learn the toolkit: what the code offers must be in it, so docs and code cannot drift.

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { repoFiles } from "../../contract/repo-paths.ts";
 import { compareSpecs, verdict } from "../../scripts/spec-diff.ts";
 import { pair } from "./pairs.ts";
 
@@ -96,7 +97,7 @@ describe("each kind of change is classed as a designer expects", () => {
   });
 
   it("a new scope is not breaking, though it widens the token exchange's response enum principal.scopes[]", () => {
-    const released = parse(readFileSync(join(import.meta.dirname, "../../spec/releases/1.0.0.yaml"), "utf8"));
+    const released = parse(readFileSync(join(repoFiles.releases, "1.0.0.yaml"), "utf8"));
     const next = structuredClone(released);
     next.components.schemas.Scope.enum.push("cases.archive");
     next.components.securitySchemes.systemToken["x-scopes"]["cases.archive"] = "Archive cases";

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { bundleWorkingTree } from "../../scripts/bundle-spec.ts";
 import { compareVersions, latestSnapshot, listSnapshots, loadSnapshot } from "../../scripts/releases.ts";
 import { compareSpecs, formatReport, verdict } from "../../scripts/spec-diff.ts";
-import { repoRoot } from "../../scripts/spec-model.ts";
+import { repoRoot } from "../../contract/repo-paths.ts";
 
 const run = promisify(execFile);
 const tsx = join(repoRoot, "node_modules/.bin/tsx");

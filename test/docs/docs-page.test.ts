@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorCodes, loadBundle, operations, repoRoot, scopeCatalogue } from "../../scripts/spec-model.ts";
+import { repoRoot } from "../../contract/repo-paths.ts";
+import { errorCodes, loadBundle, operations, scopeCatalogue } from "../../scripts/spec-model.ts";
 import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -11,13 +11,13 @@ import { bundleAndLoadRuleset } from "@stoplight/spectral-ruleset-bundler/with-l
 import { fetch } from "@stoplight/spectral-runtime";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot as root } from "../../contract/repo-paths.ts";
 import { cases, CREATE_CASE, type Finding } from "./cases.ts";
 
 // Our verify-* rules, run through Spectral's JS API in this one process with the real lint/spectral.yaml
 // (the pattern of stoplightio/spectral-owasp-ruleset's tests: for each rule, a document that passes and
 // documents that fail with exactly the expected code, message and path).
 
-const root = join(import.meta.dirname, "../..");
 const rulesetFile = join(root, "lint/spectral.yaml");
 const baselineFile = join(import.meta.dirname, "fixtures/baseline.yaml");
 const baseline = parse(fs.readFileSync(baselineFile, "utf8"));
