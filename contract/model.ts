@@ -15,6 +15,7 @@ import {
   type ResponseObject,
   type SchemaObject,
   type MediaTypeObject,
+  type SchemaKeywords,
 } from "./openapi.ts";
 import { resolveRef } from "./refs.ts";
 import { repoFiles } from "./repo-paths.ts";
@@ -77,11 +78,14 @@ export class Contract {
    */
   readonly unroutedResponses: Readonly<Record<string, ResponseObject>>;
 
+  private readonly pathPatterns: ReadonlyMap<Operation, RegExp>;
+
   constructor(
     readonly doc: OpenAPI3,
     readonly bundlePath?: string,
   ) {
     this.operations = Object.freeze(readOperations(doc));
+    this.pathPatterns = new Map(this.operations.map((op) => [op, pathPattern(op.path)]));
     const catalogue: Record<string, string> = doc.components?.securitySchemes?.[SECURITY_SCHEME]?.["x-scopes"] ?? {};
     this.scopes = Object.freeze(Object.entries(catalogue).map(([name, purpose]) => ({ name, purpose })));
     this.scopeNames = Object.freeze(this.scopes.map((s) => s.name));
@@ -99,6 +103,16 @@ export class Contract {
     const op = this.operations.find((o) => o.operationId === operationId);
     if (!op) throw new Error(`${operationId} is not an operation of ${this.bundlePath ?? "the contract"}`);
     return op;
+  }
+
+  /** A schema or a $ref to one, resolved, with every keyword readable (see SchemaKeywords). */
+  readSchema(node: SchemaObject | ReferenceObject | undefined): SchemaKeywords | undefined {
+    return node && (this.resolve<SchemaObject>(node) as SchemaKeywords);
+  }
+
+  /** The operation a request reaches, from its method and its path as sent, without base path or query. */
+  findOperation(method: string, path: string): Operation | undefined {
+    return this.operations.find((op) => op.method === method.toUpperCase() && this.pathPatterns.get(op)?.test(path));
   }
 
   /** A named component schema, e.g. "Error". */
@@ -168,6 +182,12 @@ function mergeParameters(
     );
   }
   return [...byKey.values()];
+}
+
+/** "/v1/cases/{caseId}/parties" -> a pattern that matches "/v1/cases/case_1/parties". */
+function pathPattern(template: string): RegExp {
+  const literal = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${literal.join("[^/]+")}$`);
 }
 
 function basePathOf(url: string): string {

@@ -16,5 +16,24 @@ export type {
   SecuritySchemeObject,
 } from "openapi-typescript";
 
+import type { ReferenceObject, SchemaObject } from "openapi-typescript";
+
+/**
+ * A schema read keyword by keyword, whatever its `type`. openapi-typescript's SchemaObject is a union by `type`
+ * whose members leave out each other's keywords (and maxLength altogether), so code that walks any schema reads it
+ * as this.
+ */
+export interface SchemaKeywords {
+  type?: string | string[];
+  properties?: Record<string, SchemaObject | ReferenceObject>;
+  required?: string[];
+  additionalProperties?: boolean | SchemaObject | ReferenceObject;
+  items?: SchemaObject | ReferenceObject;
+  enum?: unknown[];
+  maxLength?: number;
+  example?: unknown;
+  default?: unknown;
+}
+
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];

@@ -6,14 +6,28 @@ export function isRef(node: unknown): node is ReferenceObject {
   return typeof node === "object" && node !== null && typeof (node as { $ref?: unknown }).$ref === "string";
 }
 
+/** The local reference to a path of the document: ["paths", "/v1/cases", "post"] -> "#/paths/~1v1~1cases/post". */
+export function jsonPointer(path: readonly (string | number)[]): string {
+  return `#/${path.map((part) => String(part).replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`;
+}
+
+/** The keys a JSON pointer names, unescaped: "#/a~1b/c" (or "/a~1b/c", as Ajv writes instance paths) -> ["a/b", "c"]. */
+export function pointerSegments(pointer: string): string[] {
+  const path = pointer.replace(/^#/, "");
+  if (path === "") return [];
+  return path
+    .slice(1)
+    .split("/")
+    .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+
 /** The node a JSON pointer (`#/components/schemas/Error`) names in `doc`, or undefined. */
 export function atPointer(doc: object, pointer: string): unknown {
   if (!pointer.startsWith("#/")) throw new Error(`not a local reference: ${pointer}`);
-  return pointer
-    .slice(2)
-    .split("/")
-    .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"))
-    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+  return pointerSegments(pointer).reduce<unknown>(
+    (node, key) => (node as Record<string, unknown> | undefined)?.[key],
+    doc,
+  );
 }
 
 /**

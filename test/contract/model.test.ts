@@ -1,6 +1,15 @@
 // The typed contract model: what every other part of the repo reads the spec through.
 import { describe, expect, it } from "vitest";
-import { contractOf, declaresHeader, loadContract, readBundle, resolveRef, valueAt } from "../../contract/index.ts";
+import {
+  contractOf,
+  declaresHeader,
+  jsonPointer,
+  loadContract,
+  pointerSegments,
+  readBundle,
+  resolveRef,
+  valueAt,
+} from "../../contract/index.ts";
 
 describe("the contract model", () => {
   const contract = loadContract();
@@ -62,6 +71,30 @@ describe("the contract model", () => {
     expect(() => resolveRef(doc, doc.c)).toThrow(/points at nothing/);
     expect(resolveRef(doc, { $ref: "#/x~1y" })).toEqual({ ok: 1 });
     expect(valueAt({ d: { $ref: "#/e" }, e: { f: 2 } }, ["d", "f"])).toBe(2);
+  });
+
+  it("writes and reads JSON pointers, with ~ and / escaped", () => {
+    expect(jsonPointer(["paths", "/v1/cases", "post"])).toBe("#/paths/~1v1~1cases/post");
+    expect(pointerSegments(jsonPointer(["a~b/c", 0]))).toEqual(["a~b/c", "0"]);
+    expect(pointerSegments("/items/0")).toEqual(["items", "0"]);
+    expect(pointerSegments("")).toEqual([]);
+  });
+
+  it("finds the operation a request reaches from its method and its path as sent", () => {
+    for (const op of contract.operations) {
+      const sent = op.path.replace(/\{[^}]+\}/g, "some_id");
+      expect(contract.findOperation(op.method.toLowerCase(), sent)).toBe(op);
+      expect(contract.findOperation("TRACE", sent)).toBeUndefined();
+    }
+    const templated = contract.operations.find((op) => op.path.includes("{"));
+    expect(templated && contract.findOperation(templated.method, templated.path.replace(/\{[^}]+\}/, "a/b"))).toBe(
+      undefined,
+    );
+  });
+
+  it("reads a schema through its $ref, keyword by keyword", () => {
+    expect(contract.readSchema({ $ref: "#/components/schemas/Error" })).toBe(contract.schema("Error"));
+    expect(contract.readSchema(undefined)).toBeUndefined();
   });
 
   it("names an unknown operation and the bundle it was looked for in", () => {
