@@ -1,11 +1,11 @@
 // CHANGELOG.md in the Keep a Changelog layout, written by `npm run generate` from the classified diff between
 // consecutive releases (spec/releases/) and between the latest release and spec/ ([Unreleased]).
+import { contractOf, type OpenAPI3 } from "../contract/index.ts";
 import type { Snapshot } from "./releases.ts";
 import { compareSpecs, type SpecChange } from "./spec-diff.ts";
-import { operations, scopeCatalogue, type OpenApiDoc } from "./spec-model.ts";
 
 export interface Release extends Pick<Snapshot, "version" | "releasedOn"> {
-  doc: OpenApiDoc;
+  doc: OpenAPI3;
 }
 
 const INTRO = `# Changelog
@@ -39,16 +39,17 @@ function sections(changes: SpecChange[]): string {
     .join("\n\n");
 }
 
-function firstRelease(doc: OpenApiDoc): string {
-  const ops = operations(doc).map((op) => {
+function firstRelease(doc: OpenAPI3): string {
+  const contract = contractOf(doc);
+  const ops = contract.operations.map((op) => {
     const scope = op.scope ? `, scope \`${op.scope}\`` : ", no scope: client credentials";
     return `- \`${op.method} ${op.path}\` (${op.operationId}${scope}): ${op.summary}.`;
   });
-  const scopes = Object.keys(scopeCatalogue(doc)).map((s) => `\`${s}\``);
+  const scopes = contract.scopeNames.map((s) => `\`${s}\``);
   return `### Added\n\n- First release of the contract, with ${ops.length} operations and the scopes ${scopes.join(", ")}.\n${ops.join("\n")}`;
 }
 
-export function buildChangelog(releases: Release[], current: OpenApiDoc): string {
+export function buildChangelog(releases: Release[], current: OpenAPI3): string {
   const parts = [INTRO];
   const latest = releases[releases.length - 1];
   const unreleased = latest ? sections(compareSpecs(latest.doc, current)) : "";

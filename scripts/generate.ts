@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import { stringify } from "yaml";
-import { loadContract } from "../contract/index.ts";
+import { loadContract, repoRoot } from "../contract/index.ts";
 import { bundleSpecFile } from "./bundle-spec.ts";
 import { buildChangelog } from "./changelog.ts";
 import { buildErrorCatalogue } from "./error-catalogue.ts";
@@ -18,8 +18,6 @@ import { errorCodesTable, scopesTable } from "./markdown-tables.ts";
 import { buildPostmanCollection } from "./postman.ts";
 import { withEnvironmentTable } from "./readme-environment.ts";
 import { listSnapshots, loadSnapshot } from "./releases.ts";
-import { repoRoot } from "../contract/repo-paths.ts";
-import { loadBundle } from "./spec-model.ts";
 
 // `--out DIR` writes the same files below DIR instead of the repo (the drift test compares the two).
 const outIndex = process.argv.indexOf("--out");
@@ -53,8 +51,12 @@ function errorCatalogue(): void {
 // Redoc renders neither `x-scopes` nor the codes listed in response descriptions as tables,
 // so the docs page gets both, derived from the spec, appended to its introduction.
 function docs(): void {
-  const doc = loadBundle(bundlePath);
-  doc.info.description += `\n## Scopes\n\n${scopesTable(doc)}\n\n## Error codes\n\n${errorCodesTable(doc)}\n`;
+  const contract = loadContract(bundlePath);
+  const tables = `\n## Scopes\n\n${scopesTable(contract)}\n\n## Error codes\n\n${errorCodesTable(contract)}\n`;
+  const doc = {
+    ...contract.doc,
+    info: { ...contract.doc.info, description: `${contract.doc.info.description}${tables}` },
+  };
   const dir = mkdtempSync(join(tmpdir(), "verify-client-docs-"));
   try {
     const input = join(dir, "openapi.yaml");
@@ -81,24 +83,24 @@ function docs(): void {
 }
 
 function llms(): void {
-  writeFileSync(join(outRoot, "llms.txt"), buildLlmsTxt(loadBundle(bundlePath)));
+  writeFileSync(join(outRoot, "llms.txt"), buildLlmsTxt(loadContract(bundlePath)));
 }
 
 async function postman(): Promise<void> {
   writeFileSync(
     join(outRoot, "generated/postman_collection.json"),
-    await buildPostmanCollection(loadBundle(bundlePath)),
+    await buildPostmanCollection(loadContract(bundlePath)),
   );
 }
 
 function httpFile(): void {
-  writeFileSync(join(outRoot, "generated/requests.http"), buildHttpFile(loadBundle(bundlePath)));
+  writeFileSync(join(outRoot, "generated/requests.http"), buildHttpFile(loadContract(bundlePath)));
 }
 
 // The releases in spec/releases/ and the bundle just written: CHANGELOG.md's [Unreleased] follows the spec.
 function changelog(): void {
   const releases = listSnapshots().map((s) => ({ version: s.version, releasedOn: s.releasedOn, doc: loadSnapshot(s) }));
-  writeFileSync(join(outRoot, "CHANGELOG.md"), buildChangelog(releases, loadBundle(bundlePath)));
+  writeFileSync(join(outRoot, "CHANGELOG.md"), buildChangelog(releases, loadContract(bundlePath).doc));
 }
 
 // The committed README with a fresh table: below --out DIR only the table can differ from the repo's README.

@@ -1,9 +1,9 @@
 // Builds llms.txt (the llmstxt.org format) from the bundled contract, so it cannot drift from the spec.
-import { errorCodes, operations, type OpenApiDoc } from "./spec-model.ts";
+import { errorCodes, type Contract } from "../contract/index.ts";
 import { scopesTable } from "./markdown-tables.ts";
 
-function section(doc: OpenApiDoc, heading: string): string {
-  const description: string = doc.info.description ?? "";
+function section(contract: Contract, heading: string): string {
+  const description = contract.doc.info.description ?? "";
   const match = description.match(new RegExp(`^## ${heading}[^\\n]*\\n([\\s\\S]*?)(?=^## |(?![\\s\\S]))`, "m"));
   if (!match) throw new Error(`info.description has no "## ${heading}" section; llms.txt needs it`);
   return match[1].trim();
@@ -16,14 +16,14 @@ function firstSentence(text: string): string {
     .split(/(?<=\.) /)[0];
 }
 
-export function buildLlmsTxt(doc: OpenApiDoc): string {
-  const ops = operations(doc);
+export function buildLlmsTxt(contract: Contract): string {
+  const { doc, operations: ops } = contract;
   const tokenOp = ops.find((o) => o.scope === null);
   if (!tokenOp) throw new Error("the spec has no token exchange (an operation with security: [])");
-  const local = doc.servers.find((s: any) => s.url.startsWith("http"))?.url;
-  const proxy = doc.servers.find((s: any) => s.url.startsWith("/"))?.url;
+  const local = doc.servers?.find((s) => s.url.startsWith("http"))?.url;
+  const proxy = doc.servers?.find((s) => s.url.startsWith("/"))?.url;
   const statuses = new Map<string, string[]>();
-  for (const e of errorCodes(doc)) statuses.set(e.status, [...(statuses.get(e.status) ?? []), `\`${e.code}\``]);
+  for (const e of errorCodes(contract)) statuses.set(e.status, [...(statuses.get(e.status) ?? []), `\`${e.code}\``]);
 
   const lines = [
     `# ${doc.info.title}`,
@@ -34,7 +34,7 @@ export function buildLlmsTxt(doc: OpenApiDoc): string {
     "",
     "## Quickstart",
     "",
-    section(doc, "Quickstart"),
+    section(contract, "Quickstart"),
     "",
     "## Authentication guardrails",
     "",
@@ -55,7 +55,7 @@ export function buildLlmsTxt(doc: OpenApiDoc): string {
     "",
     "## Scopes",
     "",
-    scopesTable(doc),
+    scopesTable(contract),
     "",
     "## Errors",
     "",
@@ -67,7 +67,7 @@ export function buildLlmsTxt(doc: OpenApiDoc): string {
     "",
     "## Duplicate safeguards",
     "",
-    section(doc, "Duplicate safeguards"),
+    section(contract, "Duplicate safeguards"),
     "",
     "## Files",
     "",

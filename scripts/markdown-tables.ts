@@ -1,17 +1,18 @@
 // Markdown tables derived from the contract: the scopes table and the error-code table.
 // llms.txt and the HTML docs both use them, so neither repeats the spec by hand.
-import { errorCodes, operations, scopeCatalogue, type OpenApiDoc } from "./spec-model.ts";
+import { errorCodes, type Contract } from "../contract/index.ts";
 
-export function scopesTable(doc: OpenApiDoc): string {
-  const ops = operations(doc);
-  const rows = Object.entries(scopeCatalogue(doc)).map(([scope, purpose]) => {
-    const endpoints = ops.filter((o) => o.scope === scope).map((o) => `${o.method} ${o.path}`);
-    return `| ${scope} | ${purpose} | ${endpoints.join(", ")} |`;
+export function scopesTable(contract: Contract): string {
+  const rows = contract.scopes.map(({ name, purpose }) => {
+    const endpoints = contract.operations.filter((o) => o.scope === name).map((o) => `${o.method} ${o.path}`);
+    return `| ${name} | ${purpose} | ${endpoints.join(", ")} |`;
   });
   return ["| Scope | Purpose | Endpoint |", "|---|---|---|", ...rows].join("\n");
 }
 
-export function errorCodesTable(doc: OpenApiDoc): string {
-  const rows = errorCodes(doc).map((e) => `| ${e.status} | \`${e.code}\` | ${e.meaning.replace(/\|/g, "\\|")} |`);
+export function errorCodesTable(contract: Contract): string {
+  // A table cell is one line: a meaning the spec wraps over several lines is joined.
+  const cell = (text: string) => text.replace(/\s+/g, " ").replace(/\|/g, "\\|");
+  const rows = errorCodes(contract).map((e) => `| ${e.status} | \`${e.code}\` | ${cell(e.meaning)} |`);
   return ["| Status | Code | Meaning |", "|---|---|---|", ...rows].join("\n");
 }

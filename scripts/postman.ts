@@ -4,8 +4,8 @@
 // values derived from the operation, so regenerating an unchanged spec changes nothing.
 import { createHash } from "node:crypto";
 import { convertV2 } from "openapi-to-postmanv2";
+import type { Contract, OpenAPI3 } from "../contract/index.ts";
 import { CREDENTIAL_VARIABLES, TOKEN_VARIABLE, exampleRequests, type ExampleRequest } from "./request-examples.ts";
-import type { OpenApiDoc } from "./spec-model.ts";
 
 /** A UUID (version 5 layout) from a name, so the same operation always gets the same id. */
 export function stableUuid(name: string): string {
@@ -16,7 +16,7 @@ export function stableUuid(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function convert(doc: OpenApiDoc): Promise<any> {
+function convert(doc: OpenAPI3): Promise<any> {
   const options = { folderStrategy: "Tags", parametersResolution: "Example", requestNameSource: "Fallback" } as const;
   return new Promise((resolve, reject) =>
     convertV2({ type: "json", data: doc }, options, (err: unknown, result: any) => {
@@ -78,9 +78,10 @@ function pinParameterValues(node: any, values: Map<string, string>): void {
   Object.values(node).forEach((n) => pinParameterValues(n, values));
 }
 
-export async function buildPostmanCollection(doc: OpenApiDoc): Promise<string> {
+export async function buildPostmanCollection(contract: Contract): Promise<string> {
+  const { doc } = contract;
   const collection = await convert(structuredClone(doc));
-  const examples = exampleRequests(doc);
+  const examples = exampleRequests(contract);
   const requests = (collection.item as any[]).flatMap((folder) => (folder.request ? [folder] : (folder.item ?? [])));
   for (const item of requests) {
     const example = examples.find(

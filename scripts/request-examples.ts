@@ -1,8 +1,7 @@
 // One runnable example request per operation, read from the spec's examples, for the Postman collection and the
 // .http file. Values a partner supplies or a previous response returns become {{variables}}: the credentials,
 // the access token, and ids that an earlier operation returns (createCase's caseId feeds addParty's path).
-import { resolveRef } from "./json-ref.ts";
-import { operations, scopeCatalogue, type OpenApiDoc, type Operation } from "./spec-model.ts";
+import type { Contract, ExampleObject, MediaTypeObject, Operation, ParameterObject } from "../contract/index.ts";
 
 export interface ExampleParam {
   name: string;
@@ -32,45 +31,37 @@ export const IDEMPOTENCY_KEY_VALUE = "{{$guid}}";
 
 const variable = (name: string) => `{{${name}}}`;
 
-function operationObject(doc: OpenApiDoc, op: Operation): any {
-  return doc.paths[op.path][op.method.toLowerCase()];
-}
-
-function parameters(doc: OpenApiDoc, op: Operation): any[] {
-  return [...(doc.paths[op.path].parameters ?? []), ...(operationObject(doc, op).parameters ?? [])].map((p) =>
-    resolveRef(doc, p),
-  );
-}
-
-function requestExample(doc: OpenApiDoc, op: Operation): any {
-  const content = resolveRef(doc, operationObject(doc, op).requestBody)?.content?.["application/json"];
+/** The first example of the JSON request body, as a copy a generator may edit. */
+function requestExample(contract: Contract, op: Operation): unknown {
+  const content = op.requestBody?.content?.["application/json"];
   if (!content) return undefined;
-  const first = Object.values<any>(content.examples ?? {})[0];
-  return structuredClone(content.example ?? resolveRef(doc, first)?.value);
+  const media = contract.resolve<MediaTypeObject>(content);
+  const first = Object.values(media.examples ?? {})[0];
+  return structuredClone(media.example ?? (first && contract.resolve<ExampleObject>(first).value));
 }
 
-function successFields(doc: OpenApiDoc, op: Operation): string[] {
+function successFields(contract: Contract, op: Operation): string[] {
   const status = op.statuses.find((s) => s.startsWith("2"));
-  const response = status && resolveRef(doc, operationObject(doc, op).responses[status]);
-  const schema = resolveRef(doc, response?.content?.["application/json"]?.schema);
-  return Object.keys(schema?.properties ?? {});
+  const schema = status && contract.readSchema(op.responses[status].content?.["application/json"]?.schema);
+  return Object.keys((schema && schema.properties) ?? {});
 }
 
-export function exampleRequests(doc: OpenApiDoc): ExampleRequest[] {
-  const ops = operations(doc);
-  const bodies = new Map(ops.map((op) => [op.operationId, requestExample(doc, op)]));
+export function exampleRequests(contract: Contract): ExampleRequest[] {
+  const ops = contract.operations;
+  const bodies = new Map(ops.map((op) => [op.operationId, requestExample(contract, op)]));
   // An id is worth capturing when another operation takes it, as a path parameter or a body field.
   const inputsOf = (op: Operation) => [
-    ...parameters(doc, op)
-      .filter((p) => p.in === "path")
-      .map((p) => p.name),
+    ...op.parameters.filter((p) => p.in === "path").map((p) => p.name),
     ...Object.keys(bodies.get(op.operationId) ?? {}),
   ];
   const captured = new Set<string>();
 
   return ops.map((op) => {
-    const params = parameters(doc, op);
-    const example = (p: any) => String(p.example ?? p.schema?.example ?? p.schema?.default ?? "");
+    const params = op.parameters;
+    const example = (p: ParameterObject) => {
+      const schema = contract.readSchema(p.schema);
+      return String(p.example ?? schema?.example ?? schema?.default ?? "");
+    };
     const pathParams = params
       .filter((p) => p.in === "path")
       .map((p) => ({
@@ -85,7 +76,7 @@ export function exampleRequests(doc: OpenApiDoc): ExampleRequest[] {
         name: p.name,
         value: example(p),
         description: p.description ?? "",
-        enabled: p.required === true || p.schema?.default !== undefined,
+        enabled: p.required === true || contract.readSchema(p.schema)?.default !== undefined,
       }));
     const headers = params
       .filter((p) => p.in === "header")
@@ -93,17 +84,18 @@ export function exampleRequests(doc: OpenApiDoc): ExampleRequest[] {
 
     let body = bodies.get(op.operationId);
     if (body && typeof body === "object") {
-      body = { ...body };
-      for (const field of Object.keys(body)) {
+      const fields: Record<string, unknown> = { ...body };
+      for (const field of Object.keys(fields)) {
         if ((CREDENTIAL_VARIABLES as readonly string[]).includes(field) || captured.has(field))
-          body[field] = variable(field);
+          fields[field] = variable(field);
       }
       // The token exchange asks for the whole catalogue, so one token runs every request after it.
-      if (op.scope === null && "scopes" in body) body.scopes = Object.keys(scopeCatalogue(doc));
+      if (op.scope === null && "scopes" in fields) fields.scopes = [...contract.scopeNames];
+      body = fields;
     }
 
     const others = ops.filter((o) => o !== op).flatMap(inputsOf);
-    const captures = successFields(doc, op).filter(
+    const captures = successFields(contract, op).filter(
       (f) => f === TOKEN_VARIABLE || (/Id$/.test(f) && others.includes(f)),
     );
     captures.forEach((f) => captured.add(f));
