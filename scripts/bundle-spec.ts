@@ -5,8 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { repoRoot } from "../contract/repo-paths.ts";
-import type { OpenApiDoc } from "./spec-model.ts";
+import { repoRoot, type OpenAPI3 } from "../contract/index.ts";
 
 const redoclyBin = join(repoRoot, "node_modules/.bin/redocly");
 const redoclyEnv = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
@@ -41,12 +40,12 @@ export function bundleWorkingTreeText(specDir = join(repoRoot, "spec")): string 
 }
 
 /** spec/ as it is in the working tree (or another folder laid out like it), bundled. */
-export function bundleWorkingTree(specDir?: string): OpenApiDoc {
+export function bundleWorkingTree(specDir?: string): OpenAPI3 {
   return parse(bundleWorkingTreeText(specDir));
 }
 
 /** spec/ as committed at `ref` (a branch, tag or commit), bundled; the working tree and index are not touched. */
-export function bundleAtGitRef(ref: string): OpenApiDoc {
+export function bundleAtGitRef(ref: string): OpenAPI3 {
   const git = (args: string[]) => execFileSync("git", args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   try {
     git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);

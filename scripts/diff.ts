@@ -7,8 +7,7 @@ import { Command } from "commander";
 import { bundleAtGitRef, bundleWorkingTree } from "./bundle-spec.ts";
 import { latestSnapshot, loadSnapshot } from "./releases.ts";
 import { compareSpecs, formatReport, verdict } from "./spec-diff.ts";
-import { repoRoot } from "../contract/repo-paths.ts";
-import type { OpenApiDoc } from "./spec-model.ts";
+import { repoRoot, type OpenAPI3 } from "../contract/index.ts";
 
 const program = new Command()
   .name("npm run diff --")
@@ -19,7 +18,7 @@ const program = new Command()
   .parse();
 const options = program.opts<{ base?: string; spec?: string; json?: boolean }>();
 
-let base: OpenApiDoc;
+let base: OpenAPI3;
 let baseName: string;
 if (options.base) {
   base = bundleAtGitRef(options.base);

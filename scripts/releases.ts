@@ -1,10 +1,8 @@
 // The released versions of the contract: bundled snapshots in spec/releases/<version>.yaml, never edited after
 // release. Each begins with a "# Released <version> on <YYYY-MM-DD>" line, which the changelog reads.
 import { readFileSync, readdirSync } from "node:fs";
-import { parse } from "yaml";
 import { join } from "node:path";
-import { repoFiles } from "../contract/repo-paths.ts";
-import type { OpenApiDoc } from "./spec-model.ts";
+import { readBundle, repoFiles, type OpenAPI3 } from "../contract/index.ts";
 
 export const releasesDir = repoFiles.releases;
 
@@ -57,6 +55,6 @@ export function latestSnapshot(dir = releasesDir): Snapshot {
   return all[all.length - 1];
 }
 
-export function loadSnapshot(snapshot: Snapshot): OpenApiDoc {
-  return parse(readFileSync(snapshot.file, "utf8"));
+export function loadSnapshot(snapshot: Snapshot): OpenAPI3 {
+  return readBundle(snapshot.file);
 }

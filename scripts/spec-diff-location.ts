@@ -1,10 +1,23 @@
 // Where a change sits, read from an api-smart-diff path: which operation, which part of it (request body,
 // response, parameter, response header), which schema field and which keyword. Wording and classification
 // rules both start from this, so neither re-parses paths.
-import { resolveRef } from "./json-ref.ts";
-import { HTTP_METHODS, type OpenApiDoc } from "./spec-model.ts";
+import {
+  HTTP_METHODS,
+  resolveRef,
+  valueAt,
+  type Contract,
+  type ParameterObject,
+  type ReferenceObject,
+  type SchemaKeywords,
+} from "../contract/index.ts";
 
 export type JsonPath = (string | number)[];
+
+/** The two versions compared, each with every $ref inlined (see spec-diff.ts). */
+export interface Docs {
+  readonly before: Contract;
+  readonly after: Contract;
+}
 
 export type OperationPart = "operation" | "request" | "response" | "parameter" | "header";
 
@@ -30,10 +43,18 @@ export interface DiffLocation {
 
 const METHODS: readonly string[] = HTTP_METHODS;
 
+type ParameterList = (ParameterObject | ReferenceObject)[] | undefined;
+
 /** api-smart-diff merges path-level parameters after the operation's own, so its indexes count in that list. */
-function operationParameters(doc: OpenApiDoc, path: string, method: string): any[] {
-  const item = doc.paths?.[path] ?? {};
-  return [...(item[method]?.parameters ?? []), ...(item.parameters ?? [])].map((p) => resolveRef(doc, p));
+function operationParameters({ doc }: Contract, path: string, method: string): ParameterObject[] {
+  const own = valueAt(doc, ["paths", path, method, "parameters"]) as ParameterList;
+  const shared = valueAt(doc, ["paths", path, "parameters"]) as ParameterList;
+  return [...(own ?? []), ...(shared ?? [])].map((p) => resolveRef(doc, p));
+}
+
+/** The schema at an api-smart-diff path (a DiffLocation's schemaPath), if there is one. */
+export function schemaAt({ doc }: Contract, path: JsonPath): SchemaKeywords | undefined {
+  return valueAt(doc, path) as SchemaKeywords | undefined;
 }
 
 function schemaLocation(
@@ -79,12 +100,7 @@ function schemaLocation(
   return { field: segments.join("."), keyword: "", keywordRest: [], schemaPath: path };
 }
 
-export function locate(
-  path: JsonPath,
-  action: string,
-  docs: { before: OpenApiDoc; after: OpenApiDoc },
-  after?: unknown,
-): DiffLocation {
+export function locate(path: JsonPath, action: string, docs: Docs, after?: unknown): DiffLocation {
   const [root, apiPath, method, part, ...t] = path;
   if (root !== "paths" || typeof apiPath !== "string" || !METHODS.includes(String(method)))
     return { keywordRest: [], rest: path };
@@ -111,8 +127,8 @@ export function locate(
   if (part === "parameters" && typeof t[0] === "number") {
     // A whole parameter added: its index is not one of either document's, but the diff carries it.
     const wholeAdd = action === "add" && t.length === 1;
-    const param = wholeAdd
-      ? resolveRef(docs.after, after)
+    const param: ParameterObject | undefined = wholeAdd
+      ? resolveRef(docs.after.doc, after as ParameterObject)
       : operationParameters(docs.before, apiPath, String(method))[t[0]];
     const parameter = {
       name: String(param?.name ?? `#${t[0]}`),

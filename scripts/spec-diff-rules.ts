@@ -3,10 +3,9 @@
 // (found by experiment, see test/designer/pairs.ts). Security requirements and the x-scopes catalogue are
 // classified here instead of by the library.
 import type { Diff } from "api-smart-diff";
-import { valueAt } from "./json-ref.ts";
-import type { DiffLocation } from "./spec-diff-location.ts";
+import { SECURITY_SCHEME, valueAt, type Contract, type SecurityRequirement } from "../contract/index.ts";
+import { schemaAt, type DiffLocation, type Docs } from "./spec-diff-location.ts";
 import { formatValue } from "./spec-diff-wording.ts";
-import { HTTP_METHODS, scopeCatalogue, type OpenApiDoc } from "./spec-model.ts";
 
 export type ChangeClass = "breaking" | "non-breaking" | "annotation";
 
@@ -15,8 +14,6 @@ export interface Classified {
   /** Set when a rule of ours overrode the library: why. */
   rule?: string;
 }
-
-type Docs = { before: OpenApiDoc; after: OpenApiDoc };
 
 const asSet = (type: unknown) => new Set(Array.isArray(type) ? type : [type]);
 const isSubset = <T>(a: Set<T>, b: Set<T>) => [...a].every((x) => b.has(x));
@@ -77,14 +74,14 @@ export function classify(diff: Diff, loc: DiffLocation, docs: Docs): Classified 
       "items",
       "enum",
     ];
-    const requestable: unknown[] = valueAt(docs.after, path) ?? [];
+    const requestable = (valueAt(docs.after.doc, path) as unknown[] | undefined) ?? [];
     if (requestable.includes(diff.after)) return { class: "non-breaking", rule: "granted scopes echo requested ones" };
   }
 
   // The library assumes open request bodies, where an unknown field is ignored. Ours are closed
   // (additionalProperties: false), so a client still sending a removed field gets 400.
   if (loc.part === "request" && loc.keyword === "property" && diff.action === "remove") {
-    if (valueAt(docs.before, loc.schemaPath!)?.additionalProperties === false)
+    if (schemaAt(docs.before, loc.schemaPath!)?.additionalProperties === false)
       return { class: "breaking", rule: "closed request bodies reject removed fields" };
   }
 
@@ -109,13 +106,7 @@ export interface OwnChange {
   rule: string;
 }
 
-type Requirement = Record<string, string[]>;
-
-function requirements(doc: OpenApiDoc, path: string, method: string): Requirement[] {
-  return doc.paths?.[path]?.[method]?.security ?? doc.security ?? [];
-}
-
-function describeRequirements(reqs: Requirement[]): string {
+function describeRequirements(reqs: readonly SecurityRequirement[]): string {
   if (reqs.length === 0 || reqs.some((r) => Object.keys(r).length === 0)) return "none (no token needed)";
   return reqs
     .map((r) =>
@@ -129,7 +120,7 @@ function describeRequirements(reqs: Requirement[]): string {
 }
 
 /** Every scope of every scheme in `a` is also needed by `b`: a token that satisfied b satisfies a. */
-function satisfiedBy(a: Requirement, b: Requirement): boolean {
+function satisfiedBy(a: SecurityRequirement, b: SecurityRequirement): boolean {
   return Object.entries(a).every(([scheme, scopes]) => scheme in b && scopes.every((s) => b[scheme].includes(s)));
 }
 
@@ -140,23 +131,27 @@ function satisfiedBy(a: Requirement, b: Requirement): boolean {
  */
 export function securityChanges(docs: Docs): OwnChange[] {
   const changes: OwnChange[] = [];
-  for (const [path, item] of Object.entries<any>(docs.before.paths ?? {})) {
-    for (const method of HTTP_METHODS) {
-      if (!item?.[method] || !docs.after.paths?.[path]?.[method]) continue;
-      const [before, after] = [requirements(docs.before, path, method), requirements(docs.after, path, method)];
-      if (JSON.stringify(before) === JSON.stringify(after)) continue;
-      const open = after.length === 0 || after.some((r) => Object.keys(r).length === 0);
-      const compatible = open || before.every((old) => after.some((now) => satisfiedBy(now, old)));
-      changes.push({
-        class: compatible ? "non-breaking" : "breaking",
-        message: `changed the scope of ${method.toUpperCase()} ${path} from ${describeRequirements(before)} to ${describeRequirements(after)}`,
-        action: "replace",
-        path: ["paths", path, method, "security"],
-        rule: "security requirements: every listed scope is needed",
-      });
-    }
+  for (const op of docs.before.operations) {
+    const now = docs.after.operations.find((o) => o.method === op.method && o.path === op.path);
+    if (!now) continue;
+    const [before, after] = [op.security, now.security];
+    if (JSON.stringify(before) === JSON.stringify(after)) continue;
+    const open = after.length === 0 || after.some((r) => Object.keys(r).length === 0);
+    const compatible = open || before.every((old) => after.some((req) => satisfiedBy(req, old)));
+    changes.push({
+      class: compatible ? "non-breaking" : "breaking",
+      message: `changed the scope of ${op.method} ${op.path} from ${describeRequirements(before)} to ${describeRequirements(after)}`,
+      action: "replace",
+      path: ["paths", op.path, op.method.toLowerCase(), "security"],
+      rule: "security requirements: every listed scope is needed",
+    });
   }
   return changes;
+}
+
+/** The scope catalogue as name -> purpose. */
+function catalogue(contract: Contract): Record<string, string> {
+  return Object.fromEntries(contract.scopes.map((s) => [s.name, s.purpose]));
 }
 
 /**
@@ -164,11 +159,11 @@ export function securityChanges(docs: Docs): OwnChange[] {
  * (400), so it is breaking; a new one is not; a changed purpose is documentation.
  */
 export function scopeCatalogueChanges(docs: Docs): OwnChange[] {
-  const [before, after] = [scopeCatalogue(docs.before), scopeCatalogue(docs.after)];
+  const [before, after] = [catalogue(docs.before), catalogue(docs.after)];
   const changes: OwnChange[] = [];
   const rule = "x-scopes: the scope catalogue";
   for (const [scope, purpose] of Object.entries(before)) {
-    const path = ["components", "securitySchemes", "systemToken", "x-scopes", scope];
+    const path = ["components", "securitySchemes", SECURITY_SCHEME, "x-scopes", scope];
     if (!(scope in after))
       changes.push({
         class: "breaking",
@@ -189,7 +184,7 @@ export function scopeCatalogueChanges(docs: Docs): OwnChange[] {
   }
   for (const [scope, purpose] of Object.entries(after)) {
     if (!(scope in before)) {
-      const path = ["components", "securitySchemes", "systemToken", "x-scopes", scope];
+      const path = ["components", "securitySchemes", SECURITY_SCHEME, "x-scopes", scope];
       changes.push({
         class: "non-breaking",
         message: `added scope ${formatValue(scope)} ("${purpose}") to the scope catalogue`,

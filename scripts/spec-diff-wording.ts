@@ -2,9 +2,7 @@
 // clientAccessStatus of POST /v1/cases/{caseId}/parties"), instead of api-smart-diff's JSON paths. Returns
 // null for a change another sentence already says (a new field's "required" entry).
 import type { Diff } from "api-smart-diff";
-import { valueAt } from "./json-ref.ts";
-import type { DiffLocation } from "./spec-diff-location.ts";
-import type { OpenApiDoc } from "./spec-model.ts";
+import { schemaAt, type DiffLocation, type Docs } from "./spec-diff-location.ts";
 
 const ANNOTATION_KEYWORDS = new Set([
   "description",
@@ -55,7 +53,7 @@ function annotationPhrase(action: Diff["action"], what: string, target: string):
   return `changed the ${what} of ${target}`;
 }
 
-function schemaChange(diff: Diff, loc: DiffLocation, docs: { before: OpenApiDoc; after: OpenApiDoc }): string | null {
+function schemaChange(diff: Diff, loc: DiffLocation, docs: Docs): string | null {
   const { action, before, after } = diff;
   const op = loc.operation!;
   const target = `${subject(loc)} of ${op}`;
@@ -65,7 +63,7 @@ function schemaChange(diff: Diff, loc: DiffLocation, docs: { before: OpenApiDoc;
   if (keyword === "property") {
     if (action === "replace") return `replaced the schema of ${target}`;
     if (action === "remove") return `removed ${subject(loc)} from ${op}`;
-    const required: string[] = valueAt(docs.after, loc.schemaPath!)?.required ?? [];
+    const required = schemaAt(docs.after, loc.schemaPath!)?.required ?? [];
     const name = loc.field!.split(".").pop()!;
     const kind = loc.part === "request" ? (required.includes(name) ? "required " : "optional ") : "";
     return `added ${kind}${subject(loc)} to ${op}`;
@@ -74,7 +72,7 @@ function schemaChange(diff: Diff, loc: DiffLocation, docs: { before: OpenApiDoc;
     const name = String(action === "add" ? after : before);
     const field = loc.field ? `${loc.field}.${name}` : name;
     // A field added or removed together with its "required" entry is said once, by the property change.
-    const properties = valueAt(action === "add" ? docs.before : docs.after, loc.schemaPath!)?.properties ?? {};
+    const properties = schemaAt(action === "add" ? docs.before : docs.after, loc.schemaPath!)?.properties ?? {};
     if (!(name in properties)) return null;
     return `made ${subject(loc, field)} of ${op} ${action === "add" ? "required" : "optional"}`;
   }
@@ -202,11 +200,7 @@ function documentChange(diff: Diff): string {
 }
 
 /** The sentence for one api-smart-diff change, or null when another change's sentence already says it. */
-export function describeChange(
-  diff: Diff,
-  loc: DiffLocation,
-  docs: { before: OpenApiDoc; after: OpenApiDoc },
-): string | null {
+export function describeChange(diff: Diff, loc: DiffLocation, docs: Docs): string | null {
   if (!loc.operation) return documentChange(diff);
   if (loc.keyword !== undefined) return schemaChange(diff, loc, docs);
   return partChange(diff, loc);

@@ -3,12 +3,11 @@
 // a change to a shared schema is reported (and classed) at each operation it reaches; spec-diff-rules.ts corrects
 // it where it is wrong for us, and spec-diff-wording.ts says each change in a sentence.
 import { apiCompare } from "api-smart-diff";
-import { resolveRef } from "./json-ref.ts";
-import { locate } from "./spec-diff-location.ts";
+import { contractOf, resolveRef, type OpenAPI3 } from "../contract/index.ts";
+import { locate, type Docs } from "./spec-diff-location.ts";
 import { classify, handledHere, scopeCatalogueChanges, securityChanges, type ChangeClass } from "./spec-diff-rules.ts";
 import { describeChange } from "./spec-diff-wording.ts";
 import { majorRaised } from "./releases.ts";
-import type { OpenApiDoc } from "./spec-model.ts";
 
 export type { ChangeClass } from "./spec-diff-rules.ts";
 
@@ -42,7 +41,7 @@ function withStatuses(text: string, statuses: string[]): string {
  * Error schema came out breaking under every $ref'd status and non-breaking under the inline ones. Inlined, each
  * change is classed where it is used.
  */
-export function inlineRefs(doc: OpenApiDoc): OpenApiDoc {
+export function inlineRefs(doc: OpenAPI3): OpenAPI3 {
   const inline = (node: unknown, seen: string[]): unknown => {
     if (Array.isArray(node)) return node.map((n) => inline(n, seen));
     if (node === null || typeof node !== "object") return node;
@@ -55,18 +54,17 @@ export function inlineRefs(doc: OpenApiDoc): OpenApiDoc {
     }
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inline(v, seen)]));
   };
-  return inline(doc, []) as OpenApiDoc;
+  return inline(doc, []) as OpenAPI3;
 }
 
 /** Inlined, the document needs no components but its security schemes (x-scopes): the rest is in the paths. */
-function comparable(doc: OpenApiDoc): OpenApiDoc {
+function comparable(doc: OpenAPI3): OpenAPI3 {
   const inlined = inlineRefs(doc);
   return { ...inlined, components: { securitySchemes: inlined.components?.securitySchemes ?? {} } };
 }
 
-export function compareSpecs(beforeDoc: OpenApiDoc, afterDoc: OpenApiDoc): SpecChange[] {
-  const [before, after] = [comparable(beforeDoc), comparable(afterDoc)];
-  const docs = { before, after };
+export function compareSpecs(beforeDoc: OpenAPI3, afterDoc: OpenAPI3): SpecChange[] {
+  const docs: Docs = { before: contractOf(comparable(beforeDoc)), after: contractOf(comparable(afterDoc)) };
   const pending = new Map<string, Pending>();
   const add = (change: Omit<Pending, "statuses">, status?: string) => {
     // One sentence per change: a shared schema changed under several statuses of one operation is one line.
@@ -76,7 +74,7 @@ export function compareSpecs(beforeDoc: OpenApiDoc, afterDoc: OpenApiDoc): SpecC
     pending.set(key, seen);
   };
 
-  for (const diff of apiCompare(before, after).diffs) {
+  for (const diff of apiCompare(docs.before.doc, docs.after.doc).diffs) {
     if (handledHere(diff.path)) continue;
     const loc = locate(diff.path, diff.action, docs, diff.after);
     const text = describeChange(diff, loc, docs);
