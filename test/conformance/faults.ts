@@ -1,5 +1,6 @@
 // The faults the self-test injects, one at a time, between the suite and a correct reference server. Each is a
 // way a real deployment could break the contract; each names the checks that must notice it.
+import type { operations } from "../../generated/schema.d.ts";
 import { ALL_SCOPES, CONTRACT } from "./spec.ts";
 import {
   jsonOf,
@@ -10,19 +11,16 @@ import {
   type ProxiedResponse,
 } from "./contract-breaking-proxy.ts";
 
-const OPERATIONS = {
-  token: ["POST", /^\/v1\/microapps\/system-tokens$/],
-  createCase: ["POST", /^\/v1\/cases$/],
-  addParty: ["POST", /^\/v1\/cases\/[^/]+\/parties$/],
-  sendInvite: ["POST", /^\/v1\/cases\/[^/]+\/invites$/],
-  listCaseIds: ["GET", /^\/v1\/microapps\/api\/cases\/ids$/],
-  listUsers: ["GET", /^\/v1\/microapps\/api\/users$/],
-} as const;
-type OperationName = keyof typeof OPERATIONS;
+type OperationId = keyof operations;
 
-function is(req: ProxiedRequest, ...names: OperationName[]): boolean {
-  const path = req.url.split("?")[0];
-  return names.some((name) => req.method === OPERATIONS[name][0] && OPERATIONS[name][1].test(path));
+/** The operation a proxied request reaches, by the contract's paths. */
+function operationOf(req: ProxiedRequest): OperationId | undefined {
+  return CONTRACT.findOperation(req.method, req.url.split("?")[0])?.operationId as OperationId | undefined;
+}
+
+function is(req: ProxiedRequest, ...ids: OperationId[]): boolean {
+  const id = operationOf(req);
+  return id !== undefined && ids.includes(id);
 }
 
 function query(req: ProxiedRequest): URLSearchParams {
@@ -48,7 +46,7 @@ function editJson<T extends { body: Buffer }>(message: T, edit: (body: any) => u
 
 /** Remembers every token the server issued, and the last one holding all five scopes. */
 function rememberTokens(res: ProxiedResponse, req: ProxiedRequest, memory: FaultMemory): void {
-  if (!is(req, "token") || res.status !== 200) return;
+  if (!is(req, "createSystemToken") || res.status !== 200) return;
   const body = jsonOf(res);
   const issued = (memory.get("issued") as Set<string> | undefined) ?? new Set<string>();
   issued.add(body.accessToken);
@@ -72,25 +70,11 @@ function actAsFullToken(replace: (token: string, memory: FaultMemory) => boolean
 }
 
 /** The top-level properties each request body schema declares, read from the spec. */
-function declaredProperties(): Map<OperationName, Set<string>> {
-  const doc = CONTRACT;
-  const resolve = (node: any): any =>
-    node?.$ref
-      ? resolve(
-          node.$ref
-            .slice(2)
-            .split("/")
-            .reduce((n: any, k: string) => n[k], doc),
-        )
-      : node;
-  const declared = new Map<OperationName, Set<string>>();
-  for (const [name, [method, pattern]] of Object.entries(OPERATIONS) as [
-    OperationName,
-    (typeof OPERATIONS)[OperationName],
-  ][]) {
-    const path = Object.keys(doc.paths).find((p) => pattern.test(p.replace(/\{[^}]+\}/g, "x")))!;
-    const schema = resolve(doc.paths[path][method.toLowerCase()].requestBody?.content?.["application/json"]?.schema);
-    if (schema?.properties) declared.set(name, new Set(Object.keys(schema.properties)));
+function declaredProperties(): Map<string, Set<string>> {
+  const declared = new Map<string, Set<string>>();
+  for (const op of CONTRACT.operations) {
+    const properties = CONTRACT.readSchema(op.requestSchema)?.properties;
+    if (properties) declared.set(op.operationId, new Set(Object.keys(properties)));
   }
   return declared;
 }
@@ -188,7 +172,7 @@ export const FAULTS: Fault[] = [
     description: "the token exchange grants every scope the integration has, whatever was asked",
     caughtBy: ["token.principal", "scopes.missing-scope"],
     request: (req) =>
-      is(req, "token")
+      is(req, "createSystemToken")
         ? editJson(
             req,
             (body) => void (Array.isArray(body.scopes) && body.scopes.length > 0 && (body.scopes = ALL_SCOPES)),
@@ -200,7 +184,7 @@ export const FAULTS: Fault[] = [
     description: "expiresAt is always an hour ahead, whatever expiresInSeconds asked",
     caughtBy: ["token.expires-at"],
     response: (res, req) =>
-      is(req, "token") && res.status === 200
+      is(req, "createSystemToken") && res.status === 200
         ? editJson(res, (body) => void (body.expiresAt = Math.floor(Date.now() / 1000) + 3600))
         : undefined,
   },
@@ -209,7 +193,7 @@ export const FAULTS: Fault[] = [
     description: "invalid_client says whether the clientId exists",
     caughtBy: ["token.invalid-client"],
     response: (res, req, memory) => {
-      if (!is(req, "token")) return undefined;
+      if (!is(req, "createSystemToken")) return undefined;
       const clientId = jsonOf(req)?.clientId;
       if (res.status === 200) memory.set(`client:${clientId}`, true);
       if (res.status !== 401 || memory.has(`client:${clientId}`)) return undefined;
@@ -286,7 +270,7 @@ export const FAULTS: Fault[] = [
       const declared =
         (memory.get("declared") as ReturnType<typeof declaredProperties> | undefined) ?? declaredProperties();
       memory.set("declared", declared);
-      const name = (Object.keys(OPERATIONS) as OperationName[]).find((n) => is(req, n));
+      const name = operationOf(req);
       const known = name && declared.get(name);
       const body = jsonOf(req);
       if (!known || !body || typeof body !== "object" || Array.isArray(body)) return undefined;

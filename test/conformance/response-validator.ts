@@ -5,7 +5,17 @@
 // bearer 401/403, `requestId` repeating `X-Request-Id`). Each violation names the spec location it breaks.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { HTTP_METHODS, loadBundle, type OpenApiDoc } from "../../scripts/spec-model.ts";
+import {
+  atPointer,
+  isRef,
+  jsonPointer,
+  loadContract,
+  pointerSegments,
+  type Contract,
+  type HeaderObject,
+  type ResponseObject,
+  type SchemaKeywords,
+} from "../../contract/index.ts";
 
 export interface ObservedResponse {
   method: string;
@@ -37,45 +47,30 @@ export interface ValidationResult {
   violations: Violation[];
 }
 
-const escapePointer = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
-const unescapePointer = (segment: string) => segment.replace(/~1/g, "/").replace(/~0/g, "~");
+/** One key of a JSON pointer, escaped: "application/json" -> "application~1json". */
+const escapePointer = (segment: string) => jsonPointer([segment]).slice(2);
 
 export class ResponseValidator {
   private readonly ajv: Ajv2020;
   private readonly compiled = new Map<string, ValidateFunction>();
-  private readonly operations: (OperationMatch & { matcher: RegExp })[] = [];
 
-  constructor(private readonly doc: OpenApiDoc = loadBundle()) {
+  constructor(private readonly contract: Contract = loadContract()) {
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
     addFormats.default(this.ajv);
-    this.ajv.addSchema(doc, "openapi");
-    for (const [template, item] of Object.entries<Record<string, any>>(doc.paths ?? {})) {
-      for (const method of HTTP_METHODS) {
-        const op = item[method];
-        if (!op) continue;
-        const requirement = (op.security ?? doc.security ?? [])[0] ?? {};
-        const pattern = template
-          .split(/\{[^}]+\}/)
-          .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
-          .join("[^/]+");
-        this.operations.push({
-          operationId: op.operationId,
-          method: method.toUpperCase(),
-          template,
-          pointer: `#/paths/${escapePointer(template)}/${method}`,
-          scope: requirement.systemToken?.[0] ?? null,
-          matcher: new RegExp(`^${pattern}$`),
-        });
-      }
-    }
+    this.ajv.addSchema(contract.doc, "openapi");
   }
 
   /** The documented operation for a method and a path as sent (`/v1/cases/case_1/parties`). */
   findOperation(method: string, path: string): OperationMatch | undefined {
-    const found = this.operations.find((op) => op.method === method.toUpperCase() && op.matcher.test(path));
-    if (!found) return undefined;
-    const { matcher: _matcher, ...operation } = found;
-    return operation;
+    const op = this.contract.findOperation(method, path);
+    if (!op) return undefined;
+    return {
+      operationId: op.operationId,
+      method: op.method,
+      template: op.path,
+      pointer: jsonPointer(["paths", op.path, op.method.toLowerCase()]),
+      scope: op.scope,
+    };
   }
 
   validate(observed: ObservedResponse): ValidationResult {
@@ -88,7 +83,7 @@ export class ResponseValidator {
       };
     }
     const violations: Violation[] = [];
-    const responses = this.node(`${operation.pointer}/responses`) ?? {};
+    const responses = this.node<Record<string, unknown>>(`${operation.pointer}/responses`) ?? {};
     const statusKey = [String(observed.status), `${String(observed.status)[0]}XX`, "default"].find(
       (key) => key in responses,
     );
@@ -100,14 +95,19 @@ export class ResponseValidator {
       return { operation, violations };
     }
     const responsePointer = this.follow(`${operation.pointer}/responses/${statusKey}`);
-    const response = this.node(responsePointer);
+    const response = this.node<ResponseObject>(responsePointer)!;
     this.checkBody(observed, responsePointer, response, violations);
     this.checkHeaders(observed, responsePointer, response, violations);
     this.checkProseRules(observed, operation, violations);
     return { operation, violations };
   }
 
-  private checkBody(observed: ObservedResponse, responsePointer: string, response: any, violations: Violation[]): void {
+  private checkBody(
+    observed: ObservedResponse,
+    responsePointer: string,
+    response: ResponseObject,
+    violations: Violation[],
+  ): void {
     const content: Record<string, unknown> = response.content ?? {};
     const mediaTypes = Object.keys(content);
     const contentType = observed.headers["content-type"];
@@ -147,12 +147,12 @@ export class ResponseValidator {
   private checkHeaders(
     observed: ObservedResponse,
     responsePointer: string,
-    response: any,
+    response: ResponseObject,
     violations: Violation[],
   ): void {
     for (const name of Object.keys(response.headers ?? {})) {
       const headerPointer = this.follow(`${responsePointer}/headers/${escapePointer(name)}`);
-      const header = this.node(headerPointer);
+      const header = this.node<HeaderObject>(headerPointer)!;
       const value = observed.headers[name.toLowerCase()];
       if (value === undefined) {
         if (header.required)
@@ -160,7 +160,8 @@ export class ResponseValidator {
         continue;
       }
       const schemaPointer = `${headerPointer}/schema`;
-      const typed = this.node(schemaPointer)?.type === "integer" && /^-?\d+$/.test(value) ? Number(value) : value;
+      const typed =
+        this.node<SchemaKeywords>(schemaPointer)?.type === "integer" && /^-?\d+$/.test(value) ? Number(value) : value;
       const validate = this.validatorFor(schemaPointer);
       if (!validate(typed)) {
         const reasons = (validate.errors ?? []).map((e) => e.message).join("; ");
@@ -218,8 +219,8 @@ export class ResponseValidator {
   // Names the schema that holds the broken keyword: the instance path walked through the schema, following $refs.
   private describeSchemaError(rootPointer: string, error: ErrorObject): Violation {
     let pointer = this.follow(rootPointer);
-    for (const segment of error.instancePath.split("/").slice(1).map(unescapePointer)) {
-      const schema = this.node(pointer);
+    for (const segment of pointerSegments(error.instancePath)) {
+      const schema = this.node<SchemaKeywords>(pointer);
       if (schema?.properties?.[segment] !== undefined)
         pointer = this.follow(`${pointer}/properties/${escapePointer(segment)}`);
       else if (schema?.items !== undefined && /^\d+$/.test(segment)) pointer = this.follow(`${pointer}/items`);
@@ -239,19 +240,16 @@ export class ResponseValidator {
   /** Follows a chain of `$ref`s from a pointer to the pointer of the node it finally names. */
   private follow(pointer: string): string {
     for (let hops = 0; hops < 20; hops++) {
-      const ref = this.node(pointer)?.$ref;
-      if (typeof ref !== "string" || !ref.startsWith("#/")) return pointer;
-      pointer = ref;
+      const node = this.node(pointer);
+      if (!isRef(node) || !node.$ref.startsWith("#/")) return pointer;
+      pointer = node.$ref;
     }
     return pointer;
   }
 
-  private node(pointer: string): any {
-    return pointer
-      .slice(2)
-      .split("/")
-      .map(unescapePointer)
-      .reduce<any>((node, key) => node?.[key], this.doc);
+  /** The node at a pointer as it is written (a $ref is not followed: see follow), read as the caller knows it is. */
+  private node<T = unknown>(pointer: string): T | undefined {
+    return atPointer(this.contract.doc, pointer) as T | undefined;
   }
 }
 

@@ -1,14 +1,14 @@
-// The contract as the suite reads it: generated/openapi.yaml, loaded once. Scope names and each operation's scope
-// come from here, not from tables restated in the checks.
-import { loadBundle, operations } from "../../scripts/spec-model.ts";
+// The contract as the suite reads it: generated/openapi.yaml through the typed model, loaded once. Scope names and
+// each operation's scope come from here, not from tables restated in the checks.
+import { loadContract } from "../../contract/index.ts";
 import type { Scope } from "./client.ts";
 
-export const CONTRACT = loadBundle();
+export const CONTRACT = loadContract();
 
 /** The scope catalogue, in the spec's order. */
-export const ALL_SCOPES: Scope[] = CONTRACT.components.schemas.Scope.enum;
+export const ALL_SCOPES = [...CONTRACT.scopeNames] as Scope[];
 
-const scopes = new Map(operations(CONTRACT).map((op) => [op.operationId, op.scope]));
+const scopes = new Map(CONTRACT.operations.map((op) => [op.operationId, op.scope]));
 
 /** The one scope an operation needs, as its `security` declares it. */
 export function scopeOf(operationId: string): Scope {
