@@ -3,11 +3,12 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import type { OpenAPI3 } from "../contract/index.ts";
 import { bundleWorkingTreeText } from "./bundle-spec.ts";
 import { latestSnapshot, listSnapshots, compareVersions, releaseHeader, releasesDir } from "./releases.ts";
 
 const bundle = bundleWorkingTreeText();
-const version: string = parse(bundle).info.version;
+const version = (parse(bundle) as OpenAPI3).info.version;
 const file = join(releasesDir, `${version}.yaml`);
 if (existsSync(file))
   throw new Error(`${file} exists: ${version} is already released; raise info.version in spec/openapi.yaml`);

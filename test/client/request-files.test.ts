@@ -5,13 +5,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postmanOperation, stableUuid } from "../../scripts/postman.ts";
-import { repoRoot } from "../../contract/repo-paths.ts";
-import { loadBundle, operations } from "../../scripts/spec-model.ts";
+import { loadContract, repoRoot } from "../../contract/index.ts";
 import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 
-const expected = operations(loadBundle())
-  .map((op) => `${op.method} ${op.path}`)
-  .sort();
+const contract = loadContract();
+const expected = contract.operations.map((op) => `${op.method} ${op.path}`).sort();
 const collection = JSON.parse(readFileSync(join(repoRoot, "generated/postman_collection.json"), "utf8"));
 const httpFile = readFileSync(join(repoRoot, "generated/requests.http"), "utf8");
 
@@ -39,7 +37,7 @@ describe("Postman collection", () => {
         .map((item) => postmanOperation(item.request))
         .sort(),
     ).toEqual(expected);
-    const byOperation = new Map(operations(loadBundle()).map((op) => [`${op.method} ${op.path}`, op.operationId]));
+    const byOperation = new Map(contract.operations.map((op) => [`${op.method} ${op.path}`, op.operationId]));
     for (const item of postmanItems())
       expect(item.id).toBe(stableUuid(byOperation.get(postmanOperation(item.request))!));
   });
@@ -103,11 +101,7 @@ describe("requests.http", () => {
     );
     expect(paths.sort()).toEqual(expected);
     const names = blocks.map((block) => /^# @name (\w+)$/m.exec(block)?.[1]);
-    expect(names.sort()).toEqual(
-      operations(loadBundle())
-        .map((op) => op.operationId)
-        .sort(),
-    );
+    expect(names.sort()).toEqual(contract.operations.map((op) => op.operationId).sort());
   });
 
   it("runs top to bottom against the reference server, each request answered 2xx", async () => {

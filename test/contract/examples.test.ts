@@ -3,24 +3,12 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../../contract/repo-paths.ts";
-import { loadBundle } from "../../scripts/spec-model.ts";
+import { jsonPointer as pointer, readBundle, repoRoot, resolveRef, type ExampleObject } from "../../contract/index.ts";
 
-const doc = loadBundle();
+const doc = readBundle();
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 ajv.addSchema(doc, "openapi");
-
-const pointer = (parts: string[]) => "#/" + parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
-const deref = (node: any): any => {
-  while (node?.$ref)
-    node = node.$ref
-      .slice(2)
-      .split("/")
-      .map((p: string) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce((n: any, k: string) => n[k], doc);
-  return node;
-};
 
 interface Example {
   where: string;
@@ -32,13 +20,14 @@ interface Example {
 // parameter and header examples, and schema-level `example`s.
 function allExamples(): Example[] {
   const found: Example[] = [];
-  const visit = (node: any, path: string[]) => {
-    if (!node || typeof node !== "object") return;
+  const visit = (value: unknown, path: string[]) => {
+    if (!value || typeof value !== "object") return;
+    const node = value as Record<string, unknown>;
     if (node.schema && (node.examples || "example" in node)) {
       const schemaPointer = pointer([...path, "schema"]);
       if ("example" in node) found.push({ where: path.join("/"), schemaPointer, value: node.example });
-      for (const [name, ex] of Object.entries<any>(node.examples ?? {})) {
-        found.push({ where: [...path, "examples", name].join("/"), schemaPointer, value: deref(ex).value });
+      for (const [name, ex] of Object.entries((node.examples ?? {}) as Record<string, ExampleObject>)) {
+        found.push({ where: [...path, "examples", name].join("/"), schemaPointer, value: resolveRef(doc, ex).value });
       }
     }
     if (node.type && "example" in node && !node.schema)
@@ -92,7 +81,7 @@ describe.skipIf(!existsSync(seed) && !process.env.CI)("every example on the prod
     JSON.stringify(doc.paths)
       .match(/-d '(\{[^']*\})'/g)
       ?.map((m) => JSON.parse(m.slice(4, -1).replace(/\\n/g, "\n").replace(/\\"/g, '"'))) ?? [];
-  const auditExample = jsonObjects(doc.info.description);
+  const auditExample = jsonObjects(doc.info.description ?? "");
 
   it("reads the page's examples", () => expect(pageExamples.length).toBeGreaterThanOrEqual(10));
   it.each(pageExamples.map((e) => [JSON.stringify(e).slice(0, 80), e]))("%s", (_label, example) => {

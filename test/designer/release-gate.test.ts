@@ -5,11 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { readBundle, repoFiles, repoRoot } from "../../contract/index.ts";
 import { bundleWorkingTree } from "../../scripts/bundle-spec.ts";
 import { compareVersions, latestSnapshot, listSnapshots, loadSnapshot } from "../../scripts/releases.ts";
 import { compareSpecs, formatReport, verdict } from "../../scripts/spec-diff.ts";
-import { repoRoot } from "../../contract/repo-paths.ts";
 
 const run = promisify(execFile);
 const tsx = join(repoRoot, "node_modules/.bin/tsx");
@@ -34,7 +33,7 @@ describe("the contract against its releases", () => {
 
   it("every snapshot is named for its info.version, and info.version never goes below the latest release", () => {
     for (const snapshot of listSnapshots()) expect(loadSnapshot(snapshot).info.version).toBe(snapshot.version);
-    const current = parse(readFileSync(join(repoRoot, "spec/openapi.yaml"), "utf8")).info.version;
+    const current = readBundle(repoFiles.specRoot).info.version;
     expect(compareVersions(current, latestSnapshot().version)).toBeGreaterThanOrEqual(0);
   });
 });

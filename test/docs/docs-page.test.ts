@@ -6,8 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../contract/repo-paths.ts";
-import { errorCodes, loadBundle, operations, scopeCatalogue } from "../../scripts/spec-model.ts";
+import { errorCodes, loadContract, repoRoot } from "../../contract/index.ts";
 import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -32,7 +31,7 @@ if (!hasChromium && process.env.CI !== "true") {
 }
 
 describe.skipIf(!hasChromium && process.env.CI !== "true")("the /docs page in headless Chromium", () => {
-  const doc = loadBundle();
+  const contract = loadContract();
   let server: ReferenceServer;
   let context: BrowserContext;
   let page: Page;
@@ -59,7 +58,7 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the /docs page in he
     page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
     await page.goto(`${server.baseUrl}/docs`);
     // Redoc renders client-side: wait for the first operation's heading.
-    await operationHeading(operations(doc)[0].summary).waitFor({ timeout: 20_000 });
+    await operationHeading(contract.operations[0].summary).waitFor({ timeout: 20_000 });
   }, 60_000);
 
   afterAll(async () => {
@@ -77,7 +76,7 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the /docs page in he
   });
 
   it("renders every operation's heading", async () => {
-    for (const op of operations(doc)) {
+    for (const op of contract.operations) {
       expect(await operationHeading(op.summary).first().isVisible(), op.summary).toBe(true);
     }
   });
@@ -89,8 +88,8 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the /docs page in he
   it("renders the scopes table: each scope, its purpose and its endpoint", async () => {
     const table = tableWithHeader("Purpose");
     expect(await table.isVisible()).toBe(true);
-    const ops = operations(doc);
-    for (const [scope, purpose] of Object.entries(scopeCatalogue(doc))) {
+    const ops = contract.operations;
+    for (const { name: scope, purpose } of contract.scopes) {
       const row = table.locator("tr", {
         has: page.locator("td", { hasText: new RegExp(`^${scope.replace(/\./g, "\\.")}$`) }),
       });
@@ -106,7 +105,7 @@ describe.skipIf(!hasChromium && process.env.CI !== "true")("the /docs page in he
     const table = tableWithHeader("Code");
     expect(await table.isVisible()).toBe(true);
     const text = await table.innerText();
-    for (const { status, code } of errorCodes(doc)) expect(text).toMatch(new RegExp(`${status}\\s+${code}\\b`));
+    for (const { status, code } of errorCodes(contract)) expect(text).toMatch(new RegExp(`${status}\\s+${code}\\b`));
   });
 
   it("saves a screenshot under test/artifacts/", async () => {
