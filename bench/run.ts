@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import autocannon from "autocannon";
 import { Command } from "commander";
-import { repoRoot } from "../contract/repo-paths.ts";
+import { loadContract, repoRoot } from "../contract/index.ts";
 import { integerOption } from "../server-stub/integer-option.ts";
 import { withoutPassword } from "../server-stub/store/dialect.ts";
 import { createThrowawayStore } from "../test/support/throwaway-store.ts";
@@ -117,7 +117,7 @@ async function api(baseUrl: string, method: string, path: string, token?: string
 
 /** The scenarios baseline F (bench/floor-server.ts) answers. */
 const FLOOR_SCENARIOS = ["token exchange", "createCase (1 party)", "listCaseIds (200)"];
-const ALL_SCOPES = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];
+const ALL_SCOPES = [...loadContract().scopeNames];
 let counter = 0;
 const runId = Date.now().toString(36);
 

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../contract/repo-paths.ts";
+import { loadContract, repoRoot } from "../../contract/index.ts";
 import { VerifyApiError, VerifyClient, type Scope, type VerifyClientOptions } from "../../clients/verify-client.ts";
 import type { Clock } from "../../server-stub/clock.ts";
 import { startInProcess, type InProcessServer } from "../support/reference-server.ts";
@@ -16,7 +16,7 @@ import {
   type UnreliableNetworkProxy,
 } from "./unreliable-network-proxy.ts";
 
-const ALL_SCOPES: Scope[] = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];
+const ALL_SCOPES = [...loadContract().scopeNames] as Scope[];
 
 class MovableClock implements Clock {
   offsetMs = 0;
