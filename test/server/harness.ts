@@ -2,12 +2,14 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { DestinationStream } from "pino";
+import { loadContract } from "../../contract/index.ts";
 import type { Clock } from "../../server-stub/clock.ts";
 import { LOOPBACK_RANGES } from "../../server-stub/demo.ts";
 import { repoFiles, repoRoot } from "../../server-stub/repo-files.ts";
 import { startInProcess, type InProcessServer } from "../support/reference-server.ts";
 
-export const ALL_SCOPES = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"];
+/** The scope catalogue, as the contract declares it. */
+export const ALL_SCOPES = [...loadContract().scopeNames];
 
 /** The suite runs on PostgreSQL (each store a throwaway database on the server at DATABASE_URL). */
 export const onPostgres = Boolean(process.env.DATABASE_URL);

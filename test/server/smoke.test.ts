@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
+import { ALL_SCOPES } from "./harness.ts";
 
 let server: ReferenceServer;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ describe("the reference server answers the six operations", () => {
       body: JSON.stringify({
         clientId: server.clientId,
         clientSecret: server.clientSecret,
-        scopes: ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list"],
+        scopes: ALL_SCOPES,
       }),
     });
     expect(tokenRes.status).toBe(200);
