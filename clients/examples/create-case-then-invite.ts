@@ -47,7 +47,7 @@ try {
     { partyId: party.partyId },
     { idempotencyKey: `invite-${matterRef}` },
   );
-  console.log(`case ${created.caseId} (${matterRef}): invite ${invite.inviteId} sent by ${invite.channel}`);
+  console.log(`case ${created.caseId}: invite ${invite.inviteId} sent by ${invite.channel}`);
 } catch (error) {
   if (!(error instanceof VerifyApiError)) throw error;
   // An answer from the API is one line, not a stack trace: it is the server's verdict, not a bug here.
