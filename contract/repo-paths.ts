@@ -20,6 +20,7 @@ export const repoFiles = {
   generated: join(repoRoot, "generated"),
   llmsTxt: join(repoRoot, "llms.txt"),
   docsHtml: join(repoRoot, "generated/docs/index.html"),
+  favicon: join(repoRoot, "server-stub/http/favicon.svg"),
   readme: join(repoRoot, "README.md"),
   packageJson: join(repoRoot, "package.json"),
   distMain: join(repoRoot, "dist/server-stub/main.js"),

@@ -237,6 +237,7 @@ export interface components {
             /** @description The request's id, also in the `X-Request-Id` header. Quote it when asking for support. */
             requestId: string;
         };
+        schema: string;
         /** @description Text shown as written. Control characters (U+0000 to U+001F) are not allowed. */
         FreeText: string;
         /** @description The property the matter concerns. */
@@ -627,6 +628,12 @@ export interface components {
          */
         "Retry-After": number;
         /**
+         * @description `RateLimit` on a refused request: the limit is used up (`remaining=0`), and `reset` is the same wait as
+         *     `Retry-After`.
+         * @example limit=10, remaining=0, reset=900
+         */
+        "RateLimit-Exhausted": components["schemas"]["schema"];
+        /**
          * @description `true` when this response is the stored answer to an earlier request with the same `Idempotency-Key` and
          *     body; absent otherwise.
          * @example true
@@ -687,7 +694,7 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
-                    RateLimit: components["headers"]["RateLimit"];
+                    RateLimit: components["headers"]["RateLimit-Exhausted"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
@@ -857,7 +864,7 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "Retry-After": components["headers"]["Retry-After"];
-                    RateLimit: components["headers"]["RateLimit"];
+                    RateLimit: components["headers"]["RateLimit-Exhausted"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };

@@ -48,6 +48,11 @@ function errorCatalogue(): void {
   writeFileSync(join(outRoot, "generated/error-catalogue.ts"), buildErrorCatalogue(loadContract(bundlePath)));
 }
 
+// The server's own icon (GET /favicon.ico), and codes that never break mid-word in Redoc's tables (it lets any
+// word break anywhere).
+const DOCS_HEAD = `<link rel="icon" type="image/svg+xml" href="/favicon.ico">
+<style>td code { word-break: keep-all; overflow-wrap: normal; white-space: nowrap; }</style>`;
+
 // Redoc renders neither `x-scopes` nor the codes listed in response descriptions as tables,
 // so the docs page gets both, derived from the spec, appended to its introduction.
 function docs(): void {
@@ -72,10 +77,16 @@ function docs(): void {
       /<\/script/gi,
       "<\\/script",
     );
+    // Redoc's footer shows Redocly's logo from cdn.redoc.ly, which the page's CSP blocks (a broken image and a
+    // console error): it is left out, so the page requests nothing from elsewhere.
+    const cdnLogo = /\w+\?\w+\.createElement\("img",\{alt:"redocly logo",[^}]*\}\):null/;
+    if (!cdnLogo.test(redoc)) throw new Error("Redoc's bundle has no CDN logo to leave out; check redoc");
     mkdirSync(join(outRoot, "generated/docs"), { recursive: true });
     writeFileSync(
       join(outRoot, "generated/docs/index.html"),
-      html.replace(cdnTag, () => `<script>${redoc}</script>`),
+      html
+        .replace("</head>", () => `${DOCS_HEAD}\n</head>`)
+        .replace(cdnTag, () => `<script>${redoc.replace(cdnLogo, "null")}</script>`),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

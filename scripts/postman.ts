@@ -5,7 +5,13 @@
 import { createHash } from "node:crypto";
 import { convertV2 } from "openapi-to-postmanv2";
 import type { Contract, OpenAPI3 } from "../contract/index.ts";
-import { CREDENTIAL_VARIABLES, TOKEN_VARIABLE, exampleRequests, type ExampleRequest } from "./request-examples.ts";
+import {
+  CREDENTIAL_VARIABLES,
+  ENVIRONMENT_NAMES,
+  TOKEN_VARIABLE,
+  exampleRequests,
+  type ExampleRequest,
+} from "./request-examples.ts";
 
 /** A UUID (version 5 layout) from a name, so the same operation always gets the same id. */
 export function stableUuid(name: string): string {
@@ -100,10 +106,12 @@ export async function buildPostmanCollection(contract: Contract): Promise<string
   collection.auth = { type: "bearer", bearer: [{ key: "token", value: `{{${TOKEN_VARIABLE}}}`, type: "string" }] };
   const baseUrl = collection.variable?.find((v: any) => v.key === "baseUrl")?.value ?? doc.servers?.[0]?.url;
   const captured = [...new Set(examples.flatMap((e) => e.captures))];
+  // Each variable a partner sets names the product page's environment variable it stands for.
+  const described = (key: keyof typeof ENVIRONMENT_NAMES) => ({ description: `${ENVIRONMENT_NAMES[key]} elsewhere` });
   collection.variable = [
-    { key: "baseUrl", value: baseUrl },
-    ...CREDENTIAL_VARIABLES.map((key) => ({ key, value: "" })),
-    ...captured.map((key) => ({ key, value: "" })),
+    { key: "baseUrl", value: baseUrl, ...described("baseUrl") },
+    ...CREDENTIAL_VARIABLES.map((key) => ({ key, value: "", ...described(key) })),
+    ...captured.map((key) => ({ key, value: "", ...(key === TOKEN_VARIABLE ? described(key) : {}) })),
   ];
   return `${JSON.stringify(collection, null, 2)}\n`;
 }

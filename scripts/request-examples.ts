@@ -26,6 +26,13 @@ export interface ExampleRequest {
 /** The integration's credentials: typed in once as variables, never written into a generated file. */
 export const CREDENTIAL_VARIABLES = ["clientId", "clientSecret"] as const;
 export const TOKEN_VARIABLE = "accessToken";
+/** The product page's environment variable for each of these (the Quickstart, the typed client and the CLI read them). */
+export const ENVIRONMENT_NAMES = {
+  baseUrl: "VERIFY_CLIENT_BASE_URL",
+  clientId: "VERIFY_CLIENT_CLIENT_ID",
+  clientSecret: "VERIFY_CLIENT_CLIENT_SECRET",
+  accessToken: "VERIFY_CLIENT_ACCESS_TOKEN",
+} as const;
 /** A fresh key per send; a retry of the same send must reuse it. */
 export const IDEMPOTENCY_KEY_VALUE = "{{$guid}}";
 

@@ -1,6 +1,8 @@
 // The server's configuration: each setting is declared once below (variable, format, default, doc), and the typed
 // Config, the parser, its error messages and the README's environment table (npm run generate) all come from that.
 // main.ts, cluster.ts and the admin CLI hand it process.env; tests and test/support/reference-server.ts hand it their own.
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseCidr } from "./auth/ip-ranges.ts";
 import { integerRange, parseInteger } from "./integer.ts";
 
@@ -63,7 +65,7 @@ const SETTINGS = {
     env: "DATA_DIR",
     default: ".data",
     format: text,
-    doc: "Directory of the SQLite store (verify-client.db); shared with the admin CLI.",
+    doc: "Directory of the SQLite store (verify-client.db), created if missing; shared with the admin CLI. One this user cannot create or write stops the start (exit 2), naming the path.",
   },
   databaseUrl: {
     env: "DATABASE_URL",
@@ -209,6 +211,32 @@ function read(settings: Settings, env: Record<string, string | undefined>): Reco
   return Object.fromEntries(values);
 }
 
+/**
+ * DATA_DIR as a directory this process can write, created when missing. Each missing level is made on its own:
+ * a recursive mkdir under /proc loops for ever instead of failing.
+ */
+function ensureDataDir(dir: string): void {
+  const path = resolve(dir);
+  const refuse = (why: string) =>
+    new ConfigError(`DATA_DIR must be a directory this user can write, got "${dir}" (${path}): ${why}`);
+  const missing: string[] = [];
+  let existing = path;
+  for (; !existsSync(existing); existing = dirname(existing)) missing.unshift(existing);
+  if (!statSync(existing).isDirectory()) throw refuse(`${existing} is not a directory`);
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (e) {
+      throw refuse(`cannot create ${level} (${(e as NodeJS.ErrnoException).code})`);
+    }
+  }
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (e) {
+    throw refuse(`not writable (${(e as NodeJS.ErrnoException).code})`);
+  }
+}
+
 /** Parses and validates the configuration; throws ConfigError naming the bad variable. */
 export function configFromEnv(env: Record<string, string | undefined>): Config {
   // read() builds the object the declaration describes; TypeScript cannot follow Object.fromEntries.
@@ -217,6 +245,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Config {
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     throw new ConfigError("HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS");
   }
+  if (!config.databaseUrl) ensureDataDir(config.dataDir);
   return config;
 }
 

@@ -55,6 +55,8 @@ export function demoBanner(demo: DemoIntegration, url: string): string {
     "Store the secret now: it is shown only this once.",
     `clientId: ${demo.appId}`,
     `clientSecret: ${demo.clientSecret}`,
+    "For the README's Quickstart, the typed client and the conformance suite (the product page's variable names):",
+    `export VERIFY_CLIENT_BASE_URL=${url} VERIFY_CLIENT_CLIENT_ID=${demo.appId} VERIFY_CLIENT_CLIENT_SECRET=${demo.clientSecret}`,
     "Get a token:",
     `curl -s -X POST '${url}/v1/microapps/system-tokens' -H 'Content-Type: application/json' -d '${body}'`,
   ].join("\n");

@@ -1,4 +1,5 @@
-// What the server serves outside the contract: the spec, the AI entrypoint, the docs page and a health check.
+// What the server serves outside the contract: the spec, the AI entrypoint, the docs page and its icon, and a
+// health check.
 import { readFileSync } from "node:fs";
 import type { Express, RequestHandler } from "express";
 import { repoFiles } from "../../contract/index.ts";
@@ -25,6 +26,8 @@ export function routeOutsideContract(app: Express, store: Store): void {
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:",
     }),
   );
+  // An SVG under the name browsers ask for by default; the docs page links it too.
+  app.get("/favicon.ico", staticFile(repoFiles.favicon, "image/svg+xml"));
   app.get("/healthz", async (_req, res, next) => {
     if (await store.ping()) res.json({ ok: true });
     else next(new ApiError("unavailable"));

@@ -36,6 +36,10 @@ describe("npm start", () => {
       const clientSecret = started.lines.find((l) => l.startsWith("clientSecret: "))!.slice("clientSecret: ".length);
       expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
       expect(clientSecret.length).toBeGreaterThanOrEqual(22);
+      // The Quickstart's variables, filled in, under the product page's names.
+      expect(started.lines).toContain(
+        `export VERIFY_CLIENT_BASE_URL=${started.url} VERIFY_CLIENT_CLIENT_ID=${clientId} VERIFY_CLIENT_CLIENT_SECRET=${clientSecret}`,
+      );
       expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const health = await fetch(`${started.url}/healthz`);
       expect(health.status).toBe(200);
