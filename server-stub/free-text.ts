@@ -5,12 +5,8 @@
  * separators and lone surrogates. */
 export const INVISIBLE_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|\p{Cs}/gu;
 
-/** Every string in a parsed JSON value in NFC (object keys are left to the schema, which closes every object). */
-export function normaliseStrings(value: unknown): unknown {
-  if (typeof value === "string") return value.normalize("NFC");
-  if (Array.isArray(value)) return value.map(normaliseStrings);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normaliseStrings(v)]));
-  }
-  return value;
+/** A JSON.parse reviver that puts every string value in NFC (object keys are left to the schema, which closes
+ * every object). JSON.parse walks the value itself, however deep it is nested. */
+export function nfcStrings(_key: string, value: unknown): unknown {
+  return typeof value === "string" ? value.normalize("NFC") : value;
 }

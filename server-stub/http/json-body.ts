@@ -2,23 +2,22 @@
 // told (UTF-7's "+ACI-" becomes a quote), so a charset other than utf-8 is refused 415 before it is decoded.
 import express, { type RequestHandler } from "express";
 import { ApiError } from "../errors/api-error.ts";
-import { normaliseStrings } from "../free-text.ts";
+import { nfcStrings } from "../free-text.ts";
 
 class UnsupportedCharset extends Error {}
 
 export function jsonBody(limit: string): RequestHandler {
   const parse = express.json({
     limit,
+    // Free text is NFC from here on: validated, compared, stored and echoed in that form.
+    reviver: nfcStrings,
     // body-parser hands the hook the request's charset (lower case, utf-8 when absent), before decoding.
     verify: (_req, _res, _body, charset) => {
       if (charset !== "utf-8") throw new UnsupportedCharset(charset);
     },
   });
   return (req, res, next) =>
-    parse(req, res, (error?: unknown) => {
-      if (error instanceof UnsupportedCharset) return next(new ApiError("unsupported_media_type"));
-      // Free text is NFC from here on: validated, compared, stored and echoed in that form.
-      if (!error && req.body !== undefined) req.body = normaliseStrings(req.body);
-      next(error);
-    });
+    parse(req, res, (error?: unknown) =>
+      next(error instanceof UnsupportedCharset ? new ApiError("unsupported_media_type") : error),
+    );
 }
