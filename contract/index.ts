@@ -3,5 +3,4 @@ export * from "./error-codes.ts";
 export * from "./model.ts";
 export * from "./openapi.ts";
 export * from "./refs.ts";
-export * from "./value-checks.ts";
 export * from "./repo-paths.ts";

@@ -4,7 +4,8 @@ import { randomUUID } from "node:crypto";
 import { isCanonicalCidr, parseCidr } from "../auth/ip-ranges.ts";
 import { hashSecret, newClientSecret } from "../auth/secrets.ts";
 import { SigningKeys } from "../auth/signing-keys.ts";
-import { loadContract, ValueChecks } from "../../contract/index.ts";
+import { loadContract } from "../../contract/index.ts";
+import type { ValueChecks } from "../../contract/value-checks.ts";
 import { listAudit, type AuditEntry } from "../store/audit.ts";
 import { insertSeedCases, listMatterRefs } from "../store/cases.ts";
 import { UniqueViolation } from "../store/constraint-errors.ts";
@@ -82,15 +83,16 @@ function checkRanges(ranges: string[]): string[] {
   return ranges;
 }
 
-let valueChecks: ValueChecks | undefined;
+let valueChecks: Promise<ValueChecks> | undefined;
 
 /**
  * Checks an input the API later answers with against the schema that answer uses (the contract's own, with its
  * formats), so that nothing the admin stores can make a response break the spec.
  */
-function checkValue(field: string, schemaPointer: string, value: string): string {
-  valueChecks ??= new ValueChecks(loadContract());
-  const problem = valueChecks.problem(schemaPointer, value);
+async function checkValue(field: string, schemaPointer: string, value: string): Promise<string> {
+  // Ajv is loaded at the first check: every admin CLI call and npm start load this module, few check a value.
+  valueChecks ??= import("../../contract/value-checks.ts").then(({ ValueChecks }) => new ValueChecks(loadContract()));
+  const problem = (await valueChecks).problem(schemaPointer, value);
   if (problem !== undefined) {
     throw new AdminInputError(`invalid {${field}} ${JSON.stringify(value)}: ${problem} (${schemaPointer})`);
   }
@@ -130,9 +132,8 @@ export class FirmAdmin {
 
   async createFirm(input: { name: string; scopes?: string[] }): Promise<Firm> {
     const scopes = checkScopes(input.scopes ?? loadContract().scopeNames);
-    return this.store.write((trx) =>
-      insertFirm(trx, { name: checkValue("name", SCHEMA.firmName, input.name), scopes, now: new Date() }),
-    );
+    const name = await checkValue("name", SCHEMA.firmName, input.name);
+    return this.store.write((trx) => insertFirm(trx, { name, scopes, now: new Date() }));
   }
 
   async updateFirm(input: { orgId: string; scopes: string[] }): Promise<Firm> {
@@ -145,9 +146,9 @@ export class FirmAdmin {
   async addUser(input: { orgId: string; name: string; email: string; role: string }): Promise<User> {
     await this.firm(input.orgId);
     const user = {
-      name: checkValue("name", SCHEMA.userName, input.name),
-      email: checkValue("email", SCHEMA.email, input.email),
-      role: checkValue("role", SCHEMA.role, input.role),
+      name: await checkValue("name", SCHEMA.userName, input.name),
+      email: await checkValue("email", SCHEMA.email, input.email),
+      role: await checkValue("role", SCHEMA.role, input.role),
     };
     return this.store.write((trx) =>
       insertUser(trx, {
@@ -165,11 +166,12 @@ export class FirmAdmin {
     allowedIpRanges: string[];
   }): Promise<IntegrationView & { clientSecret: string }> {
     await this.firm(input.orgId);
+    const identifier = await checkValue("identifier", SCHEMA.identifier, input.identifier);
     const clientSecret = newClientSecret();
     const integration: Integration = {
       appId: randomUUID(),
       orgId: input.orgId,
-      identifier: checkValue("identifier", SCHEMA.identifier, input.identifier),
+      identifier,
       scopes: checkScopes(input.scopes),
       allowedIpRanges: checkRanges(input.allowedIpRanges),
       secretHash: hashSecret(clientSecret),
