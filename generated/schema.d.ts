@@ -179,7 +179,7 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             /**
              * Format: int32
-             * @description Token lifetime in seconds.
+             * @description Token lifetime in seconds. A token whose lifetime exceeds this maximum is never accepted.
              * @default 3600
              */
             expiresInSeconds?: number;
@@ -226,7 +226,11 @@ export interface components {
                 code: string;
                 /** @description A human-readable explanation. Do not parse it. */
                 message: string;
-                /** @description One entry per problem for `invalid_request` (where, what); otherwise usually empty. */
+                /**
+                 * @description One entry per problem for `invalid_request` (where, what); otherwise usually empty. Where an entry quotes
+                 *     what the caller sent (an unknown parameter's name), control, format and separator characters are escaped
+                 *     as `\u{hex}` and the text is cut to the field's `maxLength`, ending in `…`.
+                 */
                 details: {
                     /** @description Where the problem is, such as `/body/matterRef` or `/query/limit`. */
                     path: string;
@@ -238,7 +242,13 @@ export interface components {
             requestId: string;
         };
         schema: string;
-        /** @description Text shown as written. Control characters (U+0000 to U+001F) are not allowed. */
+        /**
+         * @description Free text, normalised to Unicode NFC: the server stores and echoes it in that form, and compares it in that form
+         *     (case-sensitively). Refused with `400 invalid_request`: leading or trailing whitespace, a whitespace-only value,
+         *     control characters (U+0000 to U+001F, U+007F to U+009F), format characters (zero-width characters, the BOM,
+         *     bidirectional controls), line and paragraph separators (U+2028, U+2029) and lone surrogates. The pattern is
+         *     an ECMA-262 regular expression with the `u` flag (a surrogate range there matches only a lone surrogate).
+         */
         FreeText: string;
         /** @description The property the matter concerns. */
         PropertyAddress: {
@@ -258,7 +268,7 @@ export interface components {
             email?: string;
             /** @description Mobile number in E.164 form, where an SMS invite is sent. */
             mobile?: string;
-            /** @description The party's role on the matter, as written (for example `Buyer`, `Seller`). */
+            /** @description The party's role on the matter (for example `Buyer`, `Seller`), free text as `FreeText` says. */
             role?: string;
             /**
              * @default individual
@@ -271,11 +281,13 @@ export interface components {
         /** @description A new onboarding matter, optionally with its first parties. */
         CreateCaseRequest: {
             /**
-             * @description The source system's stable reference for the matter. A second case with the same `matterRef` in the same
-             *     firm is `409 duplicate_matter_ref`.
+             * @description The source system's stable reference for the matter, free text as `FreeText` says (normalised to NFC;
+             *     surrounding whitespace, control and format characters, separators and lone surrogates refused). A second
+             *     case in the same firm whose `matterRef` is the same once normalised is `409 duplicate_matter_ref`; the
+             *     comparison is case-sensitive.
              */
             matterRef: string;
-            /** @description The kind of matter, as written (for example `Purchase`). */
+            /** @description The kind of matter (for example `Purchase`), free text as `FreeText` says. */
             matterType?: string;
             propertyAddress?: components["schemas"]["PropertyAddress"];
             /**
@@ -422,7 +434,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is not `application/json`. Known codes: `unsupported_media_type`. */
+        /**
+         * @description The request body is not UTF-8 `application/json` (a `charset` other than `utf-8`, or another media type or
+         *     content encoding). Known codes: `unsupported_media_type`.
+         */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -582,20 +597,22 @@ export interface components {
          */
         caseId: components["schemas"]["OpaqueId"];
         /**
-         * @description Page size, 1 to 200. A larger value is a `400 invalid_request`.
+         * @description Page size, 1 to 200, in plain decimal digits. A larger value, or another spelling (`0x1`, `1e0`, `01`, `+1`),
+         *     is a `400 invalid_request`.
          * @example 200
          */
         limit: number;
         /**
-         * @description The `nextCursor` of the previous page. Opaque, and bound to the firm and the operation: a forged, malformed or
-         *     foreign cursor is a `400 invalid_cursor`.
+         * @description The `nextCursor` of the previous page, exactly as it was given. Opaque, and bound to the firm and the operation:
+         *     a forged, malformed, re-encoded or foreign cursor is a `400 invalid_cursor`.
          */
         cursor: string;
     };
     requestBodies: never;
     headers: {
         /**
-         * @description The request's id, on every response. Quote it when asking for support; error bodies repeat it as `requestId`.
+         * @description The request's id, on every response: always the server's own (a caller's `X-Request-Id` is never used as it).
+         *     Quote it when asking for support; error bodies repeat it as `requestId`.
          * @example req_0192f3a4b5c6
          */
         "X-Request-Id": string;
@@ -880,13 +897,14 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1 to 200. A larger value is a `400 invalid_request`.
+                 * @description Page size, 1 to 200, in plain decimal digits. A larger value, or another spelling (`0x1`, `1e0`, `01`, `+1`),
+                 *     is a `400 invalid_request`.
                  * @example 200
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description The `nextCursor` of the previous page. Opaque, and bound to the firm and the operation: a forged, malformed or
-                 *     foreign cursor is a `400 invalid_cursor`.
+                 * @description The `nextCursor` of the previous page, exactly as it was given. Opaque, and bound to the firm and the operation:
+                 *     a forged, malformed, re-encoded or foreign cursor is a `400 invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };
@@ -918,13 +936,14 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Page size, 1 to 200. A larger value is a `400 invalid_request`.
+                 * @description Page size, 1 to 200, in plain decimal digits. A larger value, or another spelling (`0x1`, `1e0`, `01`, `+1`),
+                 *     is a `400 invalid_request`.
                  * @example 200
                  */
                 limit?: components["parameters"]["limit"];
                 /**
-                 * @description The `nextCursor` of the previous page. Opaque, and bound to the firm and the operation: a forged, malformed or
-                 *     foreign cursor is a `400 invalid_cursor`.
+                 * @description The `nextCursor` of the previous page, exactly as it was given. Opaque, and bound to the firm and the operation:
+                 *     a forged, malformed, re-encoded or foreign cursor is a `400 invalid_cursor`.
                  */
                 cursor?: components["parameters"]["cursor"];
             };

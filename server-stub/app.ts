@@ -2,7 +2,7 @@
 // The contract drives it: express-openapi-validator validates every request and response against
 // generated/openapi.yaml and runs authentication for the scope each operation's security requirement names, and
 // the routes are exactly the spec's operations under each server's base path (/v1/... and /api/v1/...).
-import express, { type Express } from "express";
+import type { Express } from "express";
 import type { Logger } from "pino";
 import { loadContract, repoFiles } from "../contract/index.ts";
 import { BearerAuthenticator } from "./auth/bearer.ts";
@@ -14,11 +14,15 @@ import { ApiError } from "./errors/api-error.ts";
 import { errorResponse } from "./errors/error-response.ts";
 import { operationHandlers } from "./handlers/index.ts";
 import { securityHandlers } from "./http/authentication.ts";
+import { requireIpAddress } from "./http/client-address.ts";
 import { contractValidator } from "./http/contract-validator.ts";
 import { newExpressApp } from "./http/express-settings.ts";
+import { requireHostHeader } from "./http/host-header.ts";
 import { IdempotencyKeys } from "./http/idempotency.ts";
+import { jsonBody } from "./http/json-body.ts";
 import { routeOperations } from "./http/operation-routes.ts";
 import { routeOutsideContract } from "./http/outside-contract.ts";
+import { plainDecimalIntegers } from "./http/plain-integers.ts";
 import { requestContext } from "./http/request-context.ts";
 import { requestLog } from "./http/request-log.ts";
 import { responseHeaders } from "./http/response-headers.ts";
@@ -50,10 +54,10 @@ export function createApp({ config, store, keys, clock, logger }: AppDeps): Expr
   const idempotencyKeys = new IdempotencyKeys(store, clock, config.idempotencyLockSeconds);
 
   const app = newExpressApp(config.trustProxy);
-  app.use(requestContext(), requestLog(logger), responseHeaders());
+  app.use(requestContext(), requestLog(logger), responseHeaders(), requireHostHeader(), requireIpAddress());
   routeOutsideContract(app, store);
-  app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(contractValidator(repoFiles.bundle, securityHandlers(contract, bearer)));
+  app.use(jsonBody(BODY_LIMIT));
+  app.use(contractValidator(repoFiles.bundle, securityHandlers(contract, bearer)), plainDecimalIntegers(contract));
   routeOperations(app, { contract, handlers, store, idempotencyKeys });
   app.use((_req, _res, next) => next(new ApiError("not_found")));
   app.use(errorResponse(logger));

@@ -38,7 +38,7 @@ function oneOf<const T extends string>(values: readonly T[], normalise = (raw: s
 }
 
 const cidrList: Format<string[]> = {
-  accepts: "comma-separated CIDRs",
+  accepts: "comma-separated CIDRs in standard text (dotted-quad IPv4 in plain decimal, or IPv6)",
   parse: (raw) => {
     const cidrs = raw
       .split(",")

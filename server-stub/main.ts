@@ -1,6 +1,7 @@
 // `npm start`: the reference server. The only module that reads the environment. Under `npm run cluster` it
 // is each worker, and the primary (cluster.ts) prints the banner and the ready line once for all of them.
 import cluster from "node:cluster";
+import { FirmAdmin } from "./admin/firm-admin.ts";
 import { SigningKeys } from "./auth/signing-keys.ts";
 import { createApp } from "./app.ts";
 import { systemClock } from "./clock.ts";
@@ -26,6 +27,12 @@ async function main(): Promise<void> {
   const store = await openStore(storeOptionsFrom(config));
   const keys = new SigningKeys(store);
   await keys.current();
+  for (const { appId, ranges } of await new FirmAdmin(store).nonCanonicalRanges()) {
+    logger.warn(
+      { appId, ranges },
+      "allowedIpRanges not in standard text match nothing until rewritten (npm run admin -- integration update)",
+    );
+  }
   const demo = await ensureDemoIntegration(store);
   const app = createApp({ config, store, keys, clock: systemClock, logger });
   const running = await listen(app, config, logger);

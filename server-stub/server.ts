@@ -5,7 +5,8 @@ import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
-import { answerClientError } from "./http/client-error.ts";
+import { loadContract } from "../contract/index.ts";
+import { answerClientError, answerConnect } from "./http/client-error.ts";
 
 /** Request headers above this are 431 (Node's default, set here so that it is a decision, not an accident). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -26,6 +27,8 @@ export async function listen(app: Express, settings: ListenSettings, logger: Log
   const server = createServer(
     {
       maxHeaderSize: MAX_HEADER_BYTES,
+      // The app refuses a missing Host itself (http/host-header.ts), with the envelope Node's own 400 lacks.
+      requireHostHeader: false,
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       // Node checks the two timeouts above only this often (30 s by default).
@@ -35,6 +38,9 @@ export async function listen(app: Express, settings: ListenSettings, logger: Log
   );
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.on("clientError", answerClientError(logger));
+  // GET for the files served beside the contract (/healthz, /docs...), and every method the contract's operations use.
+  const methods = new Set(["GET", ...loadContract().operations.map((op) => op.method)]);
+  server.on("connect", answerConnect(logger, [...methods].join(", ")));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

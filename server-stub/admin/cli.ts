@@ -120,17 +120,31 @@ export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Sto
     .description("issue a new clientSecret; the old one stops working at once (or after --grace-seconds)")
     .requiredOption("--app-id <appId>", "the integration")
     .option("--grace-seconds <n>", "keep the old secret valid this long (max 86400)", integerOption(0))
-    .action(run((admin, o: { appId: string; graceSeconds?: number }) => admin.rotateSecret(o)));
+    .option("--revoke-tokens", "also revoke every token issued so far (401 token_revoked)")
+    .action(run((admin, o: { appId: string; graceSeconds?: number; revokeTokens?: boolean }) => admin.rotateSecret(o)));
   integration
     .command("disable")
     .description("disable an integration: its tokens stop working at once (401 token_revoked)")
     .requiredOption("--app-id <appId>", "the integration")
     .action(run((admin, o: { appId: string }) => admin.disableIntegration(o.appId)));
   integration
+    .command("enable")
+    .description("enable a disabled integration again: its secret and unexpired tokens work again")
+    .requiredOption("--app-id <appId>", "the integration")
+    .action(run((admin, o: { appId: string }) => admin.enableIntegration(o.appId)));
+  integration
     .command("list")
     .description("a firm's integrations (never their secrets)")
     .requiredOption("--org <orgId>", "the firm")
     .action(run((admin, o: { org: string }) => admin.listIntegrations(o.org)));
+
+  program
+    .command("cases")
+    .description("cases")
+    .command("lookalikes")
+    .description("cases whose matterRefs differ only in what 1.1.0 refuses or normalises (kept from before)")
+    .option("--org <orgId>", "only this firm")
+    .action(run((admin, o: { org?: string }) => admin.lookalikeMatterRefs(o.org)));
 
   program
     .command("audit")

@@ -1,22 +1,25 @@
 // What a firm admin can do in "Firm -> Apps & API access", over the store. The admin CLI, npm start's demo
 // seeding and the tests all go through these functions, so input rules live in one place.
 import { randomUUID } from "node:crypto";
-import { parseCidr } from "../auth/ip-ranges.ts";
+import { isCanonicalCidr, parseCidr } from "../auth/ip-ranges.ts";
 import { hashSecret, newClientSecret } from "../auth/secrets.ts";
 import { SigningKeys } from "../auth/signing-keys.ts";
 import { loadContract } from "../../contract/index.ts";
+import type { ValueChecks } from "../../contract/value-checks.ts";
 import { listAudit, type AuditEntry } from "../store/audit.ts";
-import { insertSeedCases } from "../store/cases.ts";
+import { insertSeedCases, listMatterRefs } from "../store/cases.ts";
 import { UniqueViolation } from "../store/constraint-errors.ts";
 import { refreshStatistics, type Store } from "../store/database.ts";
 import { findFirm, insertFirm, insertUser, updateFirmScopes, type Firm, type User } from "../store/firms.ts";
 import {
   findIntegration,
   insertIntegration,
+  listAllowedIpRanges,
   listIntegrations,
   updateIntegration,
   type Integration,
 } from "../store/integrations.ts";
+import { INVISIBLE_CHARACTERS } from "../free-text.ts";
 import { listOutbox, type OutboxMessage } from "../store/outbox.ts";
 
 const FIELD = /\{([A-Za-z]+)\}/g;
@@ -75,17 +78,34 @@ function checkRanges(ranges: string[]): string[] {
   const bad = ranges.filter((r) => parseCidr(r) === null);
   if (bad.length > 0)
     throw new AdminInputError(
-      `{allowedIpRanges}: invalid CIDR(s) ${bad.join(", ")} (for example 127.0.0.0/8, ::1/128)`,
+      `{allowedIpRanges}: invalid CIDR(s) ${bad.join(", ")}: standard text only, dotted-quad IPv4 in plain decimal or IPv6 (for example 127.0.0.0/8, ::1/128)`,
     );
   return ranges;
 }
 
-function checkText(field: string, value: string, max: number): string {
-  if (value.trim().length === 0 || value.length > max || /[\u0000-\u001f]/.test(value)) {
-    throw new AdminInputError(`{${field}} must be 1 to ${max} printable characters`);
+let valueChecks: Promise<ValueChecks> | undefined;
+
+/**
+ * Checks an input the API later answers with against the schema that answer uses (the contract's own, with its
+ * formats), so that nothing the admin stores can make a response break the spec.
+ */
+async function checkValue(field: string, schemaPointer: string, value: string): Promise<string> {
+  // Ajv is loaded at the first check: every admin CLI call and npm start load this module, few check a value.
+  valueChecks ??= import("../../contract/value-checks.ts").then(({ ValueChecks }) => new ValueChecks(loadContract()));
+  const problem = (await valueChecks).problem(schemaPointer, value);
+  if (problem !== undefined) {
+    throw new AdminInputError(`invalid {${field}} ${JSON.stringify(value)}: ${problem} (${schemaPointer})`);
   }
   return value;
 }
+
+const SCHEMA = {
+  firmName: "#/components/schemas/FreeText",
+  userName: "#/components/schemas/User/properties/name",
+  email: "#/components/schemas/User/properties/email",
+  role: "#/components/schemas/User/properties/role",
+  identifier: "#/components/schemas/Principal/properties/identifier",
+} as const;
 
 export function checkLimit(limit: number | undefined): number {
   const value = limit ?? DEFAULT_LIST_LIMIT;
@@ -112,9 +132,8 @@ export class FirmAdmin {
 
   async createFirm(input: { name: string; scopes?: string[] }): Promise<Firm> {
     const scopes = checkScopes(input.scopes ?? loadContract().scopeNames);
-    return this.store.write((trx) =>
-      insertFirm(trx, { name: checkText("name", input.name, 200), scopes, now: new Date() }),
-    );
+    const name = await checkValue("name", SCHEMA.firmName, input.name);
+    return this.store.write((trx) => insertFirm(trx, { name, scopes, now: new Date() }));
   }
 
   async updateFirm(input: { orgId: string; scopes: string[] }): Promise<Firm> {
@@ -126,15 +145,15 @@ export class FirmAdmin {
 
   async addUser(input: { orgId: string; name: string; email: string; role: string }): Promise<User> {
     await this.firm(input.orgId);
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email) || input.email.length > 254) {
-      throw new AdminInputError(`invalid {email} ${input.email}`);
-    }
+    const user = {
+      name: await checkValue("name", SCHEMA.userName, input.name),
+      email: await checkValue("email", SCHEMA.email, input.email),
+      role: await checkValue("role", SCHEMA.role, input.role),
+    };
     return this.store.write((trx) =>
       insertUser(trx, {
         orgId: input.orgId,
-        name: checkText("name", input.name, 200),
-        email: input.email,
-        role: checkText("role", input.role, 50),
+        ...user,
         now: new Date(),
       }),
     );
@@ -147,16 +166,18 @@ export class FirmAdmin {
     allowedIpRanges: string[];
   }): Promise<IntegrationView & { clientSecret: string }> {
     await this.firm(input.orgId);
+    const identifier = await checkValue("identifier", SCHEMA.identifier, input.identifier);
     const clientSecret = newClientSecret();
     const integration: Integration = {
       appId: randomUUID(),
       orgId: input.orgId,
-      identifier: checkText("identifier", input.identifier, 100),
+      identifier,
       scopes: checkScopes(input.scopes),
       allowedIpRanges: checkRanges(input.allowedIpRanges),
       secretHash: hashSecret(clientSecret),
       previousSecretHash: null,
       previousSecretExpiresAt: null,
+      tokensValidFrom: null,
       disabledAt: null,
       createdAt: new Date().toISOString(),
     };
@@ -187,10 +208,14 @@ export class FirmAdmin {
     return view(await this.integration(input.appId));
   }
 
-  /** A new secret, valid at once; the old one stops working now, or after graceSeconds. */
+  /**
+   * A new secret, valid at once; the old one stops working now, or after graceSeconds. With revokeTokens, every
+   * token issued up to the end of this second stops working too (401 token_revoked).
+   */
   async rotateSecret(input: {
     appId: string;
     graceSeconds?: number;
+    revokeTokens?: boolean;
   }): Promise<{ appId: string; clientSecret: string }> {
     const grace = input.graceSeconds ?? 0;
     if (!Number.isInteger(grace) || grace < 0 || grace > 86_400)
@@ -202,6 +227,8 @@ export class FirmAdmin {
         secretHash: hashSecret(clientSecret),
         previousSecretHash: grace > 0 ? current.secretHash : null,
         previousSecretExpiresAt: grace > 0 ? Date.now() + grace * 1000 : null,
+        // Token iat is in whole seconds: a token of this second may predate the rotation, so it goes too.
+        ...(input.revokeTokens ? { tokensValidFrom: Math.floor(Date.now() / 1000) + 1 } : {}),
       }),
     );
     return { appId: input.appId, clientSecret };
@@ -211,6 +238,43 @@ export class FirmAdmin {
     await this.integration(appId);
     await this.store.write((trx) => updateIntegration(trx, appId, { disabledAt: new Date().toISOString() }));
     return view(await this.integration(appId));
+  }
+
+  /** Undoes disable: the integration's unexpired tokens and its secret work again. */
+  async enableIntegration(appId: string): Promise<IntegrationView> {
+    await this.integration(appId);
+    await this.store.write((trx) => updateIntegration(trx, appId, { disabledAt: null }));
+    return view(await this.integration(appId));
+  }
+
+  /**
+   * Integrations with allowed ranges stored before ranges had to be standard text (010.0.0.0/8): those ranges match
+   * nothing until `integration update` rewrites them. npm start reports them.
+   */
+  async nonCanonicalRanges(): Promise<{ appId: string; ranges: string[] }[]> {
+    return (await listAllowedIpRanges(this.store.db))
+      .map((i) => ({ appId: i.appId, ranges: i.allowedIpRanges.filter((r) => !isCanonicalCidr(r)) }))
+      .filter((i) => i.ranges.length > 0);
+  }
+
+  /**
+   * Cases whose matterRefs differ only in what the API no longer accepts or tells apart (NFC form, surrounding
+   * whitespace, control and format characters, separators, lone surrogates), in groups per firm. Such cases
+   * written before 1.1.0 are kept as they are; new input cannot make more.
+   */
+  async lookalikeMatterRefs(
+    orgId?: string,
+  ): Promise<{ orgId: string; folded: string; cases: { caseId: string; matterRef: string }[] }[]> {
+    if (orgId !== undefined) await this.firm(orgId);
+    const groups = new Map<string, { orgId: string; folded: string; cases: { caseId: string; matterRef: string }[] }>();
+    for (const c of await listMatterRefs(this.store.db, orgId)) {
+      const folded = c.matterRef.normalize("NFC").replace(INVISIBLE_CHARACTERS, "").trim();
+      const key = `${c.orgId}\n${folded}`;
+      const group = groups.get(key) ?? { orgId: c.orgId, folded, cases: [] };
+      group.cases.push({ caseId: c.caseId, matterRef: c.matterRef });
+      groups.set(key, group);
+    }
+    return [...groups.values()].filter((g) => g.cases.length > 1);
   }
 
   async listIntegrations(orgId: string): Promise<IntegrationView[]> {

@@ -2,6 +2,7 @@
 // and audience pinned. A token that fails verification is a TokenRejected, which the bearer check answers.
 import { randomUUID } from "node:crypto";
 import { SignJWT, errors, jwtVerify, type JWTHeaderParameters } from "jose";
+import { loadContract, valueAt } from "../../contract/index.ts";
 import type { Clock } from "../clock.ts";
 import { SIGNING_ALGORITHM, type SigningKeys } from "./signing-keys.ts";
 
@@ -60,6 +61,23 @@ export class TokenRejected extends Error {
 
 const invalid = () => new TokenRejected("invalid");
 
+let longestLifetime: number | undefined;
+
+/** The longest lifetime a token exchange may grant: SystemTokenRequest.expiresInSeconds' maximum in the contract. */
+function longestLifetimeSeconds(): number {
+  longestLifetime ??= Number(
+    valueAt(loadContract().doc, [
+      "components",
+      "schemas",
+      "SystemTokenRequest",
+      "properties",
+      "expiresInSeconds",
+      "maximum",
+    ]),
+  );
+  return longestLifetime;
+}
+
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
@@ -96,5 +114,7 @@ export async function verifyAccessToken(
   const { sub, org, scopes, iat, exp, jti } = payload as Record<string, unknown>;
   if (typeof sub !== "string" || typeof org !== "string" || !isStringArray(scopes) || typeof jti !== "string")
     throw invalid();
+  // jose has checked that iat and exp are numbers; a lifetime no exchange can grant means the token was not ours.
+  if ((exp as number) - (iat as number) > longestLifetimeSeconds()) throw invalid();
   return { sub, org, scopes, iat: iat as number, exp: exp as number, jti };
 }

@@ -53,20 +53,27 @@ export class BearerAuthenticator {
     const claims = await this.verify(match[1]);
 
     const found = await findIntegrationWithFirmScopes(this.deps.store.db, claims.sub);
-    if (!found || found.integration.disabledAt !== null || found.integration.orgId !== claims.org) {
+    if (
+      !found ||
+      found.integration.disabledAt !== null ||
+      found.integration.orgId !== claims.org ||
+      claims.iat < (found.integration.tokensValidFrom ?? 0)
+    ) {
       throw new ApiError("token_revoked", { headers: INVALID_TOKEN_CHALLENGE });
     }
 
     const { integration, firmScopes } = found;
+    // The address before the scope, as the token exchange does: a token used from outside its range must not
+    // learn which scopes it holds.
+    if (!isAddressInRanges(address, integration.allowedIpRanges)) {
+      throw new ApiError("ip_not_allowed");
+    }
     const scopes = intersectScopes(claims.scopes, integration.scopes, firmScopes);
     if (neededScope !== undefined && !scopes.includes(neededScope)) {
       throw new ApiError("insufficient_scope", {
         values: { scope: neededScope },
         headers: { "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${neededScope}"` },
       });
-    }
-    if (!isAddressInRanges(address, integration.allowedIpRanges)) {
-      throw new ApiError("ip_not_allowed");
     }
     return { appId: integration.appId, orgId: integration.orgId, identifier: integration.identifier, scopes };
   }

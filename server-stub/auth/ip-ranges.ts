@@ -1,5 +1,6 @@
 // Decides whether a client address is inside an integration's allowedIpRanges. IPv4, IPv6 and IPv4-mapped IPv6
 // (::ffff:a.b.c.d) all work, in addresses and in ranges: mapped forms are compared as the IPv4 they carry.
+import { isIPv4, isIPv6 } from "node:net";
 import ipaddr from "ipaddr.js";
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -20,10 +21,25 @@ function remembered<T>(parse: (text: string) => T): (text: string) => T {
   };
 }
 
-/** The range, normalised (an IPv4-mapped IPv6 range becomes its IPv4 range), or null if it is not a CIDR. */
+/**
+ * Whether a CIDR is written in standard text: dotted-quad IPv4 in plain decimal (no zero-padded, hex, octal or
+ * short-form octets, which parsers read differently: 010.0.0.0 is 8.0.0.0 to some), or IPv6 text without a zone,
+ * and a plain decimal prefix length. Node's isIP checks are exactly these forms.
+ */
+export function isCanonicalCidr(cidr: string): boolean {
+  const [address, bits, ...rest] = cidr.split("/");
+  if (rest.length > 0 || bits === undefined || !/^(0|[1-9][0-9]{0,2})$/.test(bits)) return false;
+  return isIPv4(address) || (isIPv6(address) && !address.includes("%"));
+}
+
+/**
+ * The range, normalised (an IPv4-mapped IPv6 range becomes its IPv4 range), or null if it is not a CIDR in
+ * standard text (a range stored before that rule matches nothing until it is rewritten).
+ */
 export const parseCidr = remembered((cidr: string): Range | null => {
+  if (!isCanonicalCidr(cidr)) return null;
   try {
-    const [address, bits] = ipaddr.parseCIDR(cidr.trim());
+    const [address, bits] = ipaddr.parseCIDR(cidr);
     if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
       if (bits < 96) return null;
       return [(address as ipaddr.IPv6).toIPv4Address(), bits - 96];

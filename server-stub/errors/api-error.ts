@@ -2,14 +2,11 @@
 // raised with a code the spec documents (generated/error-catalogue.ts), which gives its status and message: a code
 // the spec does not document does not compile, and no message is written here or at a throw site.
 import { errorCatalogue, type ErrorCode, type ErrorValues } from "../../generated/error-catalogue.ts";
+import { boundedDetails, type ErrorDetail } from "./detail-text.ts";
 
 export type { ErrorCode };
 
-export interface ErrorDetail {
-  /** Where the problem is, such as "/body/matterRef". */
-  path: string;
-  message: string;
-}
+export type { ErrorDetail };
 
 interface ErrorExtras {
   details?: ErrorDetail[];
@@ -42,7 +39,7 @@ export class ApiError<C extends ErrorCode = ErrorCode> extends Error {
     super(render(errorCatalogue[code].message, extras.values ?? {}));
     this.name = "ApiError";
     this.status = errorCatalogue[code].status;
-    this.details = extras.details ?? [];
+    this.details = boundedDetails(extras.details ?? []);
     this.headers = extras.headers ?? {};
   }
 }

@@ -1,6 +1,6 @@
-// Idempotency-Key on the operations that declare it: one key, scoped to (integration, method, path), runs its
-// request once. A retry with the same body gets the stored reply and `Idempotent-Replayed: true`; another body
-// is 422 idempotency_key_reused; a retry while the first still runs is 409 idempotency_key_in_use. Only a
+// Idempotency-Key on the operations that declare it: one key, scoped to (integration, operation, decoded path
+// parameters), runs its request once. A retry with the same body gets the stored reply and `Idempotent-Replayed:
+// true`; another body is 422 idempotency_key_reused; a retry while the first still runs is 409 idempotency_key_in_use. Only a
 // success is stored, in the same transaction as the change; a failed request changed nothing and frees its key.
 import { createHash, randomUUID } from "node:crypto";
 import type { Clock } from "../clock.ts";

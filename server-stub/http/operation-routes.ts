@@ -1,6 +1,7 @@
 // The spec's operations as routes under each server base path (/v1/... and /api/v1/...): each calls the handler
 // named by its operationId with the request express-openapi-validator has checked, and writes the reply. On the
-// operations whose spec declares Idempotency-Key, a request that sends one runs once per key (idempotency.ts).
+// operations whose spec declares Idempotency-Key, a request that sends one runs once per key (idempotency.ts),
+// scoped to the operation and its decoded path parameters.
 import type { Express, Request, RequestHandler } from "express";
 import { declaresHeader, HTTP_METHODS, type Contract, type HttpMethod, type Operation } from "../../contract/index.ts";
 import type { Principal } from "../auth/bearer.ts";
@@ -77,11 +78,17 @@ function routeMethod(op: Operation): HttpMethod {
   return method;
 }
 
-/** `base` is the server prefix the route is mounted under ("" or "/api"); keys are scoped to the path without it. */
+/**
+ * The operation's path with its decoded parameters encoded one way, so that `case%5F1` and `case_1` (and either
+ * server prefix) scope an idempotency key alike.
+ */
+function canonicalPath(template: string, params: Record<string, string>): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
+}
+
 function operationRoute<Op extends OperationId>(
   op: Operation,
   operationId: Op,
-  base: string,
   deps: OperationRouteDeps,
 ): RequestHandler<Params<Op, "path">, unknown, RequestBody<Op>, Params<Op, "query">> {
   const handler = deps.handlers[operationId];
@@ -93,7 +100,7 @@ function operationRoute<Op extends OperationId>(
     const { reply, replayed } =
       key !== undefined && principal
         ? await deps.idempotencyKeys.run(
-            { appId: principal.appId, method: op.method, path: req.path.slice(base.length), key },
+            { appId: principal.appId, method: op.method, path: canonicalPath(op.path, req.params), key },
             req.body,
             execute,
           )
@@ -111,7 +118,7 @@ export function routeOperations(app: Express, deps: OperationRouteDeps): void {
     if (!isOperationId(operationId, deps.handlers))
       throw new Error(`no handler for operation ${operationId}: regenerate and implement it`);
     for (const base of deps.contract.basePaths) {
-      app.route(base + expressPath(op.path))[routeMethod(op)](operationRoute(op, operationId, base, deps));
+      app.route(base + expressPath(op.path))[routeMethod(op)](operationRoute(op, operationId, deps));
     }
   }
 }

@@ -3,11 +3,13 @@
 import type { RequestHandler } from "express";
 import type { Principal } from "../auth/bearer.ts";
 import type { ApiError } from "../errors/api-error.ts";
-import { requestIdFrom } from "./request-id.ts";
+import { callerRequestIdForLog, newRequestId } from "./request-id.ts";
 
 export interface RequestContext {
-  /** Echoed in X-Request-Id, the error envelope, the log line and the audit rows. */
+  /** The server's own id, echoed in X-Request-Id, the error envelope, the log line and the audit rows. */
   readonly requestId: string;
+  /** The caller's own X-Request-Id, escaped and bounded: logged beside requestId, never used as it. */
+  readonly callerRequestId: string | undefined;
   /** Who the request acts as: set by authentication for operations with a security requirement. */
   principal: Principal | undefined;
   /** Why authentication failed: express-openapi-validator keeps only the status and message of what it throws. */
@@ -27,7 +29,12 @@ declare global {
 export function requestContext(): RequestHandler {
   return (req, res, next) => {
     // Every field from the start: one object shape for every request.
-    req.context = { requestId: requestIdFrom(req.get("x-request-id")), principal: undefined, authFailure: undefined };
+    req.context = {
+      requestId: newRequestId(),
+      callerRequestId: callerRequestIdForLog(req.get("x-request-id")),
+      principal: undefined,
+      authFailure: undefined,
+    };
     res.setHeader("X-Request-Id", req.context.requestId);
     next();
   };

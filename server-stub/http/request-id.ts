@@ -1,13 +1,16 @@
-// Request ids: a caller's own X-Request-Id is kept when it is short and plain, otherwise the request gets a new one.
+// Request ids are always the server's own, so an id copied from another firm's request cannot reach an audit
+// row; a caller's own X-Request-Id is only logged beside it, escaped and bounded.
 import { uuidv7Hex } from "../store/ids.ts";
 
-const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/;
+const CALLER_ID_MAX = 128;
 
 export function newRequestId(): string {
   return `req_${uuidv7Hex()}`;
 }
 
-/** The id for a request that came with this X-Request-Id header (or none). */
-export function requestIdFrom(given: string | undefined): string {
-  return given && ACCEPTABLE.test(given) ? given : newRequestId();
+/** A caller's X-Request-Id as it may be logged: at most 128 characters, anything outside printable ASCII escaped. */
+export function callerRequestIdForLog(given: string | undefined): string | undefined {
+  if (given === undefined || given === "") return undefined;
+  const escaped = given.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`);
+  return escaped.length > CALLER_ID_MAX ? `${escaped.slice(0, CALLER_ID_MAX)}…` : escaped;
 }

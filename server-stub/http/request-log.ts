@@ -1,4 +1,4 @@
-// One JSON log line per request: id, method, route template (never ids or query values), status, duration.
+// One JSON log line per request: id (and the caller's own, escaped and bounded), method, route template (never ids or query values), status, duration.
 // Headers and bodies are not logged at all, so no secret or token can reach the log this way.
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
@@ -18,8 +18,10 @@ export function requestLog(logger: Logger): RequestHandler {
       lines.info(
         {
           requestId: req.context.requestId,
+          callerRequestId: req.context.callerRequestId,
           method: req.method,
-          route: openApiRoute(req) ?? (res.statusCode === 404 ? "(unknown)" : req.path),
+          // Never the raw path, which is the caller's to choose: the spec's template or Express's route, if any.
+          route: openApiRoute(req) ?? req.route?.path ?? "(unknown)",
           status: res.statusCode,
           durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
           address: req.ip,

@@ -34,7 +34,9 @@ export class CursorCodec {
     const invalid = new ApiError("invalid_cursor");
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid;
     const raw = Buffer.from(cursor, "base64url");
-    if (raw.length <= MAC_BYTES) throw invalid;
+    // Only the canonical encoding: the unused low bits of a last character would otherwise make other spellings
+    // of the same cursor.
+    if (raw.length <= MAC_BYTES || raw.toString("base64url") !== cursor) throw invalid;
     const lastId = raw.subarray(MAC_BYTES).toString("utf8");
     const expected = CursorCodec.mac(await this.hmacKey(), orgId, operation, lastId);
     if (!timingSafeEqual(raw.subarray(0, MAC_BYTES), expected)) throw invalid;

@@ -261,3 +261,14 @@ export async function insertSeedCases(
     await db.insertInto("cases").values(values).execute();
   }
 }
+
+/** Every case's matterRef in a firm (or in every firm), as stored: for the admin's look-alike report. */
+export async function listMatterRefs(
+  db: Queryable,
+  orgId: string | undefined,
+): Promise<{ orgId: string; caseId: string; matterRef: string }[]> {
+  let query = db.selectFrom("cases").select(["org_id", "case_id", "matter_ref"]).orderBy("case_id");
+  if (orgId !== undefined) query = query.where("org_id", "=", orgId);
+  const rows = await query.execute();
+  return rows.map((r) => ({ orgId: r.org_id, caseId: r.case_id, matterRef: r.matter_ref }));
+}

@@ -8,6 +8,7 @@ import type { Queryable, Trx } from "./handles.ts";
 export interface KeyScope {
   appId: string;
   method: string;
+  /** The operation's path template with its decoded parameters, encoded one way: "/v1/cases/case_1/parties". */
   path: string;
   key: string;
 }

@@ -14,6 +14,8 @@ export interface Integration {
   previousSecretHash: string | null;
   /** Unix ms until which the previous secret is still accepted. */
   previousSecretExpiresAt: number | null;
+  /** Unix seconds: tokens issued before this are revoked. */
+  tokensValidFrom: number | null;
   disabledAt: string | null;
   createdAt: string;
 }
@@ -28,6 +30,7 @@ function fromRow(row: Selectable<IntegrationsTable>): Integration {
     secretHash: row.secret_hash,
     previousSecretHash: row.previous_secret_hash,
     previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : Number(row.previous_secret_expires_at),
+    tokensValidFrom: row.tokens_valid_from === null ? null : Number(row.tokens_valid_from),
     disabledAt: row.disabled_at,
     createdAt: row.created_at,
   };
@@ -45,6 +48,7 @@ export async function insertIntegration(db: Queryable, integration: Integration)
       secret_hash: integration.secretHash,
       previous_secret_hash: integration.previousSecretHash,
       previous_secret_expires_at: integration.previousSecretExpiresAt,
+      tokens_valid_from: integration.tokensValidFrom,
       disabled_at: integration.disabledAt,
       created_at: integration.createdAt,
     })
@@ -77,6 +81,12 @@ export async function findIntegrationWithFirmScopes(
   return row && { integration: fromRow(row), firmScopes: JSON.parse(row.firm_scopes) };
 }
 
+/** Every integration with its allowed ranges, as stored. */
+export async function listAllowedIpRanges(db: Queryable): Promise<{ appId: string; allowedIpRanges: string[] }[]> {
+  const rows = await db.selectFrom("integrations").select(["app_id", "allowed_ip_ranges"]).orderBy("app_id").execute();
+  return rows.map((r) => ({ appId: r.app_id, allowedIpRanges: JSON.parse(r.allowed_ip_ranges) }));
+}
+
 export async function listIntegrations(db: Queryable, orgId: string): Promise<Integration[]> {
   const rows = await db
     .selectFrom("integrations")
@@ -93,7 +103,13 @@ export async function updateIntegration(
   changes: Partial<
     Pick<
       Integration,
-      "scopes" | "allowedIpRanges" | "secretHash" | "previousSecretHash" | "previousSecretExpiresAt" | "disabledAt"
+      | "scopes"
+      | "allowedIpRanges"
+      | "secretHash"
+      | "previousSecretHash"
+      | "previousSecretExpiresAt"
+      | "tokensValidFrom"
+      | "disabledAt"
     >
   >,
 ): Promise<boolean> {
@@ -103,6 +119,7 @@ export async function updateIntegration(
   if (changes.secretHash !== undefined) set.secret_hash = changes.secretHash;
   if (changes.previousSecretHash !== undefined) set.previous_secret_hash = changes.previousSecretHash;
   if (changes.previousSecretExpiresAt !== undefined) set.previous_secret_expires_at = changes.previousSecretExpiresAt;
+  if (changes.tokensValidFrom !== undefined) set.tokens_valid_from = changes.tokensValidFrom;
   if (changes.disabledAt !== undefined) set.disabled_at = changes.disabledAt;
   const result = await db.updateTable("integrations").set(set).where("app_id", "=", appId).executeTakeFirst();
   return result.numUpdatedRows > 0n;

@@ -168,8 +168,54 @@ const idempotencyKeys: Migration = {
   },
 };
 
+// `integration rotate-secret --revoke-tokens`: tokens issued before this second (unix seconds) are refused.
+const tokenRevocation: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable("integrations").addColumn("tokens_valid_from", "bigint").execute();
+  },
+};
+
+// Free text is stored in NFC (CONTRACT.md, decisions after 1.0.0). Rows written before are normalised, except a
+// matterRef whose NFC form another case of the firm already holds: that look-alike is kept as written (so the
+// unique constraint, now on normalised values, still holds) and `npm run admin -- cases lookalikes` reports it.
+const normaliseFreeText: Migration = {
+  async up(db: Kysely<any>) {
+    const cases = await db.selectFrom("cases").select(["case_id", "org_id", "matter_ref"]).execute();
+    const taken = new Set(cases.map((c) => `${c.org_id}\n${c.matter_ref}`));
+    for (const c of cases) {
+      const nfc = c.matter_ref.normalize("NFC");
+      if (nfc === c.matter_ref || taken.has(`${c.org_id}\n${nfc}`)) continue;
+      taken.add(`${c.org_id}\n${nfc}`);
+      await db.updateTable("cases").set({ matter_ref: nfc }).where("case_id", "=", c.case_id).execute();
+    }
+    for (const [table, key, columns] of [
+      ["parties", "party_id", ["name", "role"]],
+      ["users", "user_id", ["name", "role"]],
+    ] as const) {
+      const rows = await db
+        .selectFrom(table)
+        .select([key, ...columns])
+        .execute();
+      for (const row of rows) {
+        const changed = Object.fromEntries(
+          columns
+            .filter((c) => typeof row[c] === "string" && row[c] !== row[c].normalize("NFC"))
+            .map((c) => [c, row[c].normalize("NFC")]),
+        );
+        if (Object.keys(changed).length > 0)
+          await db.updateTable(table).set(changed).where(key, "=", row[key]).execute();
+      }
+    }
+  },
+};
+
 export const migrations: MigrationProvider = {
   async getMigrations() {
-    return { "0001_initial": initial, "0002_idempotency_keys": idempotencyKeys };
+    return {
+      "0001_initial": initial,
+      "0002_idempotency_keys": idempotencyKeys,
+      "0003_token_revocation": tokenRevocation,
+      "0004_normalise_free_text": normaliseFreeText,
+    };
   },
 };

@@ -31,6 +31,8 @@ export interface IntegrationsTable {
   /** The secret replaced by the last rotation, valid until previous_secret_expires_at (ms) when a grace was asked. */
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;
+  /** Unix seconds: tokens issued (iat) before this are revoked (rotate-secret --revoke-tokens). */
+  tokens_valid_from: number | null;
   disabled_at: string | null;
   created_at: string;
 }

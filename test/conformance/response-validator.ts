@@ -75,18 +75,24 @@ export class ResponseValidator {
 
   validate(observed: ObservedResponse): ValidationResult {
     const operation = this.findOperation(observed.method, observed.path);
+    // An answer made before an operation is matched (an unknown path, a wrong method, a request the parser
+    // refused) has its home in the root's x-unrouted-responses.
+    const unrouted = `#/x-unrouted-responses/${observed.status}`;
+    const isUnrouted = this.node(unrouted) !== undefined;
     if (!operation) {
+      if (isUnrouted) return { violations: this.checkResponse(observed, unrouted) };
       return {
         violations: [
           { rule: "#/paths", message: `${observed.method} ${observed.path} is not an operation of the contract` },
         ],
       };
     }
-    const violations: Violation[] = [];
     const responses = this.node<Record<string, unknown>>(`${operation.pointer}/responses`) ?? {};
     const statusKey = [String(observed.status), `${String(observed.status)[0]}XX`, "default"].find(
       (key) => key in responses,
     );
+    if (!statusKey && isUnrouted) return { operation, violations: this.checkResponse(observed, unrouted) };
+    const violations: Violation[] = [];
     if (!statusKey) {
       violations.push({
         rule: `${operation.pointer}/responses`,
@@ -94,12 +100,18 @@ export class ResponseValidator {
       });
       return { operation, violations };
     }
-    const responsePointer = this.follow(`${operation.pointer}/responses/${statusKey}`);
+    violations.push(...this.checkResponse(observed, `${operation.pointer}/responses/${statusKey}`));
+    this.checkProseRules(observed, operation, violations);
+    return { operation, violations };
+  }
+
+  private checkResponse(observed: ObservedResponse, pointer: string): Violation[] {
+    const violations: Violation[] = [];
+    const responsePointer = this.follow(pointer);
     const response = this.node<ResponseObject>(responsePointer)!;
     this.checkBody(observed, responsePointer, response, violations);
     this.checkHeaders(observed, responsePointer, response, violations);
-    this.checkProseRules(observed, operation, violations);
-    return { operation, violations };
+    return violations;
   }
 
   private checkBody(

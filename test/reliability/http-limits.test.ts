@@ -10,12 +10,17 @@ import { requestBodySchema, resolveSchema } from "./spec-bodies.ts";
 
 let server: TestServer;
 let token: string;
+const logLines: string[] = [];
 beforeAll(async () => {
-  server = await startTestServer({
-    HTTP_HEADERS_TIMEOUT_MS: "400",
-    HTTP_REQUEST_TIMEOUT_MS: "800",
-    HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000",
-  });
+  server = await startTestServer(
+    {
+      HTTP_HEADERS_TIMEOUT_MS: "400",
+      HTTP_REQUEST_TIMEOUT_MS: "800",
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000",
+      LOG_LEVEL: "info",
+    },
+    { write: (line: string) => void logLines.push(line) },
+  );
   token = await tokenFor(server, server);
 });
 afterAll(() => server?.close());
@@ -97,6 +102,33 @@ describe("what the HTTP parser rejects gets the envelope and X-Request-Id", () =
   });
 });
 
+describe("requests refused before the app's own checks", () => {
+  it("an HTTP/1.1 request without Host is 400 invalid_request with the envelope and X-Request-Id", async () => {
+    const reply = await raw(["GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n"]);
+    expect(reply.status).toBe(400);
+    const body = JSON.parse(reply.body);
+    expect(body).toMatchObject({
+      ok: false,
+      error: { code: "invalid_request" },
+      requestId: reply.headers["x-request-id"],
+    });
+    expect(reply.headers["x-request-id"]).toMatch(/^req_[0-9a-f]{32}$/);
+  });
+});
+
+describe("CONNECT", () => {
+  it("is 405 method_not_allowed with the envelope, X-Request-Id and Allow, not a closed connection", async () => {
+    const reply = await raw(["CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"]);
+    expect(reply.status).toBe(405);
+    expect(JSON.parse(reply.body)).toMatchObject({
+      ok: false,
+      error: { code: "method_not_allowed" },
+      requestId: reply.headers["x-request-id"],
+    });
+    expect(reply.headers.allow).toMatch(/^[A-Z]+(, ?[A-Z]+)*$/);
+  });
+});
+
 describe("timeouts are deliberate", () => {
   it("headers that trickle in past HTTP_HEADERS_TIMEOUT_MS are 408 request_timeout and the connection is closed", async () => {
     const reply = await raw(
@@ -114,6 +146,16 @@ describe("timeouts are deliberate", () => {
     expectEnvelope(reply, 408, "request_timeout");
     expect(reply.closedAfterMs).toBeLessThan(5000);
     expect((await call(server, "GET", "/healthz")).status).toBe(200);
+  });
+
+  it("a slow body's 408 and every log line about it carry one request id", async () => {
+    const head = `POST /v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n`;
+    const reply = await raw([head, '{"matter', 'Ref":', '"SLOW', "-2", '"'], 250);
+    expectEnvelope(reply, 408, "request_timeout");
+    await new Promise((r) => setTimeout(r, 50));
+    const about = logLines.map((l) => JSON.parse(l)).filter((e) => e.requestId === reply.headers["x-request-id"]);
+    // The app's line for the request it took, and the parser's line for the 408 it answered: one id.
+    expect(about.map((e) => e.msg).sort()).toEqual(["request", "request rejected by the HTTP parser"]);
   });
 
   it("an idle keep-alive connection is closed after HTTP_KEEP_ALIVE_TIMEOUT_MS", async () => {
@@ -294,5 +336,23 @@ describe("headers on every answer", () => {
       expect(h.get("referrer-policy"), name).toBe("no-referrer");
       expect(h.get("cross-origin-opener-policy"), name).toBe("same-origin");
     }
+  });
+});
+
+describe("the docs page's CSP", () => {
+  it("allows the page's own inline scripts by hash only, and sets base-uri, form-action and frame-ancestors", async () => {
+    const res = await fetch(`${server.baseUrl}/docs`);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    const directives = Object.fromEntries(
+      csp.split(";").map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values];
+      }),
+    );
+    expect(directives["script-src"]).not.toContain("'unsafe-inline'");
+    expect(directives["script-src"].filter((v: string) => v.startsWith("'sha256-")).length).toBeGreaterThan(0);
+    expect(directives["base-uri"]).toEqual(["'none'"]);
+    expect(directives["form-action"]).toEqual(["'none'"]);
+    expect(directives["frame-ancestors"]).toEqual(["'none'"]);
   });
 });

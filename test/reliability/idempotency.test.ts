@@ -107,6 +107,21 @@ describe("Idempotency-Key", () => {
     expect(theirs.headers.get("idempotent-replayed")).toBeNull();
   });
 
+  it("keys are scoped to the operation and its decoded path parameters: a percent-encoded retry is the same request", async () => {
+    const created = await newCase();
+    const key = `idem-${randomUUID()}`;
+    const body = { name: "Encoded Retry" };
+    const first = await post(`/v1/cases/${created.caseId}/parties`, body, key);
+    expect(first.status).toBe(201);
+    const before = await count("parties");
+    const encoded = created.caseId.replace("_", "%5F");
+    const retry = await post(`/api/v1/cases/${encoded}/parties`, body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body).toEqual(first.body);
+    expect(await count("parties")).toBe(before);
+  });
+
   it("ten concurrent retries with one key create exactly one party (the rest replay it or are 409 idempotency_key_in_use)", async () => {
     const { caseId } = await newCase([]);
     const key = randomUUID();

@@ -1,14 +1,16 @@
 // Junk input, property-based: for every operation, at least 1,000 generated requests (JSON of the wrong shape,
 // huge numbers, unicode, nulls, arrays for objects, duplicate keys, odd content types and encodings, junk
 // headers, path parameters with traversal and SQL-ish text) against the real HTTP server over keep-alive.
-// Never a 5xx; always the envelope with the X-Request-Id; never a stack trace or an internal detail; and a
-// rejected request leaves every table as it was. A fixed seed makes a failure reproducible.
+// Never a 5xx; always the envelope with the X-Request-Id; every answer, routed or not, valid against the spec;
+// never a stack trace or an internal detail; and a rejected request leaves every table as it was. A fixed seed
+// makes a failure reproducible.
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "node:http";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadContract } from "../../contract/index.ts";
+import { ResponseValidator } from "../conformance/response-validator.ts";
 import { call, newFirm, startTestServer, tokenFor, type TestServer } from "../server/harness.ts";
 import { requestBodySchema } from "./spec-bodies.ts";
 
@@ -29,6 +31,7 @@ interface Answer {
 }
 
 let server: TestServer;
+const validator = new ResponseValidator();
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const fixtures = { token: "", otherToken: "", caseId: "", partyId: "", otherCaseId: "", cursor: "" };
 const tally = new Map<string, { sent: number; statuses: Map<number, number> }>();
@@ -366,6 +369,15 @@ describe("junk input", () => {
           const requestId = answer.headers["x-request-id"];
           expect(requestId, shown).toEqual(expect.any(String));
           expect(answer.text, shown).not.toMatch(INTERNALS);
+          // Every answer, error or not, routed or not, is one the spec documents (status, headers, body).
+          const observed = {
+            method: junk.method,
+            path: junk.path.replace(/^\/api(?=\/)/, "").split("?")[0],
+            status: answer.status,
+            headers: Object.fromEntries(Object.entries(answer.headers).map(([k, v]) => [k, String(v)])),
+            body: answer.text,
+          };
+          expect(validator.validate(observed).violations, shown).toEqual([]);
           if (answer.status >= 400) {
             const body = JSON.parse(answer.text);
             expect(body, shown).toEqual({

@@ -52,6 +52,23 @@ describe("admin input errors", () => {
     for (const message of messages) expect(message).not.toContain("--");
   });
 
+  it("inputs the API answers with are checked with the contract's own schemas and formats, naming the field", async () => {
+    const firm = await admin.createFirm({ name: "Schemas LLP" });
+    const user = { orgId: firm.orgId, name: "Ann", email: "ann@example.com", role: "admin" };
+    for (const email of ["ä@example.com", "a@exa_mple.com", "(c)a@example.com", "no-at-sign"]) {
+      expect(await inputError(admin.addUser({ ...user, email })), email).toMatch(/^invalid email /);
+    }
+    expect(await inputError(admin.addUser({ ...user, name: "x".repeat(201) }))).toMatch(/^invalid name /);
+    expect(await inputError(admin.addUser({ ...user, role: "a\u0001b" }))).toMatch(/^invalid role /);
+    const integration = { orgId: firm.orgId, scopes: ["cases.create"], allowedIpRanges: ["::1/128"] };
+    expect(await inputError(admin.createIntegration({ ...integration, identifier: "x".repeat(101) }))).toMatch(
+      /^invalid identifier /,
+    );
+    expect(await admin.addUser(user)).toMatchObject({ email: "ann@example.com" });
+    const refused = await admin.addUser({ ...user, email: "ä@example.com" }).catch((e: AdminInputError) => e);
+    expect((refused as AdminInputError).naming((field) => `--${field}`)).toMatch(/^invalid --email /);
+  });
+
   it("a second integration with the same identifier in a firm is bad input naming the identifier", async () => {
     const firm = await admin.createFirm({ name: "Twice LLP" });
     const integration = {

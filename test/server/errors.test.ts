@@ -3,6 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadContract } from "../../contract/index.ts";
+import { ResponseValidator } from "../conformance/response-validator.ts";
 import { call, errorCode, startTestServer, tokenFor, type TestServer } from "./harness.ts";
 
 let server: TestServer;
@@ -82,7 +83,49 @@ describe("errors", () => {
     }
   });
 
-  it("every response carries X-Request-Id, nosniff and no X-Powered-By; a caller's plain request id is kept", async () => {
+  it("a JSON body in any charset but UTF-8 is 415 unsupported_media_type, never decoded", async () => {
+    const utf7 = await call(server, "POST", "/v1/cases", {
+      token,
+      rawBody: "{+ACI-matterRef+ACI-:+ACI-UTF7-1+ACI-}",
+      headers: { "Content-Type": "application/json; charset=utf-7" },
+    });
+    expect(utf7.status).toBe(415);
+    expect(errorCode(utf7)).toBe("unsupported_media_type");
+    for (const charset of ["utf-16le", "UTF-16", "utf-32"]) {
+      const reply = await call(server, "POST", "/v1/cases", {
+        token,
+        rawBody: JSON.stringify({ matterRef: `CHARSET-${charset}` }),
+        headers: { "Content-Type": `application/json; charset=${charset}` },
+      });
+      expect(reply.status, charset).toBe(415);
+    }
+    const utf8 = await call(server, "POST", "/v1/cases", {
+      token,
+      rawBody: JSON.stringify({ matterRef: "CHARSET-UTF8" }),
+      headers: { "Content-Type": "application/json; charset=UTF-8" },
+    });
+    expect(utf8.status).toBe(201);
+  });
+
+  it("an unknown query parameter's name is escaped and bounded in details, within the Error schema", async () => {
+    const validator = new ResponseValidator();
+    for (const name of ["a\nb", "nul\u0000", "esc\u001b[2J", "x".repeat(600), "rlo\u202e"]) {
+      const path = `/v1/microapps/api/users?${encodeURIComponent(name)}=1`;
+      const res = await fetch(server.baseUrl + path, { headers: { Authorization: `Bearer ${token}` } });
+      const body = await res.text();
+      expect(res.status, name).toBe(400);
+      const observed = {
+        method: "GET",
+        path: "/v1/microapps/api/users",
+        status: res.status,
+        headers: Object.fromEntries(res.headers),
+        body,
+      };
+      expect(validator.validate(observed).violations, name).toEqual([]);
+    }
+  });
+
+  it("every response carries X-Request-Id, nosniff and no X-Powered-By; a caller's request id is never used as the server's", async () => {
     for (const path of ["/healthz", "/openapi.yaml", "/llms.txt", "/docs", "/v1/nope"]) {
       const res = await fetch(server.baseUrl + path);
       expect(res.headers.get("x-request-id"), path).toMatch(/^req_[0-9a-f]{32}$/);
@@ -93,7 +136,8 @@ describe("errors", () => {
       token,
       headers: { "X-Request-Id": "trace-42" },
     });
-    expect(reply.headers.get("x-request-id")).toBe("trace-42");
+    // CONTRACT.md, decisions after 1.0.0: the request id is the server's own (issue 17, item 12).
+    expect(reply.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
   });
 
   it("a response that breaks the spec is logged and answered 500 internal_error, without detail", async () => {

@@ -1,7 +1,9 @@
 // Client addresses: allowedIpRanges (IPv4, IPv6, IPv4-mapped IPv6) at issuance and at use, and TRUST_PROXY.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdminInputError } from "../../server-stub/admin/firm-admin.ts";
 import { canonicalAddress, isAddressInRanges, parseCidr, rateLimitSource } from "../../server-stub/auth/ip-ranges.ts";
+import { configFromEnv } from "../../server-stub/config.ts";
 import { call, errorCode, exchange, newFirm, startTestServer, tokenFor, type TestServer } from "./harness.ts";
 
 describe("ip ranges", () => {
@@ -18,6 +20,25 @@ describe("ip ranges", () => {
     expect(isAddressInRanges("not-an-ip", ["0.0.0.0/0"])).toBe(false);
     expect(parseCidr("10.0.0.0/33")).toBeNull();
     expect(parseCidr("::ffff:10.0.0.0/95")).toBeNull();
+  });
+
+  it("only standard text is a range: zero-padded, hex, octal and short-form octets match nothing", () => {
+    for (const odd of [
+      "010.0.0.0/8",
+      "0x0a.0.0.0/8",
+      "10.1/16",
+      "167772160/8",
+      "10.0.0.0/08",
+      " 10.0.0.0/8",
+      "fe80::1%eth0/128",
+    ]) {
+      expect(parseCidr(odd), odd).toBeNull();
+      expect(isAddressInRanges("8.1.2.3", [odd]), odd).toBe(false);
+      expect(isAddressInRanges("10.1.2.3", [odd]), odd).toBe(false);
+    }
+    expect(parseCidr("10.0.0.0/8")).not.toBeNull();
+    expect(parseCidr("2001:db8::/32")).not.toBeNull();
+    expect(() => configFromEnv({ TRUST_PROXY: "010.0.0.1/32" })).toThrow(/TRUST_PROXY.*standard text/);
   });
 
   it("rate limits count an IPv4 address, or an IPv6 /64, as one source, however it is written", () => {
@@ -87,6 +108,46 @@ describe("allowedIpRanges over HTTP", () => {
     expect(errorCode(await call(proxied, "GET", "/v1/microapps/api/users", { token, headers: office }))).toBe(
       "ip_not_allowed",
     );
+  });
+
+  it("a token used from outside its range is refused ip_not_allowed before its scopes are checked", async () => {
+    const app = await newFirm(proxied, { identifier: "stolen", ranges: ["203.0.113.0/24"] });
+    const token = (await exchange(proxied, app, ["users.list"], { "X-Forwarded-For": "203.0.113.7" })).body.accessToken;
+    const outside = { "X-Forwarded-For": "198.51.100.1" };
+    const unscoped = await call(proxied, "POST", "/v1/cases", { token, headers: outside, body: {} });
+    expect(unscoped.status).toBe(403);
+    expect(errorCode(unscoped)).toBe("ip_not_allowed");
+  });
+
+  it("the admin refuses a range not in standard text, naming the option; one stored before is reported", async () => {
+    const firm = await proxied.admin.createFirm({ name: "Padded" });
+    const refused = await proxied.admin
+      .createIntegration({
+        orgId: firm.orgId,
+        identifier: "padded",
+        scopes: ["users.list"],
+        allowedIpRanges: ["010.0.0.0/8"],
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AdminInputError);
+    expect((refused as AdminInputError).naming((f) => `--${f}`)).toMatch(/--allowedIpRanges.*010\.0\.0\.0\/8/);
+    const app = await newFirm(proxied, { identifier: "stored-padded", ranges: ["203.0.113.0/24"] });
+    await proxied.store.db
+      .updateTable("integrations")
+      .set({ allowed_ip_ranges: JSON.stringify(["010.0.0.0/8"]) })
+      .where("app_id", "=", app.clientId)
+      .execute();
+    expect(await proxied.admin.nonCanonicalRanges()).toContainEqual({ appId: app.clientId, ranges: ["010.0.0.0/8"] });
+    for (const address of ["8.0.0.1", "10.0.0.1"]) {
+      const reply = await exchange(proxied, app, ["users.list"], { "X-Forwarded-For": address });
+      expect(errorCode(reply), address).toBe("ip_not_allowed");
+    }
+  });
+
+  it("behind a trusted proxy, a forwarded address that is not an IP is 400 invalid_request", async () => {
+    const reply = await call(proxied, "GET", "/healthz", { headers: { "X-Forwarded-For": "not-an-ip" } });
+    expect(reply.status).toBe(400);
+    expect(errorCode(reply)).toBe("invalid_request");
   });
 
   it("X-Forwarded-For from a peer that is not a trusted proxy is ignored", async () => {

@@ -74,6 +74,28 @@ describe("lists", () => {
     }
   });
 
+  it("limit is a plain decimal integer: hex, exponent, plus sign and leading zeros are 400 invalid_request", async () => {
+    for (const limit of ["0x1", "1e0", "%2B1", "01", "1.0"]) {
+      const reply = await caseIds(`?limit=${limit}`);
+      expect(reply.status, limit).toBe(400);
+      expect(errorCode(reply), limit).toBe("invalid_request");
+    }
+  });
+
+  it("a cursor is accepted only in its canonical encoding: changed unused low bits are 400 invalid_cursor", async () => {
+    const cursor = (await caseIds("?limit=1")).body.nextCursor as string;
+    // A base64url length of 2 or 3 mod 4 leaves unused low bits in the last character.
+    expect(cursor.length % 4).not.toBe(0);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(cursor.at(-1) as string);
+    const variant = cursor.slice(0, -1) + alphabet[last ^ 1];
+    expect(Buffer.from(variant, "base64url")).toEqual(Buffer.from(cursor, "base64url"));
+    expect((await caseIds(`?cursor=${cursor}`)).status).toBe(200);
+    const reply = await caseIds(`?cursor=${variant}`);
+    expect(reply.status).toBe(400);
+    expect(errorCode(reply)).toBe("invalid_cursor");
+  });
+
   it("a forged, tampered, foreign-firm or other-operation cursor is 400 invalid_cursor; an over-long one invalid_request", async () => {
     const cursor = (await caseIds("?limit=1")).body.nextCursor as string;
     const flipped = cursor.slice(0, 5) + (cursor[5] === "A" ? "B" : "A") + cursor.slice(6);

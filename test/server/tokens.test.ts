@@ -129,6 +129,33 @@ describe("system tokens", () => {
     }
   });
 
+  it("a token whose lifetime (exp - iat) exceeds the longest the contract allows is 401 token_invalid", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const longest = 3600;
+    expect((await listUsers(await forge({ claims: { iat: now, exp: now + longest } }))).status).toBe(200);
+    expectUnauthorized(await listUsers(await forge({ claims: { iat: now, exp: now + longest + 1 } })), "token_invalid");
+    expectUnauthorized(
+      await listUsers(await forge({ claims: { iat: now - 10, exp: now + 10 * 365 * 86400 } })),
+      "token_invalid",
+    );
+  });
+
+  it("rotate-secret with revokeTokens revokes the tokens issued so far (401 token_revoked); enable undoes disable", async () => {
+    const app = await newFirm(server, { identifier: "revocable" });
+    const before = (await exchange(server, app, ["users.list"])).body.accessToken;
+    const rotated = await server.admin.rotateSecret({ appId: app.clientId, revokeTokens: true });
+    expectUnauthorized(await listUsers(before), "token_revoked");
+    // Tokens of the rotation's own second are revoked too (iat is in whole seconds).
+    await new Promise((r) => setTimeout(r, 1100));
+    const renewed = { clientId: app.clientId, clientSecret: rotated.clientSecret };
+    const after = (await exchange(server, renewed, ["users.list"])).body.accessToken;
+    expect((await listUsers(after)).status).toBe(200);
+    await server.admin.disableIntegration(app.clientId);
+    expectUnauthorized(await listUsers(after), "token_revoked");
+    await server.admin.enableIntegration(app.clientId);
+    expect((await listUsers(after)).status).toBe(200);
+  });
+
   it("no Authorization header, another scheme or a garbled bearer is 401 no_token", async () => {
     for (const authorization of [
       undefined,
