@@ -31,6 +31,8 @@ export interface SchemaKeywords {
   items?: SchemaObject | ReferenceObject;
   enum?: unknown[];
   maxLength?: number;
+  minLength?: number;
+  pattern?: string;
   example?: unknown;
   default?: unknown;
 }

@@ -1,6 +1,7 @@
 // Versioned schema migrations, run by Kysely's Migrator whenever anything opens the store.
 // Append new migrations; never edit one that has shipped.
 import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { loadContract } from "../../contract/index.ts";
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -175,6 +176,24 @@ const tokenRevocation: Migration = {
   },
 };
 
+/**
+ * NFC, then what the spec's FreeText pattern refuses taken out: its middle character class lists the refused
+ * characters, so the cleaner follows the spec if that list grows.
+ */
+function legacyTextCleaner(): (value: string) => string {
+  const contract = loadContract();
+  const pattern = String(contract.readSchema(contract.schema("FreeText"))?.pattern ?? "");
+  const refusedSet = /\(\[\^(.*?)\]\*/.exec(pattern)?.[1];
+  if (!refusedSet)
+    throw new Error("FreeText's pattern no longer has the shape ^x([^refused]*x)?$ this migration reads");
+  const refused = new RegExp(`[${refusedSet}]`, "gu");
+  const valid = new RegExp(pattern, "u");
+  return (value) => {
+    const cleaned = value.normalize("NFC").replace(refused, "").trim();
+    return valid.test(cleaned) ? cleaned : "(unnamed)";
+  };
+}
+
 // Free text is stored in NFC (CONTRACT.md, decisions after 1.0.0). Rows written before are normalised, except a
 // matterRef whose NFC form another case of the firm already holds: that look-alike is kept as written (so the
 // unique constraint, now on normalised values, still holds) and `npm run admin -- cases lookalikes` reports it.
@@ -188,6 +207,10 @@ const normaliseFreeText: Migration = {
       taken.add(`${c.org_id}\n${nfc}`);
       await db.updateTable("cases").set({ matter_ref: nfc }).where("case_id", "=", c.case_id).execute();
     }
+    // Names and roles appear in responses, whose schema is FreeText too: one stored by 1.0.0 with a character
+    // 1.1.0 refuses would make every answer that lists it a 500. Such values are cleaned instead (nothing is
+    // unique about them): refused characters dropped, whitespace trimmed, "(unnamed)" where nothing is left.
+    const clean = legacyTextCleaner();
     for (const [table, key, columns] of [
       ["parties", "party_id", ["name", "role"]],
       ["users", "user_id", ["name", "role"]],
@@ -198,9 +221,7 @@ const normaliseFreeText: Migration = {
         .execute();
       for (const row of rows) {
         const changed = Object.fromEntries(
-          columns
-            .filter((c) => typeof row[c] === "string" && row[c] !== row[c].normalize("NFC"))
-            .map((c) => [c, row[c].normalize("NFC")]),
+          columns.filter((c) => typeof row[c] === "string" && row[c] !== clean(row[c])).map((c) => [c, clean(row[c])]),
         );
         if (Object.keys(changed).length > 0)
           await db.updateTable(table).set(changed).where(key, "=", row[key]).execute();

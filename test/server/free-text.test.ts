@@ -61,6 +61,49 @@ describe("free text", () => {
     expect((await createCase({ matterRef: `caf\u00e9-${suffix}` })).status).toBe(201);
   });
 
+  it("a migration cleans names and roles stored by 1.0.0 that FreeText now refuses, so no answer that lists them breaks", async () => {
+    const throwaway = await createThrowawayStore(process.env.DATABASE_URL);
+    try {
+      let store = await openStore(throwaway.options);
+      const admin = new FirmAdmin(store);
+      const firm = await admin.createFirm({ name: "Names before 1.1.0" });
+      const user = (userId: string, name: string, role: string) => ({
+        user_id: userId,
+        org_id: firm.orgId,
+        name,
+        email: `${userId}@example.com`,
+        role,
+        created_at: new Date().toISOString(),
+      });
+      await store.db
+        .insertInto("users")
+        .values([
+          user("user_spaced", " Ann Admin ", "admin"),
+          user("user_zero_width", "Bob\u200B", " member"),
+          user("user_control_only", "\u0007", "Re\u0301viewer"),
+        ])
+        .execute();
+      await sql`delete from kysely_migration where name = ${"0004_normalise_free_text"}`.execute(store.db);
+      await store.close();
+      store = await openStore(throwaway.options);
+      try {
+        const rows = await store.db
+          .selectFrom("users")
+          .select(["user_id", "name", "role"])
+          .where("org_id", "=", firm.orgId)
+          .execute();
+        const byId = Object.fromEntries(rows.map((r) => [r.user_id, [r.name, r.role]]));
+        expect(byId.user_spaced).toEqual(["Ann Admin", "admin"]);
+        expect(byId.user_zero_width).toEqual(["Bob", "member"]);
+        expect(byId.user_control_only).toEqual(["(unnamed)", "R\u00e9viewer"]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await throwaway.dispose();
+    }
+  });
+
   it("a migration normalises stored rows to NFC; look-alikes already stored are kept and reported", async () => {
     const throwaway = await createThrowawayStore(process.env.DATABASE_URL);
     try {
