@@ -17,6 +17,8 @@ export interface Exchange {
   error?: string;
   violations: Violation[];
   durationMs: number;
+  /** The constraint probe this request carried (see constraints.ts), for the coverage report. */
+  probe?: string;
 }
 
 export interface ConformanceClient {
