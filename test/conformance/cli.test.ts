@@ -144,7 +144,7 @@ describe("npm run conformance", () => {
       );
       expect(run.code, run.stdout + run.stderr).toBe(1);
       expect(run.stdout).toMatch(/^Coverage \(documented status and code pairs observed, per operation\):$/m);
-      expect(run.stdout).toMatch(/^ {2}createCase: \d+ requests, \d+ constraint probes$/m);
+      expect(run.stdout).toMatch(/^ {2}createCase: \d+ requests, \d+ constraint probes, links followed: /m);
       expect(run.stdout).toMatch(
         /^ {4}excluded: {5}500 internal_error, 503 unavailable \(a 5xx is the server's own failure/m,
       );
@@ -167,88 +167,100 @@ describe("npm run conformance", () => {
     );
   });
 
-  it("stops at the first refused credential with one line and exit 2, spending one failure", async () => {
-    const before = await tokenFailures(server);
-    const junit = join(tmp, "refused", "deeper", "report.xml");
-    const run = await conformance(
-      ["--base-url", server.baseUrl, "--client-secret", "not-the-secret", "--junit", junit],
-      {
-        VERIFY_CLIENT_CLIENT_ID: server.clientId,
-      },
-    );
-    expect(run.code, run.stdout + run.stderr).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr.trim()).toBe(`credentials rejected by ${server.baseUrl}: check --client-id / --client-secret`);
-    expect((await tokenFailures(server)) - before).toBe(1);
-    // No check could run: JUnit says error, not failure, and the missing folders were made.
-    const xml = readFileSync(junit, "utf8");
-    expect(xml).toMatch(/<testsuites [^>]*failures="0" errors="\d+"/);
-    expect(xml).toContain('<error message="credentials rejected by');
-    expect(xml).not.toContain("<failure");
-  });
-
-  it("says how many seconds to wait when the failure limit is already reached, exit 2", async () => {
-    const limited = await startReferenceServer({ env: { TOKEN_FAILURES_PER_CLIENT: "1" } });
-    try {
-      const wrong = await conformance(["--base-url", limited.baseUrl], {
-        VERIFY_CLIENT_CLIENT_ID: limited.clientId,
-        VERIFY_CLIENT_CLIENT_SECRET: "not-the-secret",
-      });
-      expect(wrong.code).toBe(2);
-      const run = await conformance(["--base-url", limited.baseUrl], {
-        VERIFY_CLIENT_CLIENT_ID: limited.clientId,
-        VERIFY_CLIENT_CLIENT_SECRET: limited.clientSecret,
-      });
+  it(
+    "stops at the first refused credential with one line and exit 2, spending one failure",
+    async () => {
+      const before = await tokenFailures(server);
+      const junit = join(tmp, "refused", "deeper", "report.xml");
+      const run = await conformance(
+        ["--base-url", server.baseUrl, "--client-secret", "not-the-secret", "--junit", junit],
+        {
+          VERIFY_CLIENT_CLIENT_ID: server.clientId,
+        },
+      );
       expect(run.code, run.stdout + run.stderr).toBe(2);
       expect(run.stdout).toBe("");
-      expect(run.stderr.trim()).toMatch(/\(429, the failure limit\): wait \d+ seconds, or have an operator run/);
+      expect(run.stderr.trim()).toBe(`credentials rejected by ${server.baseUrl}: check --client-id / --client-secret`);
+      expect((await tokenFailures(server)) - before).toBe(1);
+      // No check could run: JUnit says error, not failure, and the missing folders were made.
+      const xml = readFileSync(junit, "utf8");
+      expect(xml).toMatch(/<testsuites [^>]*failures="0" errors="\d+"/);
+      expect(xml).toContain('<error message="credentials rejected by');
+      expect(xml).not.toContain("<failure");
+    },
+    FULL_RUN_MS,
+  );
 
-      // The operator's unlock clears the count and leaves an admin audit row; the integration gets tokens again.
-      const unlock = await tsx(
-        ["server-stub/admin/cli.ts", "integration", "unlock", "--app-id", limited.clientId, "--json"],
-        limited.storeEnv,
+  it(
+    "says how many seconds to wait when the failure limit is already reached, exit 2",
+    async () => {
+      const limited = await startReferenceServer({ env: { TOKEN_FAILURES_PER_CLIENT: "1" } });
+      try {
+        const wrong = await conformance(["--base-url", limited.baseUrl], {
+          VERIFY_CLIENT_CLIENT_ID: limited.clientId,
+          VERIFY_CLIENT_CLIENT_SECRET: "not-the-secret",
+        });
+        expect(wrong.code).toBe(2);
+        const run = await conformance(["--base-url", limited.baseUrl], {
+          VERIFY_CLIENT_CLIENT_ID: limited.clientId,
+          VERIFY_CLIENT_CLIENT_SECRET: limited.clientSecret,
+        });
+        expect(run.code, run.stdout + run.stderr).toBe(2);
+        expect(run.stdout).toBe("");
+        expect(run.stderr.trim()).toMatch(/\(429, the failure limit\): wait \d+ seconds, or have an operator run/);
+
+        // The operator's unlock clears the count and leaves an admin audit row; the integration gets tokens again.
+        const unlock = await tsx(
+          ["server-stub/admin/cli.ts", "integration", "unlock", "--app-id", limited.clientId, "--json"],
+          limited.storeEnv,
+        );
+        expect(unlock.code, unlock.stderr).toBe(0);
+        expect(JSON.parse(unlock.stdout)).toEqual({ appId: limited.clientId, address: null, failuresCleared: 1 });
+        const tokens = await exchange(limited, limited, ["users.list"]);
+        expect(tokens.status).toBe(200);
+        const audit = await tsx(
+          ["server-stub/admin/cli.ts", "audit", "--org", limited.orgId, "--json"],
+          limited.storeEnv,
+        );
+        expect(JSON.parse(audit.stdout)[0]).toMatchObject({
+          actorType: "admin",
+          meta: { actorTokenKind: "cli", actorIdentifier: "admin-cli" },
+          action: "integration.unlocked",
+          targetId: limited.clientId,
+          orgId: limited.orgId,
+          caseId: "",
+          requestId: "",
+        });
+      } finally {
+        await limited.close();
+      }
+    },
+    FULL_RUN_MS,
+  );
+
+  it(
+    "fails fast with one line and exit 2 on an unreachable, scheme-less or /v1-suffixed base URL",
+    async () => {
+      const closed = `http://127.0.0.1:${await freePort()}`;
+      const refused = await conformance(["--base-url", closed], credentials());
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toBe("");
+      expect(refused.stderr.trim()).toBe(`cannot reach ${closed}: ECONNREFUSED`);
+
+      const schemeless = await conformance(["--base-url", server.baseUrl.replace("http://", "")], credentials());
+      expect(schemeless.code).toBe(2);
+      expect(schemeless.stderr).toContain("is not an http:// or https:// URL");
+
+      const suffixed = await conformance(["--base-url", `${server.baseUrl}/v1`], credentials());
+      expect(suffixed.code).toBe(2);
+      expect(suffixed.stdout).toBe("");
+      expect(suffixed.stderr.trim().split("\n")).toHaveLength(1);
+      expect(suffixed.stderr).toContain(
+        `(hint: the spec's paths already start with /v1; try --base-url ${server.baseUrl})`,
       );
-      expect(unlock.code, unlock.stderr).toBe(0);
-      expect(JSON.parse(unlock.stdout)).toEqual({ appId: limited.clientId, address: null, failuresCleared: 1 });
-      const tokens = await exchange(limited, limited, ["users.list"]);
-      expect(tokens.status).toBe(200);
-      const audit = await tsx(
-        ["server-stub/admin/cli.ts", "audit", "--org", limited.orgId, "--json"],
-        limited.storeEnv,
-      );
-      expect(JSON.parse(audit.stdout)[0]).toMatchObject({
-        actorType: "admin",
-        meta: { actorTokenKind: "cli", actorIdentifier: "admin-cli" },
-        action: "integration.unlocked",
-        targetId: limited.clientId,
-        orgId: limited.orgId,
-        caseId: "",
-        requestId: "",
-      });
-    } finally {
-      await limited.close();
-    }
-  });
-
-  it("fails fast with one line and exit 2 on an unreachable, scheme-less or /v1-suffixed base URL", async () => {
-    const closed = `http://127.0.0.1:${await freePort()}`;
-    const refused = await conformance(["--base-url", closed], credentials());
-    expect(refused.code).toBe(2);
-    expect(refused.stdout).toBe("");
-    expect(refused.stderr.trim()).toBe(`cannot reach ${closed}: ECONNREFUSED`);
-
-    const schemeless = await conformance(["--base-url", server.baseUrl.replace("http://", "")], credentials());
-    expect(schemeless.code).toBe(2);
-    expect(schemeless.stderr).toContain("is not an http:// or https:// URL");
-
-    const suffixed = await conformance(["--base-url", `${server.baseUrl}/v1`], credentials());
-    expect(suffixed.code).toBe(2);
-    expect(suffixed.stdout).toBe("");
-    expect(suffixed.stderr.trim().split("\n")).toHaveLength(1);
-    expect(suffixed.stderr).toContain(
-      `(hint: the spec's paths already start with /v1; try --base-url ${server.baseUrl})`,
-    );
-  });
+    },
+    FULL_RUN_MS,
+  );
 
   it("--help explains every option, the tags and the exit status", async () => {
     const run = await conformance(["--help"]);

@@ -159,6 +159,11 @@ export class CheckContext {
     return this.state.matterRef(label);
   }
 
+  /** Runs `create` once per run; later callers share its result (or its failure). */
+  once<T>(key: string, create: () => Promise<T>): Promise<T> {
+    return this.state.once(key, create);
+  }
+
   call<D>(pending: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<CallResult<D>> {
     return call(this.state.client, pending);
   }

@@ -19,6 +19,8 @@ export interface OperationCoverage {
   excluded: (Triple & { reason: string })[];
   /** The probes sent (see constraints.ts), as "/body/matterRef breaks maxLength 100". */
   constraints: string[];
+  /** The spec's links from this operation's answers that the run followed: "createCase.addParty". */
+  linksFollowed: string[];
 }
 
 export interface Coverage {
@@ -73,6 +75,7 @@ export function coverageOf(exchanges: readonly Exchange[]): Coverage {
       notObserved: [],
       excluded: [],
       constraints: [...new Set(made.flatMap((e) => (e.probe ? [e.probe] : [])))],
+      linksFollowed: [...new Set(made.flatMap((e) => (e.link ? [e.link] : [])))],
     };
     for (const triple of documented(op)) {
       const reason = notProvokable(op, triple);
@@ -93,7 +96,7 @@ export function formatCoverage(coverage: Coverage): string {
   const lines = ["Coverage (documented status and code pairs observed, per operation):"];
   for (const op of coverage.operations) {
     lines.push(
-      `  ${op.operationId}: ${op.requests} requests, ${op.constraints.length} constraint probes`,
+      `  ${op.operationId}: ${op.requests} requests, ${op.constraints.length} constraint probes, links followed: ${op.linksFollowed.join(", ") || "-"}`,
       `    observed:     ${op.observed.map(show).join(", ") || "-"}`,
       `    not observed: ${op.notObserved.map(show).join(", ") || "-"}`,
     );

@@ -132,14 +132,15 @@ export async function sendParts(
   return result;
 }
 
-/** The operation's valid request against `target`, sent with `auth`. */
+/** The operation's valid request against `target` (or the one given), sent with `auth`. */
 export function sendValid(
   ctx: CheckContext,
   op: Operation,
   auth: Record<string, string>,
   target: Target = absentIds(ctx),
+  parts: Parts = validParts(ctx.values, op, target),
 ): Promise<CallResult> {
-  return sendParts(ctx, op, validParts(ctx.values, op, target), auth);
+  return sendParts(ctx, op, parts, auth);
 }
 
 /** The operation's documented success status (its first 2xx). */

@@ -3,6 +3,7 @@
 import type { Check } from "../check.ts";
 import type { Scope } from "../client.ts";
 import type { CheckContext } from "../context.ts";
+import { linkedTarget } from "../links.ts";
 import { sendValid, successStatus } from "../requests.ts";
 import { ALL_SCOPES, CONTRACT } from "../spec.ts";
 
@@ -124,12 +125,10 @@ const singleScopeWrites: Check = {
   rule: "#/paths/*/post/security (one scope per operation)",
   tags: ["writes"],
   async run(ctx) {
-    const { caseId } = await ctx.caseFixture();
-    const { partyId } = await ctx.partyFixture("emailOnly");
     for (const op of BEARER_OPERATIONS.filter((o) => o.writes)) {
       ctx.expectAnswer(
         `${op.operationId} with just ${op.scope}`,
-        await sendValid(ctx, op, ctx.bearer([op.scope]), { caseId, partyId }),
+        await sendValid(ctx, op, ctx.bearer([op.scope]), await linkedTarget(ctx, op)),
         successStatus(op),
       );
     }

@@ -17,20 +17,18 @@ import {
   type Target,
 } from "../requests.ts";
 import { ALL_SCOPES, CONTRACT } from "../spec.ts";
+import { linkedTarget } from "../links.ts";
 import { UNDECLARED } from "../constraints.ts";
 import type { Operation } from "../../../contract/index.ts";
 
 const BAD_REQUEST = "#/components/responses/BadRequest (invalid_request)";
 
 /**
- * The ids the requests aim at: the shared fixtures where this run may write, otherwise ids that do not exist (a
- * server may then answer 404 before it looks at the input; both are refusals).
+ * The ids a request aims at, followed from the spec's links where this run may write, otherwise ids that do not
+ * exist (a server may then answer 404 before it looks at the input; both are refusals).
  */
-async function target(ctx: CheckContext): Promise<{ target: Target; real: boolean }> {
-  if (ctx.options.readOnly) return { target: absentIds(ctx), real: false };
-  const { caseId } = await ctx.caseFixture();
-  const { partyId } = await ctx.partyFixture("emailAndMobile");
-  return { target: { caseId, partyId }, real: true };
+async function target(ctx: CheckContext, op: Operation): Promise<{ target: Target; real: boolean }> {
+  return { target: await linkedTarget(ctx, op), real: !ctx.options.readOnly };
 }
 
 /** A token with every scope where the operation needs one; none for `security: []`. */
@@ -52,7 +50,7 @@ function refusalCheck(op: Operation): Check {
     rule: `${BAD_REQUEST} and the constraints of ${op.method} ${op.path}'s parameters and request body`,
     tags: ["negative", "constraints"],
     async run(ctx) {
-      const { target: t, real } = await target(ctx);
+      const { target: t, real } = await target(ctx, op);
       for (const probe of inputProbes(ctx.values, op, t).filter((p) => p.expect === "refused")) {
         const what = `${op.operationId} with ${describeProbe(probe)}`;
         const parts = probedParts(ctx.values, op, t, probe);
@@ -77,7 +75,7 @@ function boundaryCheck(op: Operation): Check {
     rule: `the constraints of ${op.method} ${op.path}'s parameters and request body (inclusive bounds)`,
     tags: op.writes ? ["writes"] : [],
     async run(ctx) {
-      const { target: t } = op.writes ? await target(ctx) : { target: absentIds(ctx) };
+      const { target: t } = await target(ctx, op);
       for (const probe of inputProbes(ctx.values, op, t).filter((p) => p.expect === "accepted")) {
         const parts = probedParts(ctx.values, op, t, probe);
         const result = await sendParts(ctx, op, parts, authFor(ctx, op), undefined, probe);
@@ -95,8 +93,8 @@ const malformedJson: Check = {
   rule: "#/components/responses/BadRequest (invalid_request: malformed JSON)",
   tags: ["negative"],
   async run(ctx) {
-    const { target: t, real } = await target(ctx);
     for (const op of BODY_OPERATIONS) {
+      const { target: t, real } = await target(ctx, op);
       for (const [what, text] of [
         ["truncated JSON", '{"matterRef": "x"'],
         ["an empty body", ""],
@@ -117,8 +115,8 @@ const wrongContentType: Check = {
   rule: "#/components/responses/UnsupportedMediaType (unsupported_media_type)",
   tags: ["negative"],
   async run(ctx) {
-    const { target: t, real } = await target(ctx);
     for (const op of BODY_OPERATIONS) {
+      const { target: t, real } = await target(ctx, op);
       for (const contentType of ["text/plain", "application/x-www-form-urlencoded"]) {
         const raw = { body: '{"name":"x"}', contentType };
         const result = await sendParts(ctx, op, validParts(ctx.values, op, t), authFor(ctx, op), raw);
