@@ -17,6 +17,14 @@ interface ErrorEnvelope {
 }
 
 export function errorCodes(contract: Contract): DocumentedErrorCode[] {
+  return codesOf(contract, [
+    ...contract.operations.flatMap((op) => Object.entries(op.responses)),
+    ...Object.entries(contract.unroutedResponses),
+  ]);
+}
+
+/** The error codes documented in these responses (one operation's, say), by status. */
+export function codesOf(contract: Contract, errorResponses: [string, ResponseObject][]): DocumentedErrorCode[] {
   const seen = new Map<string, { status: string; code: string; meaning: string; messages: string[] }>();
   const add = (status: string, code: string, meaning: string, message?: string) => {
     const key = `${status} ${code}`;
@@ -24,10 +32,6 @@ export function errorCodes(contract: Contract): DocumentedErrorCode[] {
     seen.set(key, entry);
     if (message !== undefined && !entry.messages.includes(message)) entry.messages.push(message);
   };
-  const errorResponses: [string, ResponseObject][] = [
-    ...contract.operations.flatMap((op) => Object.entries(op.responses)),
-    ...Object.entries(contract.unroutedResponses),
-  ];
   for (const [status, response] of errorResponses) {
     if (Number(status) < 400) continue;
     const description = response.description ?? "";

@@ -29,6 +29,11 @@ export function classify(diff: Diff, loc: DiffLocation, docs: Docs): Classified 
   if (diff.path.some((key) => typeof key === "string" && key.startsWith("x-")))
     return { class: "annotation", rule: "x- extensions are documentation" };
 
+  // A response's links say how its values feed other requests (tools and the conformance suite follow them);
+  // neither the request nor the answer on the wire changes.
+  if (loc.part === "response" && diff.path.includes("links"))
+    return { class: "annotation", rule: "links are documentation" };
+
   // The library reverses its request rule for responses wholesale, which makes *every* `type` replacement in a
   // response non-breaking (string -> integer included). Compare the sets of types instead: a response may only
   // narrow (drop `null`), a request may only widen.

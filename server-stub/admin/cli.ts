@@ -133,6 +133,14 @@ export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Sto
     .requiredOption("--app-id <appId>", "the integration")
     .action(run((admin, o: { appId: string }) => admin.enableIntegration(o.appId)));
   integration
+    .command("unlock")
+    .description(
+      "clear a lockout: forget the integration's failed token exchanges (and, with --address, that address's)",
+    )
+    .requiredOption("--app-id <appId>", "the integration")
+    .option("--address <ip>", "also clear the failures counted against this address (for any clientId)")
+    .action(run((admin, o: { appId: string; address?: string }) => admin.unlockIntegration(o)));
+  integration
     .command("list")
     .description("a firm's integrations (never their secrets)")
     .requiredOption("--org <orgId>", "the firm")

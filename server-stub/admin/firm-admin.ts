@@ -1,12 +1,13 @@
 // What a firm admin can do in "Firm -> Apps & API access", over the store. The admin CLI, npm start's demo
 // seeding and the tests all go through these functions, so input rules live in one place.
 import { randomUUID } from "node:crypto";
-import { isCanonicalCidr, parseCidr } from "../auth/ip-ranges.ts";
+import { userInfo } from "node:os";
+import { isCanonicalCidr, parseAddress, parseCidr, rateLimitSource } from "../auth/ip-ranges.ts";
 import { hashSecret, newClientSecret } from "../auth/secrets.ts";
 import { SigningKeys } from "../auth/signing-keys.ts";
 import { loadContract } from "../../contract/index.ts";
 import type { ValueChecks } from "../../contract/value-checks.ts";
-import { listAudit, type AuditEntry } from "../store/audit.ts";
+import { insertAdminAudit, listAudit, type AuditEntry } from "../store/audit.ts";
 import { insertSeedCases, listMatterRefs } from "../store/cases.ts";
 import { UniqueViolation } from "../store/constraint-errors.ts";
 import { refreshStatistics, type Store } from "../store/database.ts";
@@ -21,6 +22,7 @@ import {
 } from "../store/integrations.ts";
 import { INVISIBLE_CHARACTERS } from "../free-text.ts";
 import { listOutbox, type OutboxMessage } from "../store/outbox.ts";
+import { clearFailures } from "../store/token-failures.ts";
 
 const FIELD = /\{([A-Za-z]+)\}/g;
 
@@ -275,6 +277,32 @@ export class FirmAdmin {
       groups.set(key, group);
     }
     return [...groups.values()].filter((g) => g.cases.length > 1);
+  }
+
+  /**
+   * Clears a lockout: forgets the failed token exchanges counted against the integration (from every address)
+   * and, given an address, every failure from that address; writes an admin audit row.
+   */
+  async unlockIntegration(input: { appId: string; address?: string }): Promise<{
+    appId: string;
+    address: string | null;
+    failuresCleared: number;
+  }> {
+    const integration = await this.integration(input.appId);
+    if (input.address !== undefined && !parseAddress(input.address))
+      throw new AdminInputError("{address} must be an IPv4 or IPv6 address");
+    const source = input.address === undefined ? undefined : rateLimitSource(input.address);
+    const failuresCleared = await this.store.write(async (trx) => {
+      const cleared = await clearFailures(trx, input.appId, source);
+      const operator = userInfo().username;
+      await insertAdminAudit(
+        trx,
+        { orgId: integration.orgId, action: "integration.unlocked", targetId: input.appId, operator },
+        new Date(),
+      );
+      return cleared;
+    });
+    return { appId: input.appId, address: input.address ?? null, failuresCleared };
   }
 
   async listIntegrations(orgId: string): Promise<IntegrationView[]> {

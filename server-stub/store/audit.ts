@@ -63,6 +63,36 @@ export async function insertAuditEntries(db: Queryable, entries: NewAuditEntry[]
   );
 }
 
+/** What an operator did from the admin CLI, as its audit row records it (no case: caseId and requestId are ""). */
+export interface AdminAuditEntry {
+  orgId: string;
+  /** "integration.unlocked" */
+  action: string;
+  /** The integration (appId) acted on. */
+  targetId: string;
+  /** The operating-system user who ran the CLI. */
+  operator: string;
+}
+
+export async function insertAdminAudit(db: Queryable, entry: AdminAuditEntry, now: Date): Promise<void> {
+  await db
+    .insertInto("audit")
+    .values({
+      audit_id: newId("audit"),
+      org_id: entry.orgId,
+      case_id: "",
+      actor_type: "admin",
+      actor_id: entry.operator,
+      actor_token_kind: "cli",
+      actor_identifier: "admin-cli",
+      action: entry.action,
+      target_id: entry.targetId,
+      request_id: "",
+      created_at: now.toISOString(),
+    })
+    .execute();
+}
+
 /** A firm's audit rows, newest first. */
 export async function listAudit(db: Queryable, orgId: string, limit: number): Promise<AuditEntry[]> {
   const rows = await db

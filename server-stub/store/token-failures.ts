@@ -54,3 +54,19 @@ export async function recordFailure(db: Queryable, address: string, clientId: st
 export async function purgeFailuresBefore(db: Queryable, before: number): Promise<void> {
   await db.deleteFrom("token_failures").where("failed_at", "<=", before).execute();
 }
+
+/**
+ * Forgets the failures counted against a clientId (from every address) and, given an address source, every
+ * failure from it: an operator's unlock. Returns how many failures were forgotten.
+ */
+export async function clearFailures(db: Queryable, clientId: string, addressSource?: string): Promise<number> {
+  const result = await db
+    .deleteFrom("token_failures")
+    .where((eb) =>
+      addressSource === undefined
+        ? eb("client_id", "=", clientId)
+        : eb.or([eb("client_id", "=", clientId), eb("address", "=", addressSource)]),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -9,8 +9,11 @@ import type { CheckContext } from "./context.ts";
  *   must refuse, such as a create with a missing scope, is not a write.)
  * - `negative`: sends a request that breaks the contract (bad body, bad query, no token). Prism's validating
  *   proxy answers such requests itself instead of forwarding them, so behind it these checks test Prism.
+ * - `constraints`: breaks each constraint of the spec on its own and expects the server's own refusal, naming the
+ *   input. Prism's mock answers an invalid request from the operation's examples and does not hold every keyword
+ *   (an undeclared query parameter is let through), so against it these checks would test Prism.
  */
-export type Tag = "stateful" | "writes" | "negative";
+export type Tag = "stateful" | "writes" | "negative" | "constraints";
 
 export interface Check {
   /** Stable, dotted: `<area>.<what>`. */

@@ -1,13 +1,31 @@
 // npm run conformance -- --base-url URL --client-id ID --client-secret S [--read-only] [--max-pages N] [--junit FILE]
-import { writeFileSync } from "node:fs";
-import { Command, Option } from "commander";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { integerOption } from "../../server-stub/integer-option.ts";
 import { ALL_CHECKS } from "./checks/index.ts";
+import { formatCoverage } from "./coverage.ts";
 import { toJUnitXml } from "./junit.ts";
 import { formatFailures, formatLine } from "./report.ts";
 import { runSuite } from "./runner.ts";
 
 const EXIT_FAILED = 1;
+
+function percentOption(value: string): number {
+  const percent = Number(value);
+  if (value.trim() === "" || !(percent >= 0 && percent <= 100))
+    throw new InvalidArgumentError("expected a percentage from 0 to 100");
+  return percent;
+}
+
+/** "localhost:8081" parses as a URL with the scheme "localhost:": only http and https reach an API. */
+function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
 const EXIT_USAGE = 2;
 
 const program = new Command("conformance")
@@ -31,19 +49,33 @@ const program = new Command("conformance")
   .option("--read-only", "skip every check that writes (cases, parties, invites): for production smoke checks", false)
   .option("--max-pages <n>", "the most pages any list walk fetches", integerOption(1), 50)
   .option("--junit <file>", "also write a JUnit XML report to this file")
+  .option("--report <file>", "also write the coverage report to this file, as JSON")
+  .option(
+    "--min-coverage <percent>",
+    "fail (exit 1) when fewer than this percent of the documented, provokable (operation, status, code) triples were observed",
+    percentOption,
+  )
   .option("--list", "list the checks with their tags and exit")
   .addHelpText(
     "after",
     `
-The integration must hold all five scopes; the suite narrows scopes by asking for fewer. It fetches every token
-it needs first, then makes exactly two deliberate failed exchanges (a wrong secret, an unknown clientId), so a
-run never trips the server's failure limit. Every case it creates has a matterRef starting "conformance-<run id>".
+The integration must hold every scope; the suite narrows scopes by asking for fewer. It fetches every token it
+needs first; if the server refuses the credentials it stops at once (one failed exchange, exit 2). Otherwise it
+makes exactly two deliberate failed exchanges at the end (a wrong secret, an unknown clientId). With the reference
+server's default limits (10 invalid_client answers per clientId and 50 per address, in 15 minutes) that allows 10
+runs per clientId and address every 15 minutes; the next is refused with 429 until the window passes, or until an
+operator clears the counts: npm run admin -- integration unlock --app-id <clientId> [--address <ip>].
+Invites go only to parties the run itself creates, at reserved destinations (example.com, +44 7700 900xxx), so
+the invite limit (5 per party per day) is never met by repeated runs. Every case it creates has a matterRef
+starting "conformance-<run id>".
 
 Tags: stateful  needs a real implementation (stored data, token and scope verification)
       writes    creates cases, parties or invites (skipped by --read-only)
       negative  sends a request that breaks the contract
+      constraints  breaks each constraint of the spec on its own (one request each)
 
-Exit status: 0 every check passed (or was skipped), 1 a check failed, 2 bad usage.
+Exit status: 0 every check passed (or was skipped), 1 a check failed, 2 bad usage or no check could run
+(unreachable or wrong base URL, credentials refused, failure limit reached): then one line says why.
 
 Examples:
   npm run conformance -- --base-url http://localhost:8081 --client-id <appId> --client-secret <secret>
@@ -59,6 +91,8 @@ Examples:
       readOnly: boolean;
       maxPages: number;
       junit?: string;
+      report?: string;
+      minCoverage?: number;
       list?: boolean;
     }) => {
       if (options.list) {
@@ -76,10 +110,22 @@ Examples:
           exitCode: EXIT_USAGE,
         });
       }
-      try {
-        new URL(options.baseUrl!);
-      } catch {
-        program.error(`--base-url ${JSON.stringify(options.baseUrl)} is not a URL`, { exitCode: EXIT_USAGE });
+      if (!isHttpUrl(options.baseUrl!)) {
+        program.error(`--base-url ${JSON.stringify(options.baseUrl)} is not an http:// or https:// URL`, {
+          exitCode: EXIT_USAGE,
+        });
+      }
+      for (const [flag, file] of [
+        ["--junit", options.junit],
+        ["--report", options.report],
+      ]) {
+        if (!file) continue;
+        // A report's folder is made before the run, so that a passing run is never lost to a missing folder.
+        try {
+          mkdirSync(dirname(resolve(file)), { recursive: true });
+        } catch (error) {
+          program.error(`${flag} ${file}: ${(error as Error).message}`, { exitCode: EXIT_USAGE });
+        }
       }
 
       const report = await runSuite({
@@ -90,9 +136,23 @@ Examples:
         maxPages: options.maxPages,
         onResult: (result) => console.log(formatLine(result)),
       });
-      console.log(formatFailures(report));
       if (options.junit) writeFileSync(options.junit, toJUnitXml(report));
-      process.exitCode = report.counts.failed > 0 ? EXIT_FAILED : 0;
+      if (report.setupError) {
+        console.error(report.setupError);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      console.log(formatFailures(report));
+      console.log(`\n${formatCoverage(report.coverage)}`);
+      if (options.report)
+        writeFileSync(
+          options.report,
+          `${JSON.stringify({ runId: report.runId, baseUrl: report.baseUrl, counts: report.counts, coverage: report.coverage }, null, 2)}\n`,
+        );
+      const belowMinimum = options.minCoverage !== undefined && report.coverage.percent < options.minCoverage;
+      if (belowMinimum)
+        console.log(`coverage ${report.coverage.percent.toFixed(1)}% is below --min-coverage ${options.minCoverage}%`);
+      process.exitCode = report.counts.failed > 0 || belowMinimum ? EXIT_FAILED : 0;
     },
   );
 

@@ -17,6 +17,10 @@ export interface Exchange {
   error?: string;
   violations: Violation[];
   durationMs: number;
+  /** The constraint probe this request carried (see constraints.ts), for the coverage report. */
+  probe?: string;
+  /** The spec link this request was sent to follow (see links.ts): "createCase.addParty". */
+  link?: string;
 }
 
 export interface ConformanceClient {

@@ -4,7 +4,9 @@ import { randomBytes } from "node:crypto";
 import type { components } from "../../generated/schema.d.ts";
 import { CheckFailure } from "./check.ts";
 import { call, type Api, type CallResult, type ConformanceClient, type Exchange, type Scope } from "./client.ts";
+import { stopAfter, unreachable } from "./setup-stop.ts";
 import { ALL_SCOPES, scopeOf } from "./spec.ts";
+import { ValueFactory } from "./values.ts";
 
 type TokenResponse = components["schemas"]["SystemTokenResponse"];
 type CaseResponse = components["schemas"]["CaseResponse"];
@@ -55,17 +57,20 @@ export class TokenBook {
     ];
     for (const { scopes, expiresInSeconds } of sets) {
       const sentAt = Math.floor(Date.now() / 1000);
-      const result = await call(
-        client,
-        client.api.POST("/v1/microapps/system-tokens", {
-          body: {
-            clientId: options.clientId,
-            clientSecret: options.clientSecret,
-            scopes,
-            ...(expiresInSeconds ? { expiresInSeconds } : {}),
-          },
-        }),
-      );
+      const pending = client.api.POST("/v1/microapps/system-tokens", {
+        body: {
+          clientId: options.clientId,
+          clientSecret: options.clientSecret,
+          scopes,
+          ...(expiresInSeconds ? { expiresInSeconds } : {}),
+        },
+      });
+      const result = await call(client, pending).catch((error: unknown) => {
+        throw unreachable(options.baseUrl, error);
+      });
+      // A refused secret stops at once: every further exchange would spend the failure budget for nothing.
+      const stop = stopAfter(result, options.baseUrl);
+      if (stop) throw stop;
       book.issued.set(tokenKey(scopes), { scopes, expiresInSeconds, sentAt, result });
     }
     return book;
@@ -100,12 +105,16 @@ export class RunState {
     `conformance-${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
   private readonly memo = new Map<string, Promise<unknown>>();
   private refCounter = 0;
+  /** Valid request values from the spec; the credentials are the suite's, never generated. */
+  readonly values: ValueFactory;
 
   constructor(
     readonly client: ConformanceClient,
     readonly options: SuiteOptions,
     readonly tokens: TokenBook,
-  ) {}
+  ) {
+    this.values = new ValueFactory(this.runId, { clientId: options.clientId, clientSecret: options.clientSecret });
+  }
 
   /** A matterRef no other run and no real data can have: it carries the run id. */
   matterRef(label: string): string {
@@ -142,9 +151,17 @@ export class CheckContext {
   get runId(): string {
     return this.state.runId;
   }
+  get values(): ValueFactory {
+    return this.state.values;
+  }
 
   matterRef(label: string): string {
     return this.state.matterRef(label);
+  }
+
+  /** Runs `create` once per run; later callers share its result (or its failure). */
+  once<T>(key: string, create: () => Promise<T>): Promise<T> {
+    return this.state.once(key, create);
   }
 
   call<D>(pending: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<CallResult<D>> {

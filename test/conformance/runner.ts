@@ -4,7 +4,9 @@ import { CheckFailure, CheckNotApplicable, type Check, type Tag } from "./check.
 import { ALL_CHECKS } from "./checks/index.ts";
 import { createConformanceClient, type Exchange } from "./client.ts";
 import { CheckContext, RunState, TokenBook, type Failure, type SuiteOptions } from "./context.ts";
+import { coverageOf, type Coverage } from "./coverage.ts";
 import { ResponseValidator } from "./response-validator.ts";
+import { SetupStop } from "./setup-stop.ts";
 
 export type Outcome = "passed" | "failed" | "skipped";
 
@@ -27,11 +29,12 @@ export interface RunReport {
   results: CheckResult[];
   /** The token exchanges made before the first check. */
   setup: Exchange[];
-  /** Why no check could run (the target did not answer the token exchanges at all). */
+  /** Why no check could run: the target is unreachable or not this API, or refused the credentials (one line). */
   setupError?: string;
   requests: number;
   durationMs: number;
   counts: Record<Outcome, number>;
+  coverage: Coverage;
 }
 
 export interface RunOptions extends Partial<Omit<SuiteOptions, "baseUrl" | "clientId" | "clientSecret">> {
@@ -67,7 +70,7 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
   try {
     tokens = await TokenBook.fetchAll(client, suite);
   } catch (error) {
-    setupError = `could not fetch the tokens: ${(error as Error).message}`;
+    setupError = error instanceof SetupStop ? error.message : `could not fetch the tokens: ${(error as Error).message}`;
   }
   const setup = client.exchanges.slice();
   const state = new RunState(client, suite, tokens);
@@ -76,7 +79,8 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
   for (const check of options.checks ?? ALL_CHECKS) {
     const result = await runCheck(check, state, client.exchanges, setupError, skipReason(check, suite, options));
     results.push(result);
-    options.onResult?.(result);
+    // A check that could not run is not reported as it goes: the run prints the one reason instead.
+    if (!setupError) options.onResult?.(result);
   }
 
   const counts: Record<Outcome, number> = { passed: 0, failed: 0, skipped: 0 };
@@ -88,6 +92,7 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
     setup,
     setupError,
     requests: client.exchanges.length,
+    coverage: coverageOf(client.exchanges),
     durationMs: performance.now() - started,
     counts,
   };

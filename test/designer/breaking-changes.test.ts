@@ -173,6 +173,10 @@ describe("each kind of change is classed as a designer expects", () => {
     ]);
   });
 
+  it("a link added to a response is an annotation: nothing on the wire changes", () => {
+    expect(changes("added-link").map(([cls]) => cls)).toEqual(["annotation"]);
+  });
+
   it("descriptions, summaries and examples are annotations", () => {
     expect(changes("documentation-only")).toEqual([
       [

@@ -111,6 +111,12 @@ const pairs: Record<string, Pair> = {
       thingRequest(doc).properties.name.description = "The name people use for the thing.";
     },
   },
+  "added-link": {
+    after: (doc) => {
+      const [status] = Object.keys(create(doc).responses).filter((s) => s.startsWith("2"));
+      create(doc).responses[status].links = { list: { operationId: list(doc).operationId } };
+    },
+  },
   "documentation-only": {
     after: (doc) => {
       doc.info.description = "A small API, described better.";

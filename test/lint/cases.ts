@@ -345,6 +345,29 @@ export const cases: Record<string, Case[]> = {
       ],
     },
   ],
+  "verify-path-parameter-links": [
+    {
+      name: "a path parameter another operation returns, with no link from that response",
+      change: (doc) => {
+        doc.paths["/v1/cases"].post.responses["201"].content = {
+          "application/json": { schema: { type: "object", properties: { caseId: { type: "string" } } } },
+        };
+        doc.paths["/v1/cases/{caseId}/ids"] = doc.paths["/v1/cases/ids"];
+        delete doc.paths["/v1/cases/ids"];
+        doc.paths["/v1/cases/{caseId}/ids"].get.parameters = [
+          { name: "caseId", in: "path", required: true, schema: { type: "string" } },
+        ];
+      },
+      expected: [
+        {
+          code: "verify-path-parameter-links",
+          message:
+            "GET /v1/cases/{caseId}/ids: path parameter caseId is returned by createCase 201; declare a link from it to listCaseIds that sets caseId",
+          path: ["paths", "/v1/cases/{caseId}/ids", "get"],
+        },
+      ],
+    },
+  ],
   "verify-operation-metadata": [
     {
       name: "an operation without an operationId",

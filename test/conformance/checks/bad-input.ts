@@ -1,166 +1,65 @@
-// Bad input on every operation: the documented 4xx with the error envelope, never a 2xx or a 5xx. (The lists'
-// query parameters are in lists.ts.) A conforming server writes nothing for any of these requests.
+// Input on every operation, derived from the contract: each constraint of each input (body at every depth, path,
+// query and header parameters, closed objects, undeclared query parameters) broken on its own is the documented
+// 400 invalid_request with a `details` entry naming that input; each boundary value is accepted. Then the body as
+// a whole: malformed JSON, another media type, too large. No operation or field is named here.
 import type { Check } from "../check.ts";
-import { asWritten, invalid, type CallResult } from "../client.ts";
+import type { CallResult } from "../client.ts";
 import type { CheckContext } from "../context.ts";
-import { ALL_SCOPES } from "../spec.ts";
-import { absentIds, type Target } from "./operations.ts";
+import {
+  absentIds,
+  describeProbe,
+  inputProbes,
+  probedParts,
+  sendParts,
+  successStatus,
+  validParts,
+  type InputProbe,
+  type Target,
+} from "../requests.ts";
+import { ALL_SCOPES, CONTRACT } from "../spec.ts";
+import { linkedTarget } from "../links.ts";
+import { UNDECLARED } from "../constraints.ts";
+import type { Operation } from "../../../contract/index.ts";
 
-type Body = Record<string, unknown> | unknown[] | string | number | null;
-
-interface BodyOperation {
-  operationId: string;
-  /** Sends `body` as JSON, or as written with `contentType` when one is given. */
-  send(ctx: CheckContext, body: Body, contentType?: string): Promise<CallResult>;
-  /** Bodies that each break the schema in one way, with what they break. */
-  badBodies(ctx: CheckContext, target: Target): [string, Body][];
-}
-
-/** The body as JSON, or exactly as written when a media type is given. */
-const bodyInit = (body: Body, contentType?: string) => ({
-  body: invalid<never>(body),
-  ...(contentType ? { bodySerializer: asWritten } : {}),
-});
+const BAD_REQUEST = "#/components/responses/BadRequest (invalid_request)";
 
 /**
- * The case and party the body checks aim at: the shared fixture where this run may write, otherwise ids that do
- * not exist (a server may then answer 404 before it looks at the body; both are refusals).
+ * The ids a request aims at, followed from the spec's links where this run may write, otherwise ids that do not
+ * exist (a server may then answer 404 before it looks at the input; both are refusals).
  */
-async function target(ctx: CheckContext): Promise<{ target: Target; real: boolean }> {
-  if (ctx.options.readOnly) return { target: absentIds(ctx), real: false };
-  const { caseId } = await ctx.caseFixture();
-  const { partyId } = await ctx.partyFixture("emailAndMobile");
-  return { target: { caseId, partyId }, real: true };
+async function target(ctx: CheckContext, op: Operation): Promise<{ target: Target; real: boolean }> {
+  return { target: await linkedTarget(ctx, op), real: !ctx.options.readOnly };
 }
 
-function operations(t: Target): BodyOperation[] {
-  const headersFor = (ctx: CheckContext, contentType?: string) => ({
-    ...ctx.bearer(ALL_SCOPES),
-    ...(contentType ? { "Content-Type": contentType } : {}),
-  });
-  return [
-    {
-      operationId: "createSystemToken",
-      send: (ctx, body, contentType) =>
-        ctx.call(
-          ctx.api.POST("/v1/microapps/system-tokens", {
-            ...bodyInit(body, contentType),
-            headers: contentType ? { "Content-Type": contentType } : {},
-          }),
-        ),
-      badBodies: (ctx) => {
-        const valid = {
-          clientId: ctx.options.clientId,
-          clientSecret: ctx.options.clientSecret,
-          scopes: ["users.list"],
-        };
-        const without = (key: string) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key));
-        return [
-          ["an empty object", {}],
-          ["no clientId", without("clientId")],
-          ["no clientSecret", without("clientSecret")],
-          ["no scopes", without("scopes")],
-          ["clientId not a UUID", { ...valid, clientId: "case-management-system" }],
-          ["scopes a string", { ...valid, scopes: "users.list" }],
-          ["clientSecret a number", { ...valid, clientSecret: 12345 }],
-          ["an unknown field", { ...valid, grant_type: "client_credentials" }],
-          ["an array", [valid]],
-        ];
-      },
-    },
-    {
-      operationId: "createCase",
-      send: (ctx, body, contentType) =>
-        ctx.call(ctx.api.POST("/v1/cases", { ...bodyInit(body, contentType), headers: headersFor(ctx, contentType) })),
-      badBodies: (ctx) => {
-        const matterRef = ctx.matterRef("bad-input");
-        return [
-          ["an empty object (no matterRef)", {}],
-          ["matterRef a number", { matterRef: 2026 }],
-          ["matterRef empty", { matterRef: "" }],
-          ["matterRef of 101 characters", { matterRef: `${matterRef}-`.padEnd(101, "x") }],
-          ["matterRef with a control character", { matterRef: `${matterRef}\u0007` }],
-          ["an unknown field", { matterRef, clientReference: "X-1" }],
-          ["parties an object", { matterRef, parties: { name: "Alex Client" } }],
-          ["a party without a name", { matterRef, parties: [{ email: "alex@example.com" }] }],
-          [
-            "a party email that is not an email",
-            { matterRef, parties: [{ name: "Alex Client", email: "alex-at-example" }] },
-          ],
-          [
-            "a party mobile that is not E.164",
-            { matterRef, parties: [{ name: "Alex Client", mobile: "07700 900123" }] },
-          ],
-          ["a partyType outside the enum", { matterRef, parties: [{ name: "Alex Client", partyType: "robot" }] }],
-          ["21 parties", { matterRef, parties: Array.from({ length: 21 }, (_, i) => ({ name: `Party ${i}` })) }],
-          [
-            "propertyAddress without city",
-            { matterRef, propertyAddress: { line1: "1 High Street", postcode: "SW1A 1AA" } },
-          ],
-          ["requireSof a string", { matterRef, requireSof: "yes" }],
-        ];
-      },
-    },
-    {
-      operationId: "addParty",
-      send: (ctx, body, contentType) =>
-        ctx.call(
-          ctx.api.POST("/v1/cases/{caseId}/parties", {
-            ...bodyInit(body, contentType),
-            params: { path: { caseId: t.caseId } },
-            headers: headersFor(ctx, contentType),
-          }),
-        ),
-      badBodies: () => [
-        ["an empty object (no name)", {}],
-        ["name a number", { name: 42 }],
-        ["name of 201 characters", { name: "n".repeat(201) }],
-        ["an unknown field", { name: "Jordan Client", dateOfBirth: "1990-01-01" }],
-        ["email not an email", { name: "Jordan Client", email: "jordan" }],
-        ["isPrimaryContact a string", { name: "Jordan Client", isPrimaryContact: "true" }],
-      ],
-    },
-    {
-      operationId: "sendInvite",
-      send: (ctx, body, contentType) =>
-        ctx.call(
-          ctx.api.POST("/v1/cases/{caseId}/invites", {
-            ...bodyInit(body, contentType),
-            params: { path: { caseId: t.caseId } },
-            headers: headersFor(ctx, contentType),
-          }),
-        ),
-      badBodies: () => [
-        ["an empty object (no partyId)", {}],
-        ["partyId a number", { partyId: 7 }],
-        ["partyId of 65 characters", { partyId: "p".repeat(65) }],
-        ["sendSms a string", { partyId: t.partyId, sendSms: "yes" }],
-        ["an unknown field", { partyId: t.partyId, channel: "email" }],
-      ],
-    },
-  ];
+/** A token with every scope where the operation needs one; none for `security: []`. */
+const authFor = (ctx: CheckContext, op: Operation) => (op.scope ? ctx.bearer(ALL_SCOPES) : {});
+
+/** A `details` entry names the input when its path is the input's, or its parent's (a missing or extra key). */
+function namesInput(result: CallResult, probe: InputProbe): boolean {
+  const parent = probe.pointer.split("/").slice(0, -1).join("/");
+  const normalise = (path: string) => path.toLowerCase().replace(/^\/headers\//, "/header/");
+  const wanted = new Set([probe.pointer, parent].map(normalise));
+  const details: { path?: string }[] = result.error?.error?.details ?? [];
+  return details.some((d) => typeof d.path === "string" && wanted.has(normalise(d.path)));
 }
 
-function bodyCheck(operationId: string): Check {
+function refusalCheck(op: Operation): Check {
   return {
-    id: `bad-input.${operationId}`,
-    title: `${operationId}: a body with a missing required field, a wrong type, an out-of-range value or an unknown field is 400 invalid_request`,
-    rule: "#/components/responses/BadRequest (invalid_request) and the operation's request body schema (closed objects)",
-    tags: ["negative"],
+    id: `bad-input.${op.operationId}`,
+    title: `${op.operationId}: each constraint of each input broken on its own is 400 invalid_request naming that input`,
+    rule: `${BAD_REQUEST} and the constraints of ${op.method} ${op.path}'s parameters and request body`,
+    tags: ["negative", "constraints"],
     async run(ctx) {
-      const { target: t, real } = await target(ctx);
-      const op = operations(t).find((o) => o.operationId === operationId)!;
-      for (const [what, body] of op.badBodies(ctx, t)) {
-        const result = await op.send(ctx, body);
+      const { target: t, real } = await target(ctx, op);
+      for (const probe of inputProbes(ctx.values, op, t).filter((p) => p.expect === "refused")) {
+        const what = `${op.operationId} with ${describeProbe(probe)}`;
+        const parts = probedParts(ctx.values, op, t, probe);
+        const result = await sendParts(ctx, op, parts, authFor(ctx, op), undefined, probe);
         if (!real && result.status === 404) continue;
-        if (
-          ctx.expectRejected(`${operationId} with ${what}`, result) &&
-          !ctx.options.exampleAnswers &&
-          result.status === 400
-        ) {
+        if (ctx.expectRejected(what, result) && !ctx.options.exampleAnswers) {
           ctx.expect(
-            (result.error?.error?.details?.length ?? 0) > 0,
-            `${operationId} with ${what}: invalid_request has no details entry`,
+            namesInput(result, probe),
+            `${what}: no details entry names ${probe.pointer}: ${JSON.stringify(result.error?.error?.details)}`,
             result.exchange,
           );
         }
@@ -169,20 +68,40 @@ function bodyCheck(operationId: string): Check {
   };
 }
 
+function boundaryCheck(op: Operation): Check {
+  return {
+    id: `boundaries.${op.operationId}`,
+    title: `${op.operationId}: a value exactly on each boundary (maxLength, minimum, maximum, maxItems, the last enum value) is accepted`,
+    rule: `the constraints of ${op.method} ${op.path}'s parameters and request body (inclusive bounds)`,
+    tags: op.writes ? ["writes"] : [],
+    async run(ctx) {
+      const { target: t } = await target(ctx, op);
+      for (const probe of inputProbes(ctx.values, op, t).filter((p) => p.expect === "accepted")) {
+        const parts = probedParts(ctx.values, op, t, probe);
+        const result = await sendParts(ctx, op, parts, authFor(ctx, op), undefined, probe);
+        ctx.expectAnswer(`${op.operationId} with ${describeProbe(probe)}`, result, successStatus(op));
+      }
+    },
+  };
+}
+
+const BODY_OPERATIONS = CONTRACT.operations.filter((op) => op.requestSchema);
+
 const malformedJson: Check = {
   id: "bad-input.malformed-json",
   title: "every operation with a body answers malformed or empty JSON with 400 invalid_request",
   rule: "#/components/responses/BadRequest (invalid_request: malformed JSON)",
   tags: ["negative"],
   async run(ctx) {
-    const { target: t, real } = await target(ctx);
-    for (const op of operations(t)) {
+    for (const op of BODY_OPERATIONS) {
+      const { target: t, real } = await target(ctx, op);
       for (const [what, text] of [
         ["truncated JSON", '{"matterRef": "x"'],
         ["an empty body", ""],
         ["not JSON at all", "matterRef=x"],
       ]) {
-        const result = await op.send(ctx, text, "application/json");
+        const raw = { body: text, contentType: "application/json" };
+        const result = await sendParts(ctx, op, validParts(ctx.values, op, t), authFor(ctx, op), raw);
         if (!real && result.status === 404) continue;
         ctx.expectRejected(`${op.operationId} with ${what}`, result);
       }
@@ -196,10 +115,11 @@ const wrongContentType: Check = {
   rule: "#/components/responses/UnsupportedMediaType (unsupported_media_type)",
   tags: ["negative"],
   async run(ctx) {
-    const { target: t, real } = await target(ctx);
-    for (const op of operations(t)) {
+    for (const op of BODY_OPERATIONS) {
+      const { target: t, real } = await target(ctx, op);
       for (const contentType of ["text/plain", "application/x-www-form-urlencoded"]) {
-        const result = await op.send(ctx, '{"name":"x"}', contentType);
+        const raw = { body: '{"name":"x"}', contentType };
+        const result = await sendParts(ctx, op, validParts(ctx.values, op, t), authFor(ctx, op), raw);
         if (!real && result.status === 404) continue;
         ctx.expectRejected(`${op.operationId} sent as ${contentType}`, result, 415, "unsupported_media_type");
       }
@@ -209,36 +129,26 @@ const wrongContentType: Check = {
 
 const payloadTooLarge: Check = {
   id: "bad-input.payload-too-large",
-  title: "a body over 100 kB is 413 payload_too_large",
+  title: "every operation with a body answers a body over 100 kB with 413 payload_too_large",
   rule: "#/components/responses/PayloadTooLarge (payload_too_large)",
   tags: ["negative"],
   async run(ctx) {
-    const createCase = operations(absentIds(ctx)).find((o) => o.operationId === "createCase")!;
-    const body = { matterRef: ctx.matterRef("too-large"), matterType: "x".repeat(150_000) };
-    ctx.expectRejected("createCase with a 150 kB body", await createCase.send(ctx, body), 413, "payload_too_large");
-  },
-};
-
-const tooLongPathId: Check = {
-  id: "bad-input.path-id-too-long",
-  title: "a caseId longer than its maxLength (64) is 400 invalid_request",
-  rule: "#/components/parameters/caseId (OpaqueId, maxLength 64)",
-  tags: ["negative"],
-  async run(ctx) {
-    const longId = `case_${"x".repeat(60)}`;
-    for (const op of operations({ caseId: longId, partyId: absentIds(ctx).partyId }).filter(
-      (o) => o.operationId === "addParty" || o.operationId === "sendInvite",
-    )) {
-      const body = op.operationId === "addParty" ? { name: "Jordan Client" } : { partyId: absentIds(ctx).partyId };
-      ctx.expectRejected(`${op.operationId} on a 65-character caseId`, await op.send(ctx, body));
+    for (const op of BODY_OPERATIONS) {
+      const parts = validParts(ctx.values, op, absentIds(ctx));
+      const raw = {
+        body: JSON.stringify({ ...(parts.body as object), [UNDECLARED]: "x".repeat(150_000) }),
+        contentType: "application/json",
+      };
+      const result = await sendParts(ctx, op, parts, authFor(ctx, op), raw);
+      ctx.expectRejected(`${op.operationId} with a 150 kB body`, result, 413, "payload_too_large");
     }
   },
 };
 
 export const badInputChecks: Check[] = [
-  ...["createSystemToken", "createCase", "addParty", "sendInvite"].map(bodyCheck),
+  ...CONTRACT.operations.map(refusalCheck),
+  ...CONTRACT.operations.map(boundaryCheck),
   malformedJson,
   wrongContentType,
   payloadTooLarge,
-  tooLongPathId,
 ];

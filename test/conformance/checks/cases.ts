@@ -1,6 +1,6 @@
 // Cases, parties and invites: the stateful flows.
 import type { Check } from "../check.ts";
-import { absentIds } from "./operations.ts";
+import { absentIds } from "../requests.ts";
 
 const CASES = "#/paths/~1v1~1cases/post";
 const PARTIES = "#/paths/~1v1~1cases~1{caseId}~1parties/post";
