@@ -176,6 +176,6 @@ export function verdict(
     };
   return {
     ok: false,
-    reason: `${plural} while info.version's major stays ${afterVersion.split(".")[0]} (${beforeVersion} -> ${afterVersion}): undo ${breaking === 1 ? "it" : "them"}, or raise info.version in spec/openapi.yaml to the next major`,
+    reason: `${plural} while info.version's major stays ${afterVersion.split(".")[0]} (${beforeVersion} -> ${afterVersion}): undo ${breaking === 1 ? "it" : "them"}, raise info.version in spec/openapi.yaml to the next major, or allow a reviewed security narrowing in x-breaking-allowances`,
   };
 }
