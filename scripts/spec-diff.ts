@@ -118,15 +118,25 @@ export function compareSpecs(beforeDoc: OpenAPI3, afterDoc: OpenAPI3): SpecChang
 
 const HEADINGS = { breaking: "Breaking", "non-breaking": "Non-breaking", annotation: "Annotation" } as const;
 
-/** The changes grouped by class, one "  - sentence" per line. */
+/**
+ * The changes grouped by class, one "  - sentence" per line; breaking changes that an allowance covers follow the
+ * others in a group of their own, each with its reason, so what still fails the gate stays on top.
+ */
 export function formatReport(changes: SpecChange[]): string {
   if (changes.length === 0) return "No changes.";
-  return CLASS_ORDER.map((cls) => {
-    const group = changes.filter((c) => c.class === cls);
-    const line = (c: SpecChange) => `  - ${c.message}${c.allowed ? ` (breaking, allowed: ${c.allowed.reason})` : ""}`;
-    const allowed = group.filter((c) => c.allowed).length;
-    const count = allowed > 0 ? `${group.length}, ${allowed} allowed` : `${group.length}`;
-    return [`${HEADINGS[cls]} (${count})`, ...group.map(line)].join("\n");
+  const group = (heading: string, list: SpecChange[], line = (c: SpecChange) => `  - ${c.message}`) =>
+    [`${heading} (${list.length})`, ...list.map(line)].join("\n");
+  const allowed = changes.filter((c) => c.allowed);
+  return CLASS_ORDER.flatMap((cls) => {
+    const own = group(
+      HEADINGS[cls],
+      changes.filter((c) => c.class === cls && !c.allowed),
+    );
+    if (cls !== "breaking" || allowed.length === 0) return [own];
+    return [
+      own,
+      group("Breaking, allowed", allowed, (c) => `  - ${c.message} (breaking, allowed: ${c.allowed?.reason})`),
+    ];
   }).join("\n\n");
 }
 

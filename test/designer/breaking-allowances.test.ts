@@ -40,7 +40,7 @@ describe("x-breaking-allowances", () => {
     expect(result.ok, result.reason).toBe(true);
     expect(result.reason).toBe("1 breaking change, each allowed for 1.1.0 by x-breaking-allowances");
     expect(changes.find((c) => c.class === "breaking")?.allowed).toEqual({ rule: colorAllowance.rule, reason });
-    expect(formatReport(changes)).toContain(`Breaking (1, 1 allowed)\n  - removed enum value \`green\``);
+    expect(formatReport(changes)).toContain("Breaking (0)\n\nBreaking, allowed (1)\n  - removed enum value `green`");
     expect(formatReport(changes)).toContain(`(breaking, allowed: ${reason})`);
   });
 
