@@ -1,12 +1,12 @@
 // `npm run diff [-- --base <git ref>] [--json]`: the breaking-change gate. Bundles spec/ as it is in the working
 // tree and compares it with the latest released snapshot (spec/releases/) or with spec/ at a git ref, prints every
 // change classed breaking / non-breaking / annotation, and exits 1 on a breaking change unless info.version's
-// major was raised.
+// major was raised or a reviewed x-breaking-allowances entry for info.version covers it, and on a stale allowance.
 import { relative, resolve } from "node:path";
 import { Command } from "commander";
 import { bundleAtGitRef, bundleWorkingTree } from "./bundle-spec.ts";
 import { latestSnapshot, loadSnapshot } from "./releases.ts";
-import { compareSpecs, formatReport, verdict } from "./spec-diff.ts";
+import { compareSpecs, formatReport, staleAllowances, verdict } from "./spec-diff.ts";
 import { repoRoot, type OpenAPI3 } from "../contract/index.ts";
 
 const program = new Command()
@@ -30,7 +30,8 @@ if (options.base) {
 }
 const head = bundleWorkingTree(options.spec ? resolve(options.spec) : undefined);
 const changes = compareSpecs(base, head);
-const result = verdict(changes, base.info.version, head.info.version);
+const stale = staleAllowances(changes, base, head);
+const result = verdict(changes, base.info.version, head.info.version, stale);
 
 if (options.json) {
   console.log(
@@ -41,6 +42,7 @@ if (options.json) {
         version: head.info.version,
         ok: result.ok,
         reason: result.reason,
+        staleAllowances: stale,
         changes,
       },
       null,

@@ -8,6 +8,13 @@ import { locate, type Docs } from "./spec-diff-location.ts";
 import { classify, handledHere, scopeCatalogueChanges, securityChanges, type ChangeClass } from "./spec-diff-rules.ts";
 import { describeChange } from "./spec-diff-wording.ts";
 import { majorRaised } from "./releases.ts";
+import {
+  activeAllowances,
+  allows,
+  describeAllowance,
+  type Allowance,
+  type ChangeLocation,
+} from "./breaking-allowances.ts";
 
 export type { ChangeClass } from "./spec-diff-rules.ts";
 
@@ -20,11 +27,15 @@ export interface SpecChange {
   path: (string | number)[];
   /** Set when one of our rules overrode api-smart-diff: which one. */
   rule?: string;
+  /** Where the change sits; what an x-breaking-allowances entry names. */
+  location?: ChangeLocation;
+  /** Set on a breaking change that a reviewed allowance for the new version covers. */
+  allowed?: Pick<Allowance, "rule" | "reason">;
 }
 
 export const CLASS_ORDER: ChangeClass[] = ["breaking", "non-breaking", "annotation"];
 
-interface Pending extends Omit<SpecChange, "message"> {
+interface Pending extends Omit<SpecChange, "message" | "allowed"> {
   text: string;
   statuses: string[];
 }
@@ -82,8 +93,10 @@ export function compareSpecs(beforeDoc: OpenAPI3, afterDoc: OpenAPI3): SpecChang
     const { class: cls, rule } = classify(diff, loc, docs);
     // Inside a response body or header, the same sentence can hold for several statuses: name them.
     const inside = loc.keyword !== undefined || loc.part === "header";
+    const { operation, part, field, keyword } = loc;
+    const location = Object.fromEntries(Object.entries({ operation, part, field, keyword }).filter(([, v]) => v));
     add(
-      { class: cls, action: diff.action, text, path: diff.path, ...(rule ? { rule } : {}) },
+      { class: cls, action: diff.action, text, path: diff.path, ...(rule ? { rule } : {}), location },
       inside ? loc.status : undefined,
     );
   }
@@ -91,21 +104,39 @@ export function compareSpecs(beforeDoc: OpenAPI3, afterDoc: OpenAPI3): SpecChang
     add({ class: own.class, action: own.action, text: own.message, path: own.path, rule: own.rule });
   }
 
-  const changes = [...pending.values()].map(({ text, statuses, ...rest }) => ({
-    ...rest,
-    message: withStatuses(text, statuses),
-  }));
+  const allowances = activeAllowances(afterDoc, beforeDoc.info.version);
+  const changes = [...pending.values()].map(({ text, statuses, ...rest }): SpecChange => {
+    const allowance = rest.class === "breaking" && rest.location && allowances.find((a) => allows(a, rest.location!));
+    return {
+      ...rest,
+      message: withStatuses(text, statuses),
+      ...(allowance ? { allowed: { rule: allowance.rule, reason: allowance.reason } } : {}),
+    };
+  });
   return CLASS_ORDER.flatMap((cls) => changes.filter((c) => c.class === cls));
 }
 
 const HEADINGS = { breaking: "Breaking", "non-breaking": "Non-breaking", annotation: "Annotation" } as const;
 
-/** The changes grouped by class, one "  - sentence" per line. */
+/**
+ * The changes grouped by class, one "  - sentence" per line; breaking changes that an allowance covers follow the
+ * others in a group of their own, each with its reason, so what still fails the gate stays on top.
+ */
 export function formatReport(changes: SpecChange[]): string {
   if (changes.length === 0) return "No changes.";
-  return CLASS_ORDER.map((cls) => {
-    const group = changes.filter((c) => c.class === cls);
-    return [`${HEADINGS[cls]} (${group.length})`, ...group.map((c) => `  - ${c.message}`)].join("\n");
+  const group = (heading: string, list: SpecChange[], line = (c: SpecChange) => `  - ${c.message}`) =>
+    [`${heading} (${list.length})`, ...list.map(line)].join("\n");
+  const allowed = changes.filter((c) => c.allowed);
+  return CLASS_ORDER.flatMap((cls) => {
+    const own = group(
+      HEADINGS[cls],
+      changes.filter((c) => c.class === cls && !c.allowed),
+    );
+    if (cls !== "breaking" || allowed.length === 0) return [own];
+    return [
+      own,
+      group("Breaking, allowed", allowed, (c) => `  - ${c.message} (breaking, allowed: ${c.allowed?.reason})`),
+    ];
   }).join("\n\n");
 }
 
@@ -114,10 +145,39 @@ export interface Verdict {
   reason: string;
 }
 
-/** A breaking change passes only when info.version's major was raised. */
-export function verdict(changes: SpecChange[], beforeVersion: string, afterVersion: string): Verdict {
-  const breaking = changes.filter((c) => c.class === "breaking").length;
-  if (breaking === 0) return { ok: true, reason: "no breaking change" };
+/** The allowances for the new version that cover no breaking change: stale, so the gate fails on them. */
+export function staleAllowances(changes: SpecChange[], beforeDoc: OpenAPI3, afterDoc: OpenAPI3): Allowance[] {
+  const breaking = changes.filter((c) => c.class === "breaking" && c.location);
+  return activeAllowances(afterDoc, beforeDoc.info.version).filter(
+    (a) => !breaking.some((c) => allows(a, c.location!)),
+  );
+}
+
+/**
+ * A breaking change passes only when info.version's major was raised or a reviewed allowance for the new version
+ * covers it; an allowance that covers nothing fails.
+ */
+export function verdict(
+  changes: SpecChange[],
+  beforeVersion: string,
+  afterVersion: string,
+  stale: Allowance[] = [],
+): Verdict {
+  if (stale.length > 0)
+    return {
+      ok: false,
+      reason: `stale allowance: ${stale.map(describeAllowance).join("; ")} matches no breaking change; remove it or correct where it points`,
+    };
+  const allowed = changes.filter((c) => c.class === "breaking" && c.allowed).length;
+  const breaking = changes.filter((c) => c.class === "breaking" && !c.allowed).length;
+  if (breaking === 0)
+    return {
+      ok: true,
+      reason:
+        allowed === 0
+          ? "no breaking change"
+          : `${allowed} breaking ${allowed === 1 ? "change" : "changes"}, each allowed for ${afterVersion} by x-breaking-allowances`,
+    };
   const plural = breaking === 1 ? "1 breaking change" : `${breaking} breaking changes`;
   if (majorRaised(beforeVersion, afterVersion))
     return {
@@ -126,6 +186,6 @@ export function verdict(changes: SpecChange[], beforeVersion: string, afterVersi
     };
   return {
     ok: false,
-    reason: `${plural} while info.version's major stays ${afterVersion.split(".")[0]} (${beforeVersion} -> ${afterVersion}): undo ${breaking === 1 ? "it" : "them"}, or raise info.version in spec/openapi.yaml to the next major`,
+    reason: `${plural} while info.version's major stays ${afterVersion.split(".")[0]} (${beforeVersion} -> ${afterVersion}): undo ${breaking === 1 ? "it" : "them"}, raise info.version in spec/openapi.yaml to the next major, or allow a reviewed security narrowing in x-breaking-allowances`,
   };
 }
