@@ -7,6 +7,7 @@ import { takeInvite } from "../../server-stub/limits/invite-limit.ts";
 import { countParties, invitesSince, lockCase, markPartyInviteSent } from "../../server-stub/store/cases.ts";
 import type { Store } from "../../server-stub/store/database.ts";
 import { claimKey, completeKey, type KeyScope } from "../../server-stub/store/idempotency-keys.ts";
+import { countFailures, lockFailuresOf } from "../../server-stub/store/token-failures.ts";
 
 declare const store: Store;
 declare const scope: KeyScope;
@@ -30,6 +31,10 @@ export async function plainHandleIsRefused(): Promise<void> {
   await assertRoomForParties(store.db, "case", 1, 20);
   // @ts-expect-error the invite limit is counted under the party's lock
   await takeInvite(store.db, "party", 5, 0);
+  // @ts-expect-error lockFailuresOf's lock lasts until the transaction ends
+  await lockFailuresOf(store.db, "sqlite", "198.51.100.1");
+  // @ts-expect-error countFailures reads under lockFailuresOf's lock, in its transaction
+  await countFailures(store.db, "198.51.100.1", "client", 0);
 }
 
 export async function transactionIsAccepted(): Promise<void> {
@@ -42,5 +47,7 @@ export async function transactionIsAccepted(): Promise<void> {
     await completeKey(trx, scope, "o", reply);
     await assertRoomForParties(trx, "case", 1, 20);
     await takeInvite(trx, "party", 5, 0);
+    await lockFailuresOf(trx, "sqlite", "198.51.100.1");
+    await countFailures(trx, "198.51.100.1", "client", 0);
   });
 }
