@@ -38,7 +38,12 @@ export async function lockFailuresOf(trx: Trx, dialect: DialectName, address: st
 }
 
 /** Read after lockFailuresOf, in the same transaction, so that no concurrent attempt records before this one. */
-export async function countFailures(trx: Trx, address: string, clientId: string, since: number): Promise<FailureCounts> {
+export async function countFailures(
+  trx: Trx,
+  address: string,
+  clientId: string,
+  since: number,
+): Promise<FailureCounts> {
   const [counts] = await failuresSince(trx, address, clientId, since);
   return {
     forClient: Number(counts.for_client),
