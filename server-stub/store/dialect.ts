@@ -146,7 +146,7 @@ export function connectPostgres(url: string, options: { poolSize: number }): Con
 }
 
 /** The lock spaces of lockForTransaction: one per kind of count it guards. */
-export const LOCK_SPACES = { tokenFailures: 1 } as const;
+export const LOCK_SPACES = { tokenFailures: 1, invites: 2 } as const;
 
 /**
  * A lock on `key` held until the transaction ends, for a count-then-write that no row lock guards (a count over a

@@ -1,6 +1,6 @@
 // Versioned schema migrations, run by Kysely's Migrator whenever anything opens the store.
 // Append new migrations; never edit one that has shipped.
-import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -168,8 +168,38 @@ const idempotencyKeys: Migration = {
   },
 };
 
+// Each outbox message keeps the destination invites are counted by (the E.164 number for SMS, the email address
+// lower-cased), so that the invite limits per firm and destination, and per firm and channel, are index range
+// scans. Existing messages get theirs from the recipient.
+const inviteDestinations: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .alterTable("outbox")
+      .addColumn("destination", "text", (c) => c.notNull().defaultTo(""))
+      .execute();
+    await db
+      .updateTable("outbox")
+      .set({ destination: sql`case when channel = 'email' then lower(recipient) else recipient end` })
+      .execute();
+    await db.schema
+      .createIndex("outbox_org_channel_destination")
+      .on("outbox")
+      .columns(["org_id", "channel", "destination", "created_at"])
+      .execute();
+    await db.schema
+      .createIndex("outbox_org_channel_created")
+      .on("outbox")
+      .columns(["org_id", "channel", "created_at"])
+      .execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   async getMigrations() {
-    return { "0001_initial": initial, "0002_idempotency_keys": idempotencyKeys };
+    return {
+      "0001_initial": initial,
+      "0002_idempotency_keys": idempotencyKeys,
+      "0003_invite_destinations": inviteDestinations,
+    };
   },
 };
