@@ -10,6 +10,7 @@ import { backgroundStdout, createLogger } from "./logger.ts";
 import { listen } from "./server.ts";
 import { storeOptionsFrom } from "./store-options.ts";
 import { openStore } from "./store/database.ts";
+import { StoreModeError, TIGHTENED_MESSAGE } from "./store/file-modes.ts";
 
 async function main(): Promise<void> {
   const config = configOrExit(process.env);
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const store = await openStore(storeOptionsFrom(config));
+  for (const path of store.tightened) logger.warn({ path }, TIGHTENED_MESSAGE);
   const keys = new SigningKeys(store);
   await keys.current();
   const demo = await ensureDemoIntegration(store);
@@ -52,6 +54,11 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (e) {
+  // A store open to others whose mode cannot be fixed: one line naming DATA_DIR and the path, exit 2 (configuration).
+  if (e instanceof StoreModeError) {
+    console.error(`cannot start: ${e.message}`);
+    process.exit(2);
+  }
   // Startup failures (port in use, unwritable DATA_DIR...) get one line, not a stack trace.
   const error = e as NodeJS.ErrnoException;
   console.error(
