@@ -6,7 +6,7 @@ import { createApp } from "./app.ts";
 import { systemClock } from "./clock.ts";
 import { configOrExit } from "./config.ts";
 import { demoBanner, ensureDemoIntegration } from "./demo.ts";
-import { backgroundStdout, createLogger } from "./logger.ts";
+import { backgroundStdout, createLogger, releaseLogOutput } from "./logger.ts";
 import { listen } from "./server.ts";
 import { storeOptionsFrom } from "./store-options.ts";
 import { openStore } from "./store/database.ts";
@@ -14,15 +14,21 @@ import { StoreModeError, TIGHTENED_MESSAGE } from "./store/file-modes.ts";
 
 async function main(): Promise<void> {
   const config = configOrExit(process.env);
-  const logger = createLogger(config.logLevel, backgroundStdout());
+  const output = backgroundStdout();
+  const logger = createLogger(config.logLevel, output);
+  // Every exit lets the last log lines out within a bounded time, whoever reads them (or not).
+  const exit = async (code: number) => {
+    await releaseLogOutput(output);
+    process.exit(code);
+  };
   // A bug that escapes every handler is logged, and the process stops rather than serving in an unknown state.
   process.on("uncaughtException", (error) => {
     logger.fatal({ err: error }, "uncaught exception");
-    process.exit(1);
+    void exit(1);
   });
   process.on("unhandledRejection", (reason) => {
     logger.fatal({ err: reason }, "unhandled rejection");
-    process.exit(1);
+    void exit(1);
   });
   const store = await openStore(storeOptionsFrom(config));
   for (const path of store.tightened) logger.warn({ path }, TIGHTENED_MESSAGE);
@@ -45,7 +51,7 @@ async function main(): Promise<void> {
     await running.stop();
     await store.close();
     logger.info("stopped");
-    process.exit(0);
+    await exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
