@@ -447,10 +447,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The service is temporarily unavailable; retry with backoff. Known codes: `unavailable`. */
+        /**
+         * @description The service is temporarily unavailable (its database did not answer: locked past its busy timeout, unreachable
+         *     or restarting); nothing was done. Retry after `Retry-After` seconds, with backoff. The server recovers by itself
+         *     once the database answers again. Known codes: `unavailable`.
+         */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {
