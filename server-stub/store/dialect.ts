@@ -136,6 +136,9 @@ export function connectPostgres(url: string, options: { poolSize: number }): Con
   // An idle connection the server closed (restart, failover, a dropped test database) is removed from the pool
   // and the next query opens a new one; without a listener the 'error' event would end the process.
   pool.on("error", () => {});
+  // The same for a connection that dies while checked out between two queries of a transaction (the database
+  // restarted, an admin ended it): its next query fails (503 unavailable), and the process stays up.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresColumnsPlugin()] });
   return {
     dialect: "postgres",
