@@ -4,7 +4,9 @@
 
 export const errorCatalogue = {
   case_not_found: { status: 404, message: "Case not found.", values: [] },
+  destination_limit_reached: { status: 429, message: "This destination has had the most invites allowed today.", values: [] },
   duplicate_matter_ref: { status: 409, message: "A case with this matterRef already exists in the firm.", values: [] },
+  firm_invite_limit_reached: { status: 429, message: "This firm has sent the most {channel} invites allowed today.", values: ["channel"] },
   headers_too_large: { status: 431, message: "The request headers are too large.", values: [] },
   idempotency_key_in_use: { status: 409, message: "A request with this Idempotency-Key is still in progress.", values: [] },
   idempotency_key_reused: { status: 422, message: "This Idempotency-Key was used with a different request.", values: [] },

@@ -100,8 +100,14 @@ export interface paths {
          * Send an onboarding invite
          * @description Sends a client onboarding invite by email or SMS according to party details: `sendSms: true` sends by SMS
          *     and needs the party's mobile, otherwise email, which needs the party's email (`422 party_has_no_mobile` /
-         *     `422 party_has_no_email`). Sending marks the party's `clientAccessStatus` as `sent`. A party gets at most
-         *     a few invites a day (`429 invite_limit_reached`), so a leaked token cannot burn SMS credit.
+         *     `422 party_has_no_email`). Sending marks the party's `clientAccessStatus` as `sent`.
+         *
+         *     Invites are limited in rolling 24 hours, so that a leaked token cannot burn SMS credit or flood an inbox,
+         *     however many parties or cases it makes: per party (`429 invite_limit_reached`, 5 by default); per firm and
+         *     destination, the E.164 mobile number for SMS or the email address compared lower-cased, whichever parties
+         *     share it (`429 destination_limit_reached`, 5 by default); and per firm and channel (`429
+         *     firm_invite_limit_reached`, 1,000 SMS and 10,000 emails by default). A refused invite sends nothing and is not
+         *     counted. `RateLimit` and `RateLimit-Policy` describe the limit closest to biting (on a 429, the one that bit).
          */
         post: operations["sendInvite"];
         delete?: never;
@@ -457,10 +463,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The service is temporarily unavailable; retry with backoff. Known codes: `unavailable`. */
+        /**
+         * @description The service is temporarily unavailable (its database did not answer: locked past its busy timeout, unreachable
+         *     or restarting); nothing was done. Retry after `Retry-After` seconds, with backoff. The server recovers by itself
+         *     once the database answers again. Known codes: `unavailable`.
+         */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {
@@ -624,7 +635,7 @@ export interface components {
         /**
          * @description The limit that applies to this request (IETF draft-ietf-httpapi-ratelimit-headers, draft 7 form): `limit`,
          *     `remaining` and `reset` (seconds until the window resets). On the token exchange it counts failed exchanges;
-         *     on invites it counts invites to the party today.
+         *     on invites it counts, of the party's, the destination's and the firm's limits, the one closest to biting.
          * @example limit=10, remaining=9, reset=900
          */
         RateLimit: string;
@@ -875,6 +886,9 @@ export interface operations {
             /**
              * @description Too many requests; wait for `Retry-After` seconds. Known codes:
              *     - `invite_limit_reached`: the party has had the most invites allowed in a day.
+             *     - `destination_limit_reached`: the mobile number or email address has had the most invites this firm may
+             *       send it in a day, whichever parties it belongs to.
+             *     - `firm_invite_limit_reached`: the firm has sent the most invites allowed in a day on this channel.
              *     - `rate_limited`: too many requests from this integration.
              */
             429: {

@@ -48,7 +48,13 @@ export function createApp({ config, store, keys, clock, logger }: AppDeps): Expr
     clock,
     cursors: new CursorCodec(store),
     exchange: { store, keys, clock, limiter, tokens },
-    limits: { invitesPerPartyPerDay: config.invitesPerPartyPerDay, partiesPerCase: config.partiesPerCase },
+    limits: {
+      invitesPerPartyPerDay: config.invitesPerPartyPerDay,
+      invitesPerDestinationPerDay: config.invitesPerDestinationPerDay,
+      smsInvitesPerFirmPerDay: config.smsInvitesPerFirmPerDay,
+      emailInvitesPerFirmPerDay: config.emailInvitesPerFirmPerDay,
+      partiesPerCase: config.partiesPerCase,
+    },
   });
   const bearer = new BearerAuthenticator({ store, keys, clock, tokens });
   const idempotencyKeys = new IdempotencyKeys(store, clock, config.idempotencyLockSeconds);

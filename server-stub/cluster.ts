@@ -10,6 +10,7 @@ import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
+import type { Logger } from "pino";
 import { SigningKeys } from "./auth/signing-keys.ts";
 import { configOrExit, type Config } from "./config.ts";
 import { demoBanner, ensureDemoIntegration, type DemoIntegration } from "./demo.ts";
@@ -17,6 +18,7 @@ import { integerOption } from "./integer-option.ts";
 import { createLogger } from "./logger.ts";
 import { storeOptionsFrom } from "./store-options.ts";
 import { openStore } from "./store/database.ts";
+import { StoreModeError, TIGHTENED_MESSAGE } from "./store/file-modes.ts";
 
 /** A worker that never gets to listen within this long is a failed start, not a slow one. */
 const WORKER_START_TIMEOUT_MS = 30_000;
@@ -37,8 +39,9 @@ function parseArguments(): { workers: number } {
 }
 
 /** Migrations, the first signing key and the demo integration, done once before any worker starts. */
-async function prepareStore(config: Config): Promise<DemoIntegration> {
+async function prepareStore(config: Config, logger: Logger): Promise<DemoIntegration> {
   const store = await openStore(storeOptionsFrom(config));
+  for (const path of store.tightened) logger.warn({ path }, TIGHTENED_MESSAGE);
   try {
     await new SigningKeys(store).current();
     return await ensureDemoIntegration(store);
@@ -51,7 +54,7 @@ async function runPrimary(): Promise<void> {
   const { workers } = parseArguments();
   const config = configOrExit(process.env);
   const logger = createLogger(config.logLevel);
-  const demo = await prepareStore(config);
+  const demo = await prepareStore(config, logger);
 
   cluster.setupPrimary({
     exec: fileURLToPath(new URL(`./main${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url)),
@@ -128,6 +131,7 @@ if (cluster.isPrimary) {
     await runPrimary();
   } catch (e) {
     console.error(`cannot start: ${(e as Error).message}`);
-    process.exit(1);
+    // A store whose mode cannot be fixed is a configuration error, as in main.ts.
+    process.exit(e instanceof StoreModeError ? 2 : 1);
   }
 }

@@ -162,6 +162,24 @@ const SETTINGS = {
     format: integer(1, 10_000),
     doc: "Invites one party may be sent in 24 hours; the next is 429 invite_limit_reached.",
   },
+  invitesPerDestinationPerDay: {
+    env: "INVITES_PER_DESTINATION_PER_DAY",
+    default: "5",
+    format: integer(1, 10_000),
+    doc: "Invites one firm may send to one mobile number or (lower-cased) email address in 24 hours, whichever parties share it; the next is 429 destination_limit_reached.",
+  },
+  smsInvitesPerFirmPerDay: {
+    env: "SMS_INVITES_PER_FIRM_PER_DAY",
+    default: "1000",
+    format: integer(1, 10_000_000),
+    doc: "SMS invites one firm may send in 24 hours; the next is 429 firm_invite_limit_reached.",
+  },
+  emailInvitesPerFirmPerDay: {
+    env: "EMAIL_INVITES_PER_FIRM_PER_DAY",
+    default: "10000",
+    format: integer(1, 10_000_000),
+    doc: "Email invites one firm may send in 24 hours; the next is 429 firm_invite_limit_reached.",
+  },
   partiesPerCase: {
     env: "PARTIES_PER_CASE",
     default: "100",

@@ -7,24 +7,32 @@ import { createApp } from "./app.ts";
 import { systemClock } from "./clock.ts";
 import { configOrExit } from "./config.ts";
 import { demoBanner, ensureDemoIntegration } from "./demo.ts";
-import { backgroundStdout, createLogger } from "./logger.ts";
+import { backgroundStdout, createLogger, releaseLogOutput } from "./logger.ts";
 import { listen } from "./server.ts";
 import { storeOptionsFrom } from "./store-options.ts";
 import { openStore } from "./store/database.ts";
+import { StoreModeError, TIGHTENED_MESSAGE } from "./store/file-modes.ts";
 
 async function main(): Promise<void> {
   const config = configOrExit(process.env);
-  const logger = createLogger(config.logLevel, backgroundStdout());
+  const output = backgroundStdout();
+  const logger = createLogger(config.logLevel, output);
+  // Every exit lets the last log lines out within a bounded time, whoever reads them (or not).
+  const exit = async (code: number) => {
+    await releaseLogOutput(output);
+    process.exit(code);
+  };
   // A bug that escapes every handler is logged, and the process stops rather than serving in an unknown state.
   process.on("uncaughtException", (error) => {
     logger.fatal({ err: error }, "uncaught exception");
-    process.exit(1);
+    void exit(1);
   });
   process.on("unhandledRejection", (reason) => {
     logger.fatal({ err: reason }, "unhandled rejection");
-    process.exit(1);
+    void exit(1);
   });
   const store = await openStore(storeOptionsFrom(config));
+  for (const path of store.tightened) logger.warn({ path }, TIGHTENED_MESSAGE);
   const keys = new SigningKeys(store);
   await keys.current();
   for (const { appId, ranges } of await new FirmAdmin(store).nonCanonicalRanges()) {
@@ -50,7 +58,7 @@ async function main(): Promise<void> {
     await running.stop();
     await store.close();
     logger.info("stopped");
-    process.exit(0);
+    await exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
@@ -59,6 +67,11 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (e) {
+  // A store open to others whose mode cannot be fixed: one line naming DATA_DIR and the path, exit 2 (configuration).
+  if (e instanceof StoreModeError) {
+    console.error(`cannot start: ${e.message}`);
+    process.exit(2);
+  }
   // Startup failures (port in use, unwritable DATA_DIR...) get one line, not a stack trace.
   const error = e as NodeJS.ErrnoException;
   console.error(

@@ -1,5 +1,6 @@
-// The client-credentials exchange (POST /v1/microapps/system-tokens): failure limits, one identical
-// invalid_client for every credential problem, the IP check, scope intersection, then a signed token.
+// The client-credentials exchange (POST /v1/microapps/system-tokens): failure limits (a failure reserved before the
+// secret is checked, given back when it is right), one identical invalid_client for every credential problem, the
+// IP check, scope intersection, then a signed token.
 import type { Clock } from "../clock.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { Store } from "../store/database.ts";
@@ -46,7 +47,7 @@ export async function exchangeClientCredentials(
   address: string,
   request: ExchangeRequest,
 ): Promise<ExchangeResult> {
-  const limitHeaders = await deps.limiter.assertNotLocked(address, request.clientId);
+  const attempt = await deps.limiter.reserve(address, request.clientId);
 
   const found = await findIntegrationWithFirmScopes(deps.store.db, request.clientId);
   if (
@@ -54,9 +55,9 @@ export async function exchangeClientCredentials(
     found.integration.disabledAt !== null ||
     !secretIsValid(found.integration, request.clientSecret, deps.clock.now())
   ) {
-    const headers = await deps.limiter.recordFailure(address, request.clientId);
-    throw new ApiError("invalid_client", { headers });
+    throw new ApiError("invalid_client", { headers: attempt.failureHeaders });
   }
+  await attempt.succeeded();
 
   const { integration, firmScopes } = found;
   if (!isAddressInRanges(address, integration.allowedIpRanges)) {
@@ -74,5 +75,5 @@ export async function exchangeClientCredentials(
     scopes,
     expiresInSeconds: request.expiresInSeconds ?? 3600,
   });
-  return { accessToken: token, expiresAt: claims.exp, integration, scopes, headers: limitHeaders };
+  return { accessToken: token, expiresAt: claims.exp, integration, scopes, headers: attempt.successHeaders };
 }

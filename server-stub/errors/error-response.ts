@@ -3,6 +3,7 @@
 // error bodies. Unexpected errors (and responses that broke the spec) are logged and answered 500.
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
+import { isStoreUnavailable } from "../store/availability.ts";
 import { UniqueViolation } from "../store/constraint-errors.ts";
 import { ApiError, type ErrorDetail } from "./api-error.ts";
 
@@ -24,12 +25,25 @@ function detailPath(path: string | undefined): string {
     : "/path";
 }
 
+/** What a 503 unavailable asks the client to wait before trying again. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+/** 503 unavailable: the database did not answer; try again after Retry-After. */
+export function unavailable(): ApiError {
+  return new ApiError("unavailable", { headers: { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } });
+}
+
 /** Maps any error to the ApiError to answer with, and says whether it is unexpected (to be logged). */
 export function toApiError(error: unknown): { apiError: ApiError; unexpected: boolean } {
   if (error instanceof ApiError) return { apiError: error, unexpected: false };
   // The store speaks of constraints; the one a client can break is a second case with the same matterRef.
   if (error instanceof UniqueViolation && error.constraint === "cases_org_matter_ref_unique") {
     return { apiError: new ApiError("duplicate_matter_ref"), unexpected: false };
+  }
+  // The database did not answer (locked past the busy timeout, unreachable, restarting): nothing was written, and a
+  // retry shortly may succeed. Logged, since an outage should be seen.
+  if (isStoreUnavailable(error)) {
+    return { apiError: unavailable(), unexpected: true };
   }
   const e = (error ?? {}) as ValidatorError;
   switch (e.type) {

@@ -23,7 +23,8 @@ export function sendInvite(deps: HandlerDeps): OperationHandler<"sendInvite"> {
 
       // Marking the party first locks its row, so concurrent invites to it count one after the other.
       await markPartyInviteSent(trx, party.partyId);
-      const headers = await takeInvite(trx, party.partyId, deps.limits.invitesPerPartyPerDay, now.getTime());
+      const invite = { orgId, partyId: party.partyId, channel, to } as const;
+      const headers = await takeInvite(trx, deps.store.dialect, invite, deps.limits, now.getTime());
       const inviteId = await insertInvite(trx, { orgId, caseId, partyId: party.partyId, channel }, now);
       // Nothing leaves the machine: delivery is a row in the outbox.
       await insertOutboxMessage(trx, { orgId, caseId, partyId: party.partyId, inviteId, channel, to }, now);

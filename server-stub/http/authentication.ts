@@ -6,6 +6,8 @@ import type { ErrorRequestHandler, Request } from "express";
 import type { Contract } from "../../contract/index.ts";
 import { noTokenError, type BearerAuthenticator } from "../auth/bearer.ts";
 import { ApiError } from "../errors/api-error.ts";
+import { unavailable } from "../errors/error-response.ts";
+import { isStoreUnavailable } from "../store/availability.ts";
 import { clientAddress } from "./client-address.ts";
 
 type SecurityHandler = (req: Request, scopes: string[]) => Promise<boolean>;
@@ -19,6 +21,8 @@ export function securityHandlers(contract: Contract, bearer: BearerAuthenticator
       return true;
     } catch (e) {
       if (e instanceof ApiError) req.context.authFailure = e;
+      // The validator would answer a store that did not answer as a 401: it is a 503, as everywhere else.
+      else if (isStoreUnavailable(e)) req.context.authFailure = unavailable();
       throw e;
     }
   };

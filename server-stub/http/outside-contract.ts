@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Express, RequestHandler } from "express";
 import { repoFiles } from "../../contract/index.ts";
-import { ApiError } from "../errors/api-error.ts";
+import { unavailable } from "../errors/error-response.ts";
 import type { Store } from "../store/database.ts";
 
 /** Serves one repository file (read once). */
@@ -54,6 +54,6 @@ export function routeOutsideContract(app: Express, store: Store): void {
   app.get("/favicon.ico", staticFile(repoFiles.favicon, "image/svg+xml"));
   app.get("/healthz", async (_req, res, next) => {
     if (await store.ping()) res.json({ ok: true });
-    else next(new ApiError("unavailable"));
+    else next(unavailable());
   });
 }

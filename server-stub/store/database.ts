@@ -1,11 +1,11 @@
 // The one store factory: server, admin CLI, demo seeding and tests all open the store here.
 // SQLite (better-sqlite3, a file in DATA_DIR) by default, PostgreSQL (pg) when a database URL is given; both
 // behind Kysely, so every query and migration is written once. What differs between them is in dialect.ts.
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Migrator, sql } from "kysely";
 import { mapConstraintError } from "./constraint-errors.ts";
+import { secureDataDir } from "./file-modes.ts";
 import { connectPostgres, connectSqlite, isRetryableConflict, type Connection, type DialectName } from "./dialect.ts";
 import type { Queryable, Trx } from "./handles.ts";
 import { migrations } from "./migrations.ts";
@@ -33,6 +33,8 @@ export interface Store {
   readonly dialect: DialectName;
   /** The SQLite file, or the PostgreSQL URL without its password. */
   readonly location: string;
+  /** The paths whose modes opening the store tightened (a SQLite store made open to others; see file-modes.ts). */
+  readonly tightened: readonly string[];
   /**
    * Runs fn in one write transaction; unique violations become domain errors. SQLite runs one write at a time;
    * PostgreSQL runs them in parallel (READ COMMITTED), so a read that decides a write must lock the row it
@@ -54,16 +56,22 @@ export function isPostgresOptions(options: StoreOptions): options is PostgresSto
   return "databaseUrl" in options && typeof options.databaseUrl === "string";
 }
 
-function connect(options: StoreOptions): Connection {
+function connect(options: StoreOptions): Connection & { tightened: string[] } {
   if (isPostgresOptions(options))
-    return connectPostgres(options.databaseUrl, { poolSize: options.poolSize ?? DEFAULT_POOL_SIZE });
-  mkdirSync(options.dataDir, { recursive: true });
-  return connectSqlite(join(options.dataDir, DATABASE_FILE), {
+    return {
+      ...connectPostgres(options.databaseUrl, { poolSize: options.poolSize ?? DEFAULT_POOL_SIZE }),
+      tightened: [],
+    };
+  const file = join(options.dataDir, DATABASE_FILE);
+  const tightened = secureDataDir(options.dataDir, file);
+  const connection = connectSqlite(file, {
     synchronous: options.synchronous === "FULL" ? "FULL" : "NORMAL",
     busyTimeoutMs: options.busyTimeoutMs ?? 5000,
   });
+  return { ...connection, tightened };
 }
 
+/** Opens the store and brings it to the latest schema; a SQLite store's modes are tightened (StoreModeError if they cannot be). */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const connection = connect(options);
   const { db } = connection;
@@ -79,6 +87,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db,
     dialect: connection.dialect,
     location: connection.location,
+    tightened: connection.tightened,
     async write(fn) {
       for (let attempt = 1; ; attempt++) {
         try {

@@ -35,6 +35,7 @@ import {
   type UnknownRow,
 } from "kysely";
 import pg from "pg";
+import type { Trx } from "./handles.ts";
 import type { Database } from "./schema.ts";
 import { registerSqliteConnection } from "./prepared-query.ts";
 import { withStatementCache } from "./sqlite-statements.ts";
@@ -135,6 +136,9 @@ export function connectPostgres(url: string, options: { poolSize: number }): Con
   // An idle connection the server closed (restart, failover, a dropped test database) is removed from the pool
   // and the next query opens a new one; without a listener the 'error' event would end the process.
   pool.on("error", () => {});
+  // The same for a connection that dies while checked out between two queries of a transaction (the database
+  // restarted, an admin ended it): its next query fails (503 unavailable), and the process stays up.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresColumnsPlugin()] });
   return {
     dialect: "postgres",
@@ -142,6 +146,24 @@ export function connectPostgres(url: string, options: { poolSize: number }): Con
     location: withoutPassword(url),
     writeTransaction: () => db.transaction().setIsolationLevel("read committed"),
   };
+}
+
+/** The lock spaces of lockForTransaction: one per kind of count it guards. */
+export const LOCK_SPACES = { tokenFailures: 1, invites: 2 } as const;
+
+/**
+ * A lock on `key` held until the transaction ends, for a count-then-write that no row lock guards (a count over a
+ * window). SQLite's write transaction (BEGIN IMMEDIATE) already runs alone. PostgreSQL at READ COMMITTED would let
+ * two transactions count the same rows and both write, so it takes a transaction-scoped advisory lock (the two-key
+ * form, whose keys never meet Kysely's single-key migration lock).
+ */
+export async function lockForTransaction(
+  trx: Trx,
+  dialect: DialectName,
+  space: (typeof LOCK_SPACES)[keyof typeof LOCK_SPACES],
+  key: string,
+): Promise<void> {
+  if (dialect === "postgres") await sql`select pg_advisory_xact_lock(${space}::int, hashtext(${key}))`.execute(trx);
 }
 
 /** True for a PostgreSQL transaction that lost to a concurrent one (deadlock, serialization failure): run it again. */

@@ -1,6 +1,6 @@
 // Versioned schema migrations, run by Kysely's Migrator whenever anything opens the store.
 // Append new migrations; never edit one that has shipped.
-import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import { loadContract } from "../../contract/index.ts";
 
 const initial: Migration = {
@@ -230,6 +230,32 @@ const normaliseFreeText: Migration = {
   },
 };
 
+// Each outbox message keeps the destination invites are counted by (the E.164 number for SMS, the email address
+// lower-cased), so that the invite limits per firm and destination, and per firm and channel, are index range
+// scans. Existing messages get theirs from the recipient.
+const inviteDestinations: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .alterTable("outbox")
+      .addColumn("destination", "text", (c) => c.notNull().defaultTo(""))
+      .execute();
+    await db
+      .updateTable("outbox")
+      .set({ destination: sql`case when channel = 'email' then lower(recipient) else recipient end` })
+      .execute();
+    await db.schema
+      .createIndex("outbox_org_channel_destination")
+      .on("outbox")
+      .columns(["org_id", "channel", "destination", "created_at"])
+      .execute();
+    await db.schema
+      .createIndex("outbox_org_channel_created")
+      .on("outbox")
+      .columns(["org_id", "channel", "created_at"])
+      .execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   async getMigrations() {
     return {
@@ -237,6 +263,7 @@ export const migrations: MigrationProvider = {
       "0002_idempotency_keys": idempotencyKeys,
       "0003_token_revocation": tokenRevocation,
       "0004_normalise_free_text": normaliseFreeText,
+      "0005_invite_destinations": inviteDestinations,
     };
   },
 };

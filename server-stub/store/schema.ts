@@ -95,6 +95,8 @@ export interface OutboxTable {
   invite_id: string;
   channel: "email" | "sms";
   recipient: string;
+  /** What invites are counted by: the E.164 number (SMS) or the email address lower-cased. */
+  destination: string;
   created_at: string;
 }
 

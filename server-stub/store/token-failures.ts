@@ -1,6 +1,7 @@
 // Counters of failed token exchanges (invalid_client), kept in the store so that several server processes
-// share one count.
-import type { Queryable } from "./handles.ts";
+// share one count. Each attempt reserves its failure before the secret is checked (see auth/failure-limits.ts).
+import { LOCK_SPACES, lockForTransaction, type DialectName } from "./dialect.ts";
+import type { Queryable, Trx } from "./handles.ts";
 import { preparedQuery } from "./prepared-query.ts";
 
 export interface FailureCounts {
@@ -31,13 +32,19 @@ const failuresSince = preparedQuery((db, address: string, clientId: string, sinc
     .where("failed_at", ">", since),
 );
 
+/** Makes the count-then-record of one address a single step across processes, until the transaction ends. */
+export async function lockFailuresOf(trx: Trx, dialect: DialectName, address: string): Promise<void> {
+  await lockForTransaction(trx, dialect, LOCK_SPACES.tokenFailures, address);
+}
+
+/** Read after lockFailuresOf, in the same transaction, so that no concurrent attempt records before this one. */
 export async function countFailures(
-  db: Queryable,
+  trx: Trx,
   address: string,
   clientId: string,
   since: number,
 ): Promise<FailureCounts> {
-  const [counts] = await failuresSince(db, address, clientId, since);
+  const [counts] = await failuresSince(trx, address, clientId, since);
   return {
     forClient: Number(counts.for_client),
     forAddress: Number(counts.for_address),
@@ -46,8 +53,19 @@ export async function countFailures(
   };
 }
 
-export async function recordFailure(db: Queryable, address: string, clientId: string, at: number): Promise<void> {
-  await db.insertInto("token_failures").values({ address, client_id: clientId, failed_at: at }).execute();
+/** Records one failure; returns its id, so that a reservation can be given back (forgetFailure). */
+export async function recordFailure(trx: Trx, address: string, clientId: string, at: number): Promise<number> {
+  const { id } = await trx
+    .insertInto("token_failures")
+    .values({ address, client_id: clientId, failed_at: at })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return Number(id);
+}
+
+/** Takes back a failure recorded for an attempt whose credentials turned out right. */
+export async function forgetFailure(db: Queryable, id: number): Promise<void> {
+  await db.deleteFrom("token_failures").where("id", "=", id).execute();
 }
 
 /** Forgets failures older than the window, so the table stays small. */

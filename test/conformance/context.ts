@@ -103,6 +103,14 @@ export interface PartyFixture {
 export class RunState {
   readonly runId =
     `conformance-${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
+  /**
+   * Where this run's invites go, fresh for each run: a server limits invites per destination (a mobile number in the
+   * reserved 07700 900xxx range, an address at example.com), so runs must not share one.
+   */
+  readonly destinations = {
+    email: `jordan+${this.runId}@example.com`,
+    mobile: `+447700900${String(randomBytes(2).readUInt16BE() % 1000).padStart(3, "0")}`,
+  };
   private readonly memo = new Map<string, Promise<unknown>>();
   private refCounter = 0;
   /** Valid request values from the spec; the credentials are the suite's, never generated. */
@@ -269,8 +277,8 @@ export class CheckContext {
         name: `Jordan ${kind}`,
         role: "Seller",
         partyType: "individual",
-        ...(kind !== "mobileOnly" ? { email: "jordan@example.com" } : {}),
-        ...(kind !== "emailOnly" ? { mobile: "+447700900456" } : {}),
+        ...(kind !== "mobileOnly" ? { email: this.state.destinations.email } : {}),
+        ...(kind !== "emailOnly" ? { mobile: this.state.destinations.mobile } : {}),
       };
       const result = await this.call(
         this.api.POST("/v1/cases/{caseId}/parties", {

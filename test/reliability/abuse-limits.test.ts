@@ -22,12 +22,19 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function caseWithParties(target: { baseUrl: string }, bearer: string, count: number) {
-  const parties = Array.from({ length: count }, (_, i) => ({
-    name: `Party ${i}`,
-    email: `p${i}@example.com`,
-    mobile: "+447700900123",
-  }));
+// Invites are limited per destination too, so each party gets a number and an address of its own unless a test
+// shares one on purpose (the reserved 07700 900xxx range, and example.com).
+let destinations = 0;
+const freshMobile = () => `+447700${900000 + destinations++}`;
+const freshEmail = () => `p${destinations++}-${randomUUID()}@example.com`;
+
+async function caseWithParties(
+  target: { baseUrl: string },
+  bearer: string,
+  count: number,
+  party: (i: number) => { email?: string; mobile?: string } = () => ({ email: freshEmail(), mobile: freshMobile() }),
+) {
+  const parties = Array.from({ length: count }, (_, i) => ({ name: `Party ${i}`, ...party(i) }));
   const reply = await call(target, "POST", "/v1/cases", {
     token: bearer,
     body: { matterRef: `ABUSE-${randomUUID()}`, parties },
@@ -42,12 +49,19 @@ const invite = (
   caseId: string,
   partyId: string,
   key?: string,
+  sendSms = true,
 ): Promise<Reply> =>
   call(target, "POST", `/v1/cases/${caseId}/invites`, {
     token: bearer,
-    body: { partyId, sendSms: true },
+    body: { partyId, sendSms },
     headers: key ? { "Idempotency-Key": key } : {},
   });
+
+async function outboxTo(target: InProcessServer, recipients: string[]): Promise<number> {
+  return (
+    await target.store.db.selectFrom("outbox").select("message_id").where("recipient", "in", recipients).execute()
+  ).length;
+}
 
 async function outboxFor(partyId: string): Promise<number> {
   return (await server.store.db.selectFrom("outbox").select("message_id").where("party_id", "=", partyId).execute())
@@ -100,11 +114,90 @@ describe("invites per party per day", () => {
   });
 });
 
+describe("invites per firm and destination, and per firm and channel", () => {
+  it("three parties sharing one mobile number get five SMS in all: the sixth is 429 destination_limit_reached with Retry-After and RateLimit headers; another number is unaffected", async () => {
+    const shared = freshMobile();
+    const { caseId, parties } = await caseWithParties(server, token, 4, (i) => ({
+      mobile: i < 3 ? shared : freshMobile(),
+    }));
+    const statuses: number[] = [];
+    for (let round = 0; round < 2; round++)
+      for (const party of parties.slice(0, 3))
+        statuses.push((await invite(server, token, caseId, party.partyId)).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+    const refused = await invite(server, token, caseId, parties[2].partyId);
+    expect(errorCode(refused)).toBe("destination_limit_reached");
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(86_000);
+    expect(refused.headers.get("ratelimit")).toBe(`limit=5, remaining=0, reset=${retryAfter}`);
+    expect(refused.headers.get("ratelimit-policy")).toBe("5;w=86400");
+    expect(await outboxTo(server, [shared])).toBe(5);
+    expect((await invite(server, token, caseId, parties[3].partyId)).status).toBe(201);
+  });
+
+  it("an email address is one destination however it is cased", async () => {
+    const local = `Mixed-${randomUUID()}`;
+    const spellings = [
+      `${local}@Example.com`,
+      `${local.toLowerCase()}@example.com`,
+      `${local.toUpperCase()}@EXAMPLE.COM`,
+    ];
+    const { caseId, parties } = await caseWithParties(server, token, 3, (i) => ({ email: spellings[i] }));
+    const statuses: number[] = [];
+    for (let round = 0; round < 2; round++)
+      for (const party of parties)
+        statuses.push((await invite(server, token, caseId, party.partyId, undefined, false)).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+    expect(await outboxTo(server, spellings)).toBe(5);
+  });
+
+  it("ten concurrent invites to ten parties sharing one number send exactly five", async () => {
+    const shared = freshMobile();
+    const { caseId, parties } = await caseWithParties(server, token, 10, () => ({ mobile: shared }));
+    const replies = await Promise.all(parties.map((p) => invite(server, token, caseId, p.partyId)));
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 201, 201, 201, 201, 429, 429, 429, 429, 429]);
+    expect(new Set(replies.filter((r) => r.status === 429).map(errorCode))).toEqual(
+      new Set(["destination_limit_reached"]),
+    );
+    expect(await outboxTo(server, [shared])).toBe(5);
+  });
+
+  it("SMS_INVITES_PER_FIRM_PER_DAY and EMAIL_INVITES_PER_FIRM_PER_DAY cap a firm's invites on each channel: the next is 429 firm_invite_limit_reached, also when ten arrive at once", async () => {
+    const capped = await startInProcess({
+      env: { SMS_INVITES_PER_FIRM_PER_DAY: "3", EMAIL_INVITES_PER_FIRM_PER_DAY: "4" },
+    });
+    try {
+      const bearer = await tokenFor(capped, capped);
+      const { caseId, parties } = await caseWithParties(capped, bearer, 10);
+      const sms = await Promise.all(parties.map((p) => invite(capped, bearer, caseId, p.partyId)));
+      expect(sms.map((r) => r.status).sort()).toEqual([201, 201, 201, ...Array(7).fill(429)]);
+      const refused = sms.find((r) => r.status === 429)!;
+      expect(errorCode(refused)).toBe("firm_invite_limit_reached");
+      expect(refused.body.error.message).toBe("This firm has sent the most SMS invites allowed today.");
+      expect(refused.headers.get("ratelimit-policy")).toBe("3;w=86400");
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(86_000);
+
+      // Email has its own cap.
+      const emails: number[] = [];
+      for (const party of parties.slice(0, 5))
+        emails.push((await invite(capped, bearer, caseId, party.partyId, undefined, false)).status);
+      expect(emails).toEqual([201, 201, 201, 201, 429]);
+      const last = await invite(capped, bearer, caseId, parties[5].partyId, undefined, false);
+      expect(last.body.error.message).toBe("This firm has sent the most email invites allowed today.");
+      expect(last.headers.get("ratelimit-policy")).toBe("4;w=86400");
+    } finally {
+      await capped.close();
+    }
+  });
+});
+
 describe("configured limits", () => {
   let limited: InProcessServer;
   let bearer: string;
   beforeAll(async () => {
-    limited = await startInProcess({ env: { INVITES_PER_PARTY_PER_DAY: "2", PARTIES_PER_CASE: "3" } });
+    limited = await startInProcess({
+      env: { INVITES_PER_PARTY_PER_DAY: "2", INVITES_PER_DESTINATION_PER_DAY: "3", PARTIES_PER_CASE: "3" },
+    });
     bearer = await tokenFor(limited, limited);
   });
   afterAll(() => limited?.close());
@@ -116,6 +209,16 @@ describe("configured limits", () => {
     );
     expect((await invite(limited, bearer, caseId, parties[0].partyId)).status).toBe(201);
     expect(errorCode(await invite(limited, bearer, caseId, parties[0].partyId))).toBe("invite_limit_reached");
+  });
+
+  it("INVITES_PER_DESTINATION_PER_DAY sets the destination limit", async () => {
+    const shared = freshMobile();
+    const { caseId, parties } = await caseWithParties(limited, bearer, 2, () => ({ mobile: shared }));
+    expect((await invite(limited, bearer, caseId, parties[0].partyId)).status).toBe(201);
+    expect((await invite(limited, bearer, caseId, parties[0].partyId)).status).toBe(201);
+    const third = await invite(limited, bearer, caseId, parties[1].partyId);
+    expect(third.headers.get("ratelimit")).toMatch(/^limit=3, remaining=0, /);
+    expect(errorCode(await invite(limited, bearer, caseId, parties[1].partyId))).toBe("destination_limit_reached");
   });
 
   it("PARTIES_PER_CASE caps a case's parties: the next is 422 party_limit_reached and writes nothing", async () => {

@@ -164,7 +164,8 @@ describe("timeouts are deliberate", () => {
     expect(reply.headers["keep-alive"]).toBe("timeout=1");
     // Node keeps the socket a second beyond the advertised timeout, so a client never races it.
     expect(reply.closedAfterMs).toBeGreaterThanOrEqual(900);
-    expect(reply.closedAfterMs).toBeLessThan(5000);
+    // A hang guard, not a measure: about 2 s on a quiet machine (the Keep-Alive header above shows the setting).
+    expect(reply.closedAfterMs).toBeLessThan(10_000);
   });
 });
 

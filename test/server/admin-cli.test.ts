@@ -49,7 +49,9 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-describe("admin CLI", () => {
+// Each CLI call is a Node process (2-3 s apiece on a loaded machine, the long test makes nine): the file's tests get
+// the time they need, a hang guard several times what they take on a quiet machine.
+describe("admin CLI", { timeout: 120_000 }, () => {
   it("works on a brand-new store (migrations run on open)", async () => {
     const fresh = await createThrowawayStore(process.env.DATABASE_URL);
     try {

@@ -74,5 +74,6 @@ describe("npm run cluster", () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
     }
-  });
+    // Three processes started, one killed and replaced, all stopped: the time it needs on a loaded machine.
+  }, 120_000);
 });

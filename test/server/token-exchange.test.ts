@@ -174,4 +174,34 @@ describe("token endpoint failure limits", () => {
     expect(locked.headers.get("ratelimit-policy")).toBe("50;w=900");
     expect((await exchange(server, app, ["cases.create"], from("2001:db8:1::1"))).status).toBe(200);
   });
+
+  it("100 concurrent wrong secrets from one address: no more than 10 are answered other than 429, and the right secret after them is 429", async () => {
+    const app = await newFirm(server, { identifier: "burst", ranges: ["0.0.0.0/0"] });
+    const attacker = from("198.51.100.30");
+    const burst = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        exchange(server, { ...app, clientSecret: `guess-${i}` }, ["cases.create"], attacker),
+      ),
+    );
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(10);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    const right = await exchange(server, app, ["cases.create"], attacker);
+    expect(right.status).toBe(429);
+    expect(errorCode(right)).toBe("rate_limited");
+  });
+
+  it("100 concurrent attempts with different clientIds from one address: no more than 50 are answered other than 429", async () => {
+    const spray = from("198.51.100.31");
+    const burst = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        exchange(server, { clientId: crypto.randomUUID(), clientSecret: "x" }, ["cases.create"], spray),
+      ),
+    );
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(50);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    const app = await newFirm(server, { identifier: "sprayed-at-once", ranges: ["0.0.0.0/0"] });
+    expect((await exchange(server, app, ["cases.create"], spray)).status).toBe(429);
+  });
 });

@@ -7,11 +7,20 @@ import { takeInvite } from "../../server-stub/limits/invite-limit.ts";
 import { countParties, invitesSince, lockCase, markPartyInviteSent } from "../../server-stub/store/cases.ts";
 import type { Store } from "../../server-stub/store/database.ts";
 import { claimKey, completeKey, type KeyScope } from "../../server-stub/store/idempotency-keys.ts";
+import { lockInvitesOf, sentSince } from "../../server-stub/store/outbox.ts";
+import { countFailures, lockFailuresOf } from "../../server-stub/store/token-failures.ts";
 
 declare const store: Store;
 declare const scope: KeyScope;
 const claim = { requestHash: "h", owner: "o", now: 0, lockMs: 1000, expiredBefore: 0 };
 const reply = { status: 201, body: {} };
+const invite = { orgId: "org", partyId: "party", channel: "sms", to: "+447700900123" } as const;
+const inviteLimits = {
+  invitesPerPartyPerDay: 5,
+  invitesPerDestinationPerDay: 5,
+  smsInvitesPerFirmPerDay: 1000,
+  emailInvitesPerFirmPerDay: 10000,
+};
 
 export async function plainHandleIsRefused(): Promise<void> {
   // @ts-expect-error lockCase needs a transaction: its lock lasts until that transaction ends
@@ -28,8 +37,16 @@ export async function plainHandleIsRefused(): Promise<void> {
   await completeKey(store.db, scope, "o", reply);
   // @ts-expect-error the party limit is counted under the case's lock
   await assertRoomForParties(store.db, "case", 1, 20);
-  // @ts-expect-error the invite limit is counted under the party's lock
-  await takeInvite(store.db, "party", 5, 0);
+  // @ts-expect-error the invite limits are counted under the party's lock and the firm's channel's lock
+  await takeInvite(store.db, "sqlite", invite, inviteLimits, 0);
+  // @ts-expect-error lockInvitesOf's lock lasts until the transaction ends
+  await lockInvitesOf(store.db, "sqlite", "org", "sms");
+  // @ts-expect-error sentSince reads under lockInvitesOf's lock, in its transaction
+  await sentSince(store.db, "org", "sms", "+447700900123", "2026-01-01T00:00:00Z");
+  // @ts-expect-error lockFailuresOf's lock lasts until the transaction ends
+  await lockFailuresOf(store.db, "sqlite", "198.51.100.1");
+  // @ts-expect-error countFailures reads under lockFailuresOf's lock, in its transaction
+  await countFailures(store.db, "198.51.100.1", "client", 0);
 }
 
 export async function transactionIsAccepted(): Promise<void> {
@@ -41,6 +58,10 @@ export async function transactionIsAccepted(): Promise<void> {
     await claimKey(trx, scope, claim);
     await completeKey(trx, scope, "o", reply);
     await assertRoomForParties(trx, "case", 1, 20);
-    await takeInvite(trx, "party", 5, 0);
+    await takeInvite(trx, "sqlite", invite, inviteLimits, 0);
+    await lockInvitesOf(trx, "sqlite", "org", "sms");
+    await sentSince(trx, "org", "sms", "+447700900123", "2026-01-01T00:00:00Z");
+    await lockFailuresOf(trx, "sqlite", "198.51.100.1");
+    await countFailures(trx, "198.51.100.1", "client", 0);
   });
 }
