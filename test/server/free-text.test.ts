@@ -83,7 +83,7 @@ describe("free text", () => {
           user("user_control_only", "\u0007", "Re\u0301viewer"),
         ])
         .execute();
-      await sql`delete from kysely_migration where name = ${"0004_normalise_free_text"}`.execute(store.db);
+      await sql`delete from kysely_migration where name = ${"0005_normalise_free_text"}`.execute(store.db);
       await store.close();
       store = await openStore(throwaway.options);
       try {
@@ -131,7 +131,7 @@ describe("free text", () => {
         ])
         .execute();
       // As a 1.0.0 store: the normalising migration has not run yet.
-      await sql`delete from kysely_migration where name = ${"0004_normalise_free_text"}`.execute(store.db);
+      await sql`delete from kysely_migration where name = ${"0005_normalise_free_text"}`.execute(store.db);
       await store.close();
       store = await openStore(throwaway.options);
       try {
