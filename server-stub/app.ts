@@ -12,7 +12,8 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { ApiError } from "./errors/api-error.ts";
 import { errorResponse } from "./errors/error-response.ts";
-import { operationHandlers } from "./handlers/index.ts";
+import { handlerTable, operationHandlers } from "./handlers/index.ts";
+import type { HandlerOverrides } from "./handlers/operation-types.ts";
 import { securityHandlers } from "./http/authentication.ts";
 import { requireIpAddress } from "./http/client-address.ts";
 import { contractValidator } from "./http/contract-validator.ts";
@@ -35,15 +36,27 @@ export interface AppDeps {
   keys: SigningKeys;
   clock: Clock;
   logger: Logger;
+  /** The bundled spec to serve: generated/openapi.yaml unless a test serves a changed copy. */
+  bundle?: string;
+  /** Handlers that replace the built-in ones or serve operations only that copy declares (tests). */
+  handlers?: HandlerOverrides;
 }
 
 const BODY_LIMIT = "100kb";
 
-export function createApp({ config, store, keys, clock, logger }: AppDeps): Express {
-  const contract = loadContract(repoFiles.bundle);
+export function createApp({
+  config,
+  store,
+  keys,
+  clock,
+  logger,
+  bundle = repoFiles.bundle,
+  handlers: overrides,
+}: AppDeps): Express {
+  const contract = loadContract(bundle);
   const tokens = { issuer: config.tokenIssuer, audience: config.tokenAudience };
   const limiter = new TokenFailureLimiter(store, config.tokenFailureLimits, clock);
-  const handlers = operationHandlers({
+  const builtIn = operationHandlers({
     store,
     clock,
     cursors: new CursorCodec(store),
@@ -56,6 +69,7 @@ export function createApp({ config, store, keys, clock, logger }: AppDeps): Expr
       partiesPerCase: config.partiesPerCase,
     },
   });
+  const handlers = handlerTable(builtIn, overrides);
   const bearer = new BearerAuthenticator({ store, keys, clock, tokens });
   const idempotencyKeys = new IdempotencyKeys(store, clock, config.idempotencyLockSeconds);
 
@@ -63,7 +77,7 @@ export function createApp({ config, store, keys, clock, logger }: AppDeps): Expr
   app.use(requestContext(), requestLog(logger), responseHeaders(), requireHostHeader(), requireIpAddress());
   routeOutsideContract(app, store);
   app.use(jsonBody(BODY_LIMIT));
-  app.use(contractValidator(repoFiles.bundle, securityHandlers(contract, bearer)), plainDecimalIntegers(contract));
+  app.use(contractValidator(bundle, securityHandlers(contract, bearer)), plainDecimalIntegers(contract));
   routeOperations(app, { contract, handlers, store, idempotencyKeys });
   app.use((_req, _res, next) => next(new ApiError("not_found")));
   app.use(errorResponse(logger));

@@ -51,3 +51,28 @@ export type OperationHandler<Op extends OperationId> = (call: OperationCall<Op>)
 
 /** One handler per operationId in the spec: a missing one does not compile. */
 export type OperationHandlers = { [Op in OperationId]: OperationHandler<Op> };
+
+/** A handler the generated types do not know: an operation only a test's changed copy of the spec declares. */
+export interface UntypedCall {
+  body: unknown;
+  path: Record<string, string>;
+  query: Record<string, unknown>;
+  principal: Principal;
+  address: string;
+  requestId: string;
+  write: <R extends UntypedReply>(work: (trx: Trx) => Promise<R>) => Promise<R>;
+}
+export interface UntypedReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+export type UntypedHandler = (call: UntypedCall) => Promise<UntypedReply>;
+
+/** createApp's `handlers`: typed replacements by operationId, and handlers for operations the types do not know. */
+export type HandlerOverrides = Partial<OperationHandlers> & {
+  readonly [operationId: string]: OperationHandlers[OperationId] | UntypedHandler | undefined;
+};
+
+/** The handlers as the router calls them, by operationId (handlers/index.ts builds it). */
+export type HandlerTable = Readonly<Record<string, UntypedHandler>>;

@@ -5,13 +5,7 @@
 import type { Express, Request, RequestHandler } from "express";
 import { declaresHeader, HTTP_METHODS, type Contract, type HttpMethod, type Operation } from "../../contract/index.ts";
 import type { Principal } from "../auth/bearer.ts";
-import type {
-  OperationCall,
-  OperationHandlers,
-  OperationId,
-  Params,
-  RequestBody,
-} from "../handlers/operation-types.ts";
+import type { HandlerTable, UntypedCall, UntypedHandler } from "../handlers/operation-types.ts";
 import type { Store } from "../store/database.ts";
 import { clientAddress } from "./client-address.ts";
 import type { IdempotencyKeys, ReplyWriter } from "./idempotency.ts";
@@ -21,31 +15,23 @@ const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
 export interface OperationRouteDeps {
   contract: Contract;
-  handlers: OperationHandlers;
+  handlers: HandlerTable;
   store: Store;
   idempotencyKeys: IdempotencyKeys;
 }
 
-/** An operation's request as Express types it: the validator has checked params, body and query against the spec. */
-type OperationRequest<Op extends OperationId> = Request<
-  Params<Op, "path">,
-  unknown,
-  RequestBody<Op>,
-  Params<Op, "query">
->;
-
 /** What a handler is given. */
-class Call<Op extends OperationId> implements OperationCall<Op> {
-  readonly body: RequestBody<Op>;
-  readonly path: Params<Op, "path">;
-  readonly query: Params<Op, "query">;
+class Call implements UntypedCall {
+  readonly body: unknown;
+  readonly path: Record<string, string>;
+  readonly query: Record<string, unknown>;
   readonly address: string;
   readonly requestId: string;
 
   constructor(
-    req: OperationRequest<Op>,
+    req: Request<Record<string, string>>,
     private readonly context: RequestContext,
-    readonly write: OperationCall<Op>["write"],
+    readonly write: UntypedCall["write"],
   ) {
     this.body = req.body;
     this.path = req.params;
@@ -60,10 +46,6 @@ class Call<Op extends OperationId> implements OperationCall<Op> {
       throw new Error("no principal: the operation has no security requirement");
     return this.context.principal;
   }
-}
-
-function isOperationId(id: string, handlers: OperationHandlers): id is OperationId {
-  return Object.hasOwn(handlers, id);
 }
 
 /** "/v1/cases/{caseId}/parties" -> "/v1/cases/:caseId/parties" */
@@ -86,12 +68,11 @@ function canonicalPath(template: string, params: Record<string, string>): string
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
 }
 
-function operationRoute<Op extends OperationId>(
+function operationRoute(
   op: Operation,
-  operationId: Op,
+  handler: UntypedHandler,
   deps: OperationRouteDeps,
-): RequestHandler<Params<Op, "path">, unknown, RequestBody<Op>, Params<Op, "query">> {
-  const handler = deps.handlers[operationId];
+): RequestHandler<Record<string, string>> {
   const idempotent = declaresHeader(op, IDEMPOTENCY_KEY_HEADER);
   return async (req, res) => {
     const { principal } = req.context;
@@ -114,11 +95,11 @@ function operationRoute<Op extends OperationId>(
 export function routeOperations(app: Express, deps: OperationRouteDeps): void {
   for (const op of deps.contract.operations) {
     const { operationId } = op;
+    const handler = deps.handlers[operationId];
     // generated/schema.d.ts makes a missing handler a compile error; this catches a spec newer than the types.
-    if (!isOperationId(operationId, deps.handlers))
-      throw new Error(`no handler for operation ${operationId}: regenerate and implement it`);
+    if (handler === undefined) throw new Error(`no handler for operation ${operationId}: regenerate and implement it`);
     for (const base of deps.contract.basePaths) {
-      app.route(base + expressPath(op.path))[routeMethod(op)](operationRoute(op, operationId, deps));
+      app.route(base + expressPath(op.path))[routeMethod(op)](operationRoute(op, handler, deps));
     }
   }
 }

@@ -4,7 +4,7 @@
 // of its own there, dropped on close; otherwise a temp SQLite DATA_DIR.
 import type { DestinationStream } from "pino";
 import { FirmAdmin } from "../../server-stub/admin/firm-admin.ts";
-import { createApp } from "../../server-stub/app.ts";
+import { type AppDeps, createApp } from "../../server-stub/app.ts";
 import { SigningKeys } from "../../server-stub/auth/signing-keys.ts";
 import { systemClock, type Clock } from "../../server-stub/clock.ts";
 import { configFromEnv } from "../../server-stub/config.ts";
@@ -77,7 +77,11 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
 }
 
 export async function startInProcess(
-  options: ReferenceServerOptions & { clock?: Clock; logDestination?: DestinationStream } = {},
+  options: ReferenceServerOptions &
+    Pick<AppDeps, "bundle" | "handlers"> & {
+      clock?: Clock;
+      logDestination?: DestinationStream;
+    } = {},
 ): Promise<InProcessServer> {
   const location = await storeFor(options);
   const config = configFromEnv(serverEnv("silent", options, location));
@@ -94,7 +98,8 @@ export async function startInProcess(
   // An existing store's demo secret was shown long ago: give this run a fresh one.
   const clientSecret = demo.clientSecret ?? (await admin.rotateSecret({ appId: demo.appId })).clientSecret;
   const logger = createLogger(config.logLevel, options.logDestination);
-  const app = createApp({ config, store, keys, clock: options.clock ?? systemClock, logger });
+  const { bundle, handlers } = options;
+  const app = createApp({ config, store, keys, clock: options.clock ?? systemClock, logger, bundle, handlers });
   const running = await listen(app, config, logger);
   return {
     baseUrl: running.url,
