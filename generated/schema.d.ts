@@ -385,7 +385,7 @@ export interface components {
     responses: {
         /**
          * @description Bad request. Known codes:
-         *     - `invalid_request`: the request breaks the schema (missing or unknown field, wrong type, out-of-range value, malformed JSON); `details` has one entry per problem.
+         *     - `invalid_request`: the request breaks the schema (missing or unknown field, wrong type, out-of-range value, malformed JSON, a key repeated in one JSON object); `details` has one entry per problem.
          *     - `invalid_scope`: none of the requested scopes is granted to the integration and the firm.
          *     - `invalid_cursor`: the cursor is forged, malformed, or belongs to another firm or operation.
          */

@@ -107,6 +107,34 @@ describe("errors", () => {
     expect(utf8.status).toBe(201);
   });
 
+  it("a JSON object with a key twice is 400 invalid_request naming it, and nothing is written", async () => {
+    const cases = [
+      ['{"matterRef":"DUPKEY-1","matterType":"Purchase","matterRef":"DUPKEY-2"}', "/body/matterRef"],
+      [
+        '{"matterRef":"DUPKEY-3","matterType":"Purchase","parties":[{"name":"A","name":"B","role":"Buyer"}]}',
+        "/body/parties/0/name",
+      ],
+      ['{"matterRef":"DUPKEY-4","matterType":"Purchase","a/b~":1,"a/b~":2}', "/body/a~1b~0"],
+    ];
+    for (const [rawBody, path] of cases) {
+      const reply = await call(server, "POST", "/v1/cases", {
+        token,
+        rawBody,
+        headers: { "Content-Type": "application/json" },
+      });
+      expect(reply.status, rawBody).toBe(400);
+      expect(errorCode(reply)).toBe("invalid_request");
+      expect(reply.body.error.details).toEqual([{ path, message: "repeats a key of its object" }]);
+    }
+    // Equal keys in different objects are not a repeat; nothing of the refused requests was written.
+    const ok = await call(server, "POST", "/v1/cases", {
+      token,
+      rawBody: '{"matterRef":"DUPKEY-1","matterType":"Purchase","parties":[{"name":"A"},{"name":"B"}]}',
+      headers: { "Content-Type": "application/json" },
+    });
+    expect(ok.status).toBe(201);
+  });
+
   it("an unknown query parameter's name is escaped and bounded in details, within the Error schema", async () => {
     const validator = new ResponseValidator();
     for (const name of ["a\nb", "nul\u0000", "esc\u001b[2J", "x".repeat(600), "rlo\u202e"]) {
