@@ -1,6 +1,6 @@
 // `npm run conformance` (tsx test/conformance/cli.ts) as a partner runs it: exit status, output, JUnit file.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,6 +37,11 @@ function conformance(args: string[], env: Record<string, string> = {}): Promise<
 
 /** A TypeScript entry point run as `npm run` runs it, without the caller's VERIFY_CLIENT_* variables. */
 function tsx(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return run(TSX, args, env);
+}
+
+/** A command in the repository, without the caller's VERIFY_CLIENT_* variables. */
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   const {
     VERIFY_CLIENT_BASE_URL: _u,
     VERIFY_CLIENT_CLIENT_ID: _i,
@@ -45,7 +50,7 @@ function tsx(args: string[], env: Record<string, string> = {}): Promise<Run> {
   } = process.env;
   return new Promise((resolve) => {
     execFile(
-      TSX,
+      command,
       args,
       { cwd: repoRoot, env: { ...inherited, ...env }, timeout: FULL_RUN_MS },
       (error, stdout, stderr) => {
@@ -172,12 +177,10 @@ describe("npm run conformance", () => {
     async () => {
       const before = await tokenFailures(server);
       const junit = join(tmp, "refused", "deeper", "report.xml");
-      const run = await conformance(
-        ["--base-url", server.baseUrl, "--client-secret", "not-the-secret", "--junit", junit],
-        {
-          VERIFY_CLIENT_CLIENT_ID: server.clientId,
-        },
-      );
+      const run = await conformance(["--base-url", server.baseUrl, "--junit", junit], {
+        VERIFY_CLIENT_CLIENT_ID: server.clientId,
+        VERIFY_CLIENT_CLIENT_SECRET: "not-the-secret",
+      });
       expect(run.code, run.stdout + run.stderr).toBe(2);
       expect(run.stdout).toBe("");
       expect(run.stderr.trim()).toBe(`credentials rejected by ${server.baseUrl}: check --client-id / --client-secret`);
@@ -260,6 +263,42 @@ describe("npm run conformance", () => {
       );
     },
     FULL_RUN_MS,
+  );
+
+  it(
+    "keeps the secret out of its output: environment and --client-secret-file say nothing of it, the flag form warns",
+    async () => {
+      const own = await startReferenceServer();
+      const secret = "wrong-secret-7f3a9c";
+      const env = { VERIFY_CLIENT_BASE_URL: own.baseUrl, VERIFY_CLIENT_CLIENT_ID: own.clientId };
+      const refused = `credentials rejected by ${own.baseUrl}: check --client-id / --client-secret`;
+      try {
+        // As the README runs it: through npm, which echoes the script's command line.
+        const viaNpm = await run("npm", ["run", "conformance"], { ...env, VERIFY_CLIENT_CLIENT_SECRET: secret });
+        expect(viaNpm.code, viaNpm.stderr).toBe(2);
+        expect(viaNpm.stdout + viaNpm.stderr).not.toContain(secret);
+        expect(viaNpm.stderr.trim()).toBe(refused);
+
+        const secretFile = join(tmp, "secret.txt");
+        writeFileSync(secretFile, `${secret}\n`);
+        const fromFile = await conformance(["--client-secret-file", secretFile], env);
+        expect(fromFile.code).toBe(2);
+        expect(fromFile.stdout + fromFile.stderr).not.toContain(secret);
+        expect(fromFile.stderr.trim()).toBe(refused);
+
+        const flag = await conformance(["--client-secret", secret], env);
+        expect(flag.code).toBe(2);
+        expect(flag.stderr).toContain(
+          "warning: --client-secret on the command line shows in ps, shell history and npm's echo of the command",
+        );
+        const both = await conformance(["--client-secret", secret, "--client-secret-file", secretFile], env);
+        expect(both.code).toBe(2);
+        expect(both.stderr.trim()).toBe("give either --client-secret or --client-secret-file, not both");
+      } finally {
+        await own.close();
+      }
+    },
+    FULL_RUN_MS * 2,
   );
 
   it("--help explains every option, the tags and the exit status", async () => {

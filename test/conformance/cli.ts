@@ -1,10 +1,11 @@
-// npm run conformance -- --base-url URL --client-id ID --client-secret S [--read-only] [--max-pages N] [--junit FILE]
+// VERIFY_CLIENT_BASE_URL=... VERIFY_CLIENT_CLIENT_ID=... VERIFY_CLIENT_CLIENT_SECRET=... npm run conformance -- [options]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { integerOption } from "../../server-stub/integer-option.ts";
 import { ALL_CHECKS } from "./checks/index.ts";
 import { formatCoverage } from "./coverage.ts";
+import { addCredentialOptions, type CredentialFlags, credentialsFrom } from "./credential-options.ts";
 import { toJUnitXml } from "./junit.ts";
 import { formatFailures, formatLine } from "./report.ts";
 import { runSuite } from "./runner.ts";
@@ -17,34 +18,13 @@ function percentOption(value: string): number {
     throw new InvalidArgumentError("expected a percentage from 0 to 100");
   return percent;
 }
-
-/** "localhost:8081" parses as a URL with the scheme "localhost:": only http and https reach an API. */
-function isHttpUrl(text: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(text).protocol);
-  } catch {
-    return false;
-  }
-}
 const EXIT_USAGE = 2;
 
-const program = new Command("conformance")
+const program = addCredentialOptions(new Command("conformance"))
   .description(
     "Checks that a deployment of the Verify Client integration API keeps its contract (generated/openapi.yaml):\n" +
       "token exchange, scopes, auth failures, cases, parties, invites, lists and bad input. Every response is\n" +
       "validated against the spec: status documented for the operation, content type, body schema, headers.",
-  )
-  .addOption(
-    new Option("--base-url <url>", "the API's base URL, without /v1 (e.g. http://localhost:8081)").env(
-      "VERIFY_CLIENT_BASE_URL",
-    ),
-  )
-  .addOption(new Option("--client-id <id>", "the integration's clientId (its appId)").env("VERIFY_CLIENT_CLIENT_ID"))
-  .addOption(
-    new Option(
-      "--client-secret <secret>",
-      "the integration's clientSecret (prefer the env var: arguments show in ps)",
-    ).env("VERIFY_CLIENT_CLIENT_SECRET"),
   )
   .option("--read-only", "skip every check that writes (cases, parties, invites): for production smoke checks", false)
   .option("--max-pages <n>", "the most pages any list walk fetches", integerOption(1), 50)
@@ -77,44 +57,29 @@ Tags: stateful  needs a real implementation (stored data, token and scope verifi
 Exit status: 0 every check passed (or was skipped), 1 a check failed, 2 bad usage or no check could run
 (unreachable or wrong base URL, credentials refused, failure limit reached): then one line says why.
 
-Examples:
-  npm run conformance -- --base-url http://localhost:8081 --client-id <appId> --client-secret <secret>
-  VERIFY_CLIENT_BASE_URL=https://api.example.com VERIFY_CLIENT_CLIENT_ID=... VERIFY_CLIENT_CLIENT_SECRET=... \\
-    npm run conformance -- --read-only --junit conformance.xml`,
+Examples (the environment keeps the secret out of ps and of npm's echo of the command line):
+  export VERIFY_CLIENT_BASE_URL=http://localhost:8081 VERIFY_CLIENT_CLIENT_ID=<appId> VERIFY_CLIENT_CLIENT_SECRET=<secret>
+  npm run conformance
+  VERIFY_CLIENT_BASE_URL=https://api.example.com VERIFY_CLIENT_CLIENT_ID=<appId> \\
+    npm run conformance -- --client-secret-file secret.txt --read-only --junit conformance.xml`,
   )
-  .showHelpAfterError()
   .action(
-    async (options: {
-      baseUrl?: string;
-      clientId?: string;
-      clientSecret?: string;
-      readOnly: boolean;
-      maxPages: number;
-      junit?: string;
-      report?: string;
-      minCoverage?: number;
-      list?: boolean;
-    }) => {
+    async (
+      options: CredentialFlags & {
+        readOnly: boolean;
+        maxPages: number;
+        junit?: string;
+        report?: string;
+        minCoverage?: number;
+        list?: boolean;
+      },
+    ) => {
       if (options.list) {
         for (const check of ALL_CHECKS)
           console.log(`${check.id.padEnd(32)} ${`[${check.tags.join(", ")}]`.padEnd(28)} ${check.title}`);
         return;
       }
-      const missing = [
-        ["--base-url", "VERIFY_CLIENT_BASE_URL", options.baseUrl],
-        ["--client-id", "VERIFY_CLIENT_CLIENT_ID", options.clientId],
-        ["--client-secret", "VERIFY_CLIENT_CLIENT_SECRET", options.clientSecret],
-      ].filter(([, , value]) => !value);
-      if (missing.length > 0) {
-        program.error(`missing ${missing.map(([flag, env]) => `${flag} (or ${env})`).join(", ")}`, {
-          exitCode: EXIT_USAGE,
-        });
-      }
-      if (!isHttpUrl(options.baseUrl!)) {
-        program.error(`--base-url ${JSON.stringify(options.baseUrl)} is not an http:// or https:// URL`, {
-          exitCode: EXIT_USAGE,
-        });
-      }
+      const credentials = credentialsFrom(program, options, EXIT_USAGE);
       for (const [flag, file] of [
         ["--junit", options.junit],
         ["--report", options.report],
@@ -129,9 +94,7 @@ Examples:
       }
 
       const report = await runSuite({
-        baseUrl: options.baseUrl!,
-        clientId: options.clientId!,
-        clientSecret: options.clientSecret!,
+        ...credentials,
         readOnly: options.readOnly,
         maxPages: options.maxPages,
         onResult: (result) => console.log(formatLine(result)),
