@@ -4,6 +4,7 @@
 // classified here instead of by the library.
 import type { Diff } from "api-smart-diff";
 import { SECURITY_SCHEME, valueAt, type Contract, type SecurityRequirement } from "../contract/index.ts";
+import { comparePatterns } from "./pattern-language.ts";
 import { schemaAt, type DiffLocation, type Docs } from "./spec-diff-location.ts";
 import { formatValue } from "./spec-diff-wording.ts";
 
@@ -43,6 +44,19 @@ export function classify(diff: Diff, loc: DiffLocation, docs: Docs): Classified 
     return {
       class: compatible ? "non-breaking" : "breaking",
       rule: "type sets: responses may narrow, requests may widen",
+    };
+  }
+  // The library calls every changed pattern breaking. Compare the strings each accepts instead: a request's pattern
+  // may only widen, a response's only narrow; where the languages cannot be compared (lookarounds, inner anchors),
+  // it fails the gate until a reviewed allowance says why it is safe.
+  if (loc.keyword === "pattern" && loc.keywordRest.length === 0 && diff.action === "replace") {
+    const relation = comparePatterns(String(diff.before), String(diff.after));
+    if (relation === "undecided")
+      return { class: "breaking", rule: "needs review: the two patterns' languages could not be compared" };
+    const compatible = relation === "same" || relation === (inResponse ? "narrower" : "wider");
+    return {
+      class: compatible ? "non-breaking" : "breaking",
+      rule: `pattern languages: the new pattern accepts ${relation === "different" ? "different strings" : relation === "same" ? "the same strings" : `${relation === "wider" ? "more" : "fewer"} strings`}; requests may widen, responses may narrow`,
     };
   }
   // A different fixed value is narrower and wider at once; the library's reversal makes it non-breaking in a response.

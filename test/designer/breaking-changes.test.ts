@@ -66,6 +66,20 @@ describe("each kind of change is classed as a designer expects", () => {
     ]);
   });
 
+  it("a request pattern may widen (the languages are compared) but not narrow; an undecidable change needs review", () => {
+    const field = "request field name of POST /v1/things";
+    expect(changes("widened-request-pattern")).toEqual([
+      ["non-breaking", `changed pattern of ${field} from \`^[a-z]+$\` to \`^[a-z0-9]+$\``],
+    ]);
+    expect(changes("widened-request-pattern", "reversed")).toEqual([
+      ["breaking", `changed pattern of ${field} from \`^[a-z0-9]+$\` to \`^[a-z]+$\``],
+    ]);
+    const { before, after } = pair("lookahead-request-pattern");
+    expect(compareSpecs(before, after).map((c) => [c.class, c.rule])).toEqual([
+      ["breaking", "needs review: the two patterns' languages could not be compared"],
+    ]);
+  });
+
   it("a changed scope is breaking both ways", () => {
     expect(changes("changed-scope")).toEqual([
       ["breaking", "changed the scope of POST /v1/things from `things.create` to `things.list`"],

@@ -74,6 +74,22 @@ const pairs: Record<string, Pair> = {
       delete doc.components.securitySchemes.systemToken["x-scopes"]["things.archive"];
     },
   },
+  "widened-request-pattern": {
+    before: (doc) => {
+      thingRequest(doc).properties.name.pattern = "^[a-z]+$";
+    },
+    after: (doc) => {
+      thingRequest(doc).properties.name.pattern = "^[a-z0-9]+$";
+    },
+  },
+  "lookahead-request-pattern": {
+    before: (doc) => {
+      thingRequest(doc).properties.name.pattern = "^[a-z]+$";
+    },
+    after: (doc) => {
+      thingRequest(doc).properties.name.pattern = "^(?!x)[a-z]+$";
+    },
+  },
   "removed-error-status": {
     after: (doc) => {
       delete create(doc).responses["409"];
