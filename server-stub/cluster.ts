@@ -26,16 +26,19 @@ const WORKER_START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 12_000;
 
 function parseArguments(): { workers: number } {
-  return new Command("npm run cluster --")
-    .description("Run N reference-server processes on one port, sharing the store of DATABASE_URL (or DATA_DIR).")
-    .option("-w, --workers <n>", "worker processes", integerOption(1, 64), availableParallelism())
-    .addHelpText(
-      "after",
-      "\nThe environment is npm start's (PORT, HOST, DATABASE_URL, PG_POOL_SIZE...); each worker opens PG_POOL_SIZE connections.",
-    )
-    .showHelpAfterError()
-    .parse()
-    .opts<{ workers: number }>();
+  return (
+    new Command("npm run cluster --")
+      .description("Run N reference-server processes on one port, sharing the store of DATABASE_URL (or DATA_DIR).")
+      .option("-w, --workers <n>", "worker processes", integerOption(1, 64), availableParallelism())
+      .addHelpText(
+        "after",
+        "\nThe environment is npm start's (PORT, HOST, DATABASE_URL, PG_POOL_SIZE...); each worker opens PG_POOL_SIZE connections.",
+      )
+      // A usage error ends with commander's one line, exit 2 (help exits 0).
+      .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+      .parse()
+      .opts<{ workers: number }>()
+  );
 }
 
 /** Migrations, the first signing key and the demo integration, done once before any worker starts. */

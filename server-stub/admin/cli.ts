@@ -1,6 +1,6 @@
 // `npm run admin -- <command>`: the firm admin's "Apps & API access", over the same store (DATABASE_URL or DATA_DIR) as the
 // server, safe to run while it serves. Human output by default; --json prints one compact JSON document.
-import { Command, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { configFromEnv } from "../config.ts";
 import { integerOption } from "../integer-option.ts";
 import { storeOptionsFrom } from "../store-options.ts";
@@ -8,6 +8,9 @@ import { openStore, type Store } from "../store/database.ts";
 import { AdminInputError, FirmAdmin, MAX_LIST_LIMIT } from "./firm-admin.ts";
 
 /** The flag an admin input field is given by: allowedIpRanges -> --allowed-ip-ranges (commander's own naming). */
+/** Bad usage: an unknown command or option, a missing or invalid value. */
+const EXIT_USAGE = 2;
+
 function flagOf(field: string): string {
   return `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
@@ -40,7 +43,8 @@ export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Sto
       "Firm -> Apps & API access, for the reference server's store ($DATABASE_URL, else $DATA_DIR, default .data)",
     )
     .option("--json", "print one compact JSON document")
-    .showHelpAfterError()
+    // Usage errors throw (every subcommand inherits this) so main() exits 2 with commander's one line.
+    .exitOverride()
     .configureOutput({ outputError: (message, write) => write(message) });
 
   // Runs one admin action and prints its result.
@@ -193,10 +197,13 @@ async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
-    // Bad input gets its message, naming flags; anything else a short one too (the store's path, a locked database...).
+    // Commander has printed its one line (or the help, asked for): exit 0 for help, 2 for a usage error.
+    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE);
+    // Bad input gets its message, naming flags (a usage error too); anything else a short one (the store's path,
+    // a locked database...) and exit 1.
     const message = e instanceof AdminInputError ? e.naming(flagOf) : String((e as Error)?.message ?? e);
     process.stderr.write(`error: ${message}\n`);
-    process.exit(1);
+    process.exit(e instanceof AdminInputError ? EXIT_USAGE : 1);
   }
 }
 

@@ -52,6 +52,23 @@ afterAll(() => server?.close());
 // Each CLI call is a Node process (2-3 s apiece on a loaded machine, the long test makes nine): the file's tests get
 // the time they need, a hang guard several times what they take on a quiet machine.
 describe("admin CLI", { timeout: 120_000 }, () => {
+  it("a usage error ends with its one line and exits 2; --help exits 0", async () => {
+    for (const [args, line] of [
+      [["firm", "create"], "error: required option '--name <name>' not specified"],
+      [["nosuch"], "error: unknown command 'nosuch'"],
+      [["firm", "create", "--name", "X", "--scopes", "nope"], "error: --scopes: unknown scope(s) nope;"],
+    ] as const) {
+      const result = await admin(server.storeEnv, ...args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toContain(line);
+    }
+    const help = await admin(server.storeEnv, "--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: admin");
+  });
+
   it("works on a brand-new store (migrations run on open)", async () => {
     const fresh = await createThrowawayStore(process.env.DATABASE_URL);
     try {
