@@ -205,7 +205,11 @@ export interface components {
             orgId: string;
             /** @description The integration's identifier, as written in audit rows. */
             identifier: string;
-            /** @description The granted scopes (requested ∩ integration ∩ firm). */
+            /**
+             * @description The granted scopes (requested ∩ integration ∩ firm): never a scope the caller did not ask for, which
+             *     `x-echoes-request` records, so a scope added to the catalogue is not a breaking change here. `maxItems` is the
+             *     catalogue's size (lint: verify-scope-array-bound).
+             */
             scopes: components["schemas"]["Scope"][];
         };
         SystemTokenResponse: {

@@ -146,6 +146,7 @@ export const cases: Record<string, Case[]> = {
       change: (doc) => {
         doc.components.securitySchemes.systemToken["x-scopes"]["cases.archive"] = "Archive cases";
         doc.components.schemas.Scope.enum.push("cases.archive");
+        doc.components.schemas.TokenRequest.properties.scopes.maxItems = 3;
       },
       expected: [unused("cases.archive")],
     },
@@ -222,6 +223,35 @@ export const cases: Record<string, Case[]> = {
           message:
             "A scope enum must list exactly the catalogue's scopes (systemToken x-scopes): not in the catalogue: cases.delete",
           path: ["components", "schemas", "TokenRequest", "properties", "scopes", "items", "enum"],
+        },
+      ],
+    },
+  ],
+  "verify-scope-array-bound": [
+    {
+      name: "a scope array capped below the catalogue's size",
+      change: (doc) => {
+        doc.components.schemas.TokenRequest.properties.scopes.maxItems = 1;
+      },
+      expected: [
+        {
+          code: "verify-scope-array-bound",
+          message:
+            "An array of scopes caps at the catalogue's size: maxItems must be 2 (the scopes in systemToken x-scopes), found 1",
+          path: ["components", "schemas", "TokenRequest", "properties", "scopes", "maxItems"],
+        },
+      ],
+    },
+    {
+      name: "a scope array that may repeat a scope",
+      change: (doc) => {
+        delete doc.components.schemas.TokenRequest.properties.scopes.uniqueItems;
+      },
+      expected: [
+        {
+          code: "verify-scope-array-bound",
+          message: "An array of scopes must have uniqueItems: true",
+          path: ["components", "schemas", "TokenRequest", "properties", "scopes"],
         },
       ],
     },
