@@ -493,8 +493,32 @@ export const cases: Record<string, Case[]> = {
       expected: [
         {
           code: "verify-path-prefix",
-          message: 'Path "/cases/ids" must begin with /v1/',
+          message: 'Path "/cases/ids" must begin with /v1/ (x-path-prefix)',
           path: ["paths", "/cases/ids"],
+        },
+      ],
+    },
+    {
+      name: "a new prefix that the paths do not follow",
+      change: (doc) => {
+        doc["x-path-prefix"] = "/v2";
+      },
+      expected: ["/v1/microapps/system-tokens", "/v1/cases", "/v1/cases/ids"].map((path) => ({
+        code: "verify-path-prefix",
+        message: `Path "${path}" must begin with /v2/ (x-path-prefix)`,
+        path: ["paths", path],
+      })),
+    },
+    {
+      name: "no declared prefix",
+      change: (doc) => {
+        delete doc["x-path-prefix"];
+      },
+      expected: [
+        {
+          code: "verify-path-prefix",
+          message: "The root must declare its path prefix as x-path-prefix (such as /v1)",
+          path: [],
         },
       ],
     },
