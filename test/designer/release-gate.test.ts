@@ -4,8 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
-import { readBundle, repoFiles, repoRoot } from "../../contract/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readBundle, repoFiles, repoRoot, type OpenAPI3 } from "../../contract/index.ts";
 import { bundleWorkingTree } from "../../scripts/bundle-spec.ts";
 import { compareVersions, latestSnapshot, listSnapshots, loadSnapshot } from "../../scripts/releases.ts";
 import { compareSpecs, formatReport, verdict } from "../../scripts/spec-diff.ts";
@@ -41,6 +41,11 @@ describe("the contract against its releases", () => {
 
 describe("a major release records its path prefix decision", () => {
   const released = loadSnapshot(latestSnapshot());
+  // Bundling spec/ runs Redocly: once for the three tests, with room for a loaded machine.
+  let working: OpenAPI3;
+  beforeAll(() => {
+    working = bundleWorkingTree();
+  }, 120_000);
   const nextMajor = (doc: any) => {
     const next = structuredClone(doc);
     next.info.version = `${Number(String(released.info.version).split(".")[0]) + 1}.0.0`;
@@ -48,12 +53,12 @@ describe("a major release records its path prefix decision", () => {
   };
 
   it("the working spec declares its prefix, and a release from before the declaration has it from its paths", () => {
-    expect(pathPrefix(bundleWorkingTree())).toBe("/v1");
+    expect(pathPrefix(working)).toBe("/v1");
     expect(pathPrefix({ ...released, "x-path-prefix": undefined } as any)).toBe("/v1");
   });
 
   it("a raised major with the same prefix and no recorded decision fails, naming both ways out", () => {
-    const head = nextMajor(bundleWorkingTree());
+    const head = nextMajor(working);
     const major = head.info.version.split(".")[0];
     expect(prefixDecisionMissing(released, head)?.reason).toBe(
       `info.version's major was raised (${released.info.version} -> ${head.info.version}) but the path prefix decision for ${major} is not recorded: change x-path-prefix in spec/openapi.yaml (/v1 -> /v${major}; serve both prefixes during the migration), or keep /v1 with a x-path-prefix-kept entry { major: ${major}, reason: ... }`,
@@ -61,13 +66,13 @@ describe("a major release records its path prefix decision", () => {
   });
 
   it("a new prefix, or a kept one with its reason for that major, passes; a reason for another major does not", () => {
-    const head = nextMajor(bundleWorkingTree());
+    const head = nextMajor(working);
     const major = Number(head.info.version.split(".")[0]);
     expect(prefixDecisionMissing(released, { ...head, "x-path-prefix": `/v${major}` })).toBeNull();
     const kept = (m: number) => ({ ...head, "x-path-prefix-kept": [{ major: m, reason: "Only added fields." }] });
     expect(prefixDecisionMissing(released, kept(major))).toBeNull();
     expect(prefixDecisionMissing(released, kept(major + 1))?.ok).toBe(false);
-    expect(prefixDecisionMissing(released, bundleWorkingTree())).toBeNull();
+    expect(prefixDecisionMissing(released, working)).toBeNull();
   });
 });
 
