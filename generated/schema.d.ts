@@ -205,7 +205,11 @@ export interface components {
             orgId: string;
             /** @description The integration's identifier, as written in audit rows. */
             identifier: string;
-            /** @description The granted scopes (requested ∩ integration ∩ firm). */
+            /**
+             * @description The granted scopes (requested ∩ integration ∩ firm): never a scope the caller did not ask for, which
+             *     `x-echoes-request` records, so a scope added to the catalogue is not a breaking change here. `maxItems` is the
+             *     catalogue's size (lint: verify-scope-array-bound).
+             */
             scopes: components["schemas"]["Scope"][];
         };
         SystemTokenResponse: {
@@ -453,6 +457,22 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description Too many failed exchanges (`invalid_client`) from this address; wait for `Retry-After` seconds. Known
+         *     codes: `rate_limited`. Other addresses are unaffected.
+         */
+        TooManyFailedExchanges: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                RateLimit: components["headers"]["RateLimit-Exhausted"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description An unexpected error on our side; nothing was changed. Known codes: `internal_error`. */
         InternalError: {
             headers: {
@@ -545,6 +565,26 @@ export interface components {
         NotFound: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Too many requests; wait for `Retry-After` seconds. Known codes:
+         *     - `invite_limit_reached`: the party has had the most invites allowed in a day.
+         *     - `destination_limit_reached`: the mobile number or email address has had the most invites this firm may
+         *       send it in a day, whichever parties it belongs to.
+         *     - `firm_invite_limit_reached`: the firm has sent the most invites allowed in a day on this channel.
+         *     - `rate_limited`: too many requests from this integration.
+         */
+        InviteLimitReached: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                RateLimit: components["headers"]["RateLimit-Exhausted"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 [name: string]: unknown;
             };
             content: {
@@ -714,22 +754,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /**
-             * @description Too many failed exchanges (`invalid_client`) from this address; wait for `Retry-After` seconds. Known
-             *     codes: `rate_limited`. Other addresses are unaffected.
-             */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    RateLimit: components["headers"]["RateLimit-Exhausted"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            429: components["responses"]["TooManyFailedExchanges"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -883,26 +908,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
-            /**
-             * @description Too many requests; wait for `Retry-After` seconds. Known codes:
-             *     - `invite_limit_reached`: the party has had the most invites allowed in a day.
-             *     - `destination_limit_reached`: the mobile number or email address has had the most invites this firm may
-             *       send it in a day, whichever parties it belongs to.
-             *     - `firm_invite_limit_reached`: the firm has sent the most invites allowed in a day on this channel.
-             *     - `rate_limited`: too many requests from this integration.
-             */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    RateLimit: components["headers"]["RateLimit-Exhausted"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
+            429: components["responses"]["InviteLimitReached"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -35,7 +35,13 @@ function sections(changes: SpecChange[]): string {
     // A breaking change shipped without a new major is a reviewed security narrowing (x-breaking-allowances).
     if (change.allowed) groups.Security.push(change);
     else if (change.message.startsWith("deprecated ")) groups.Deprecated.push(change);
-    else if (change.class === "annotation" || change.action === "replace" || change.action === "rename")
+    // A breaking addition (a new required field) changes what clients must do: it is no feature, so never Added.
+    else if (
+      change.class === "annotation" ||
+      change.action === "replace" ||
+      change.action === "rename" ||
+      (change.class === "breaking" && change.action === "add")
+    )
       groups.Changed.push(change);
     else groups[change.action === "add" ? "Added" : "Removed"].push(change);
   }

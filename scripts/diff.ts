@@ -1,10 +1,12 @@
 // `npm run diff [-- --base <git ref>] [--json]`: the breaking-change gate. Bundles spec/ as it is in the working
 // tree and compares it with the latest released snapshot (spec/releases/) or with spec/ at a git ref, prints every
 // change classed breaking / non-breaking / annotation, and exits 1 on a breaking change unless info.version's
-// major was raised or a reviewed x-breaking-allowances entry for info.version covers it, and on a stale allowance.
+// major was raised or a reviewed x-breaking-allowances entry for info.version covers it, on a stale allowance, and on a
+// raised major whose path prefix decision is not recorded (path-prefix.ts).
 import { relative, resolve } from "node:path";
 import { Command } from "commander";
 import { bundleAtGitRef, bundleWorkingTree } from "./bundle-spec.ts";
+import { prefixDecisionMissing } from "./path-prefix.ts";
 import { latestSnapshot, loadSnapshot } from "./releases.ts";
 import { compareSpecs, formatReport, staleAllowances, verdict } from "./spec-diff.ts";
 import { repoRoot, type OpenAPI3 } from "../contract/index.ts";
@@ -31,7 +33,7 @@ if (options.base) {
 const head = bundleWorkingTree(options.spec ? resolve(options.spec) : undefined);
 const changes = compareSpecs(base, head);
 const stale = staleAllowances(changes, base, head);
-const result = verdict(changes, base.info.version, head.info.version, stale);
+const result = prefixDecisionMissing(base, head) ?? verdict(changes, base.info.version, head.info.version, stale);
 
 if (options.json) {
   console.log(

@@ -16,6 +16,29 @@ export interface Classified {
   rule?: string;
 }
 
+/** The schema extension that marks a response value as an echo of what the request sent. */
+export const ECHOES_REQUEST = "x-echoes-request";
+
+/** The schema at `schemaPath`, or one holding it, is marked x-echoes-request (in the new version). */
+function echoesRequest({ after }: Docs, schemaPath: DiffLocation["schemaPath"]): boolean {
+  if (!schemaPath) return false;
+  for (let end = schemaPath.length; end > 0; end--)
+    if (
+      (valueAt(after.doc, schemaPath.slice(0, end)) as Record<string, unknown> | undefined)?.[ECHOES_REQUEST] === true
+    )
+      return true;
+  return false;
+}
+
+const UPPER_BOUNDS = ["maxItems", "maxLength", "maximum"];
+
+/** Lets a value hold more: an added enum value, or a raised or removed upper bound. */
+function widens(diff: Diff, keyword: string | undefined): boolean {
+  if (keyword === "enum") return diff.action === "add";
+  if (!keyword || !UPPER_BOUNDS.includes(keyword)) return false;
+  return diff.action === "remove" || (diff.action === "replace" && Number(diff.after) > Number(diff.before));
+}
+
 const asSet = (type: unknown) => new Set(Array.isArray(type) ? type : [type]);
 const isSubset = <T>(a: Set<T>, b: Set<T>) => [...a].every((x) => b.has(x));
 
@@ -73,29 +96,11 @@ export function classify(diff: Diff, loc: DiffLocation, docs: Docs): Classified 
     };
   }
 
-  // The token exchange grants a subset of the scopes the caller sent, so a new scope in the response's
-  // principal.scopes[] can only reach a caller that asked for it by name: adding a catalogue scope is not breaking.
-  if (
-    loc.part === "response" &&
-    loc.keyword === "enum" &&
-    diff.action === "add" &&
-    loc.field === "principal.scopes[]"
-  ) {
-    const path = [
-      "paths",
-      ...diff.path.slice(1, 3),
-      "requestBody",
-      "content",
-      "application/json",
-      "schema",
-      "properties",
-      "scopes",
-      "items",
-      "enum",
-    ];
-    const requestable = (valueAt(docs.after.doc, path) as unknown[] | undefined) ?? [];
-    if (requestable.includes(diff.after)) return { class: "non-breaking", rule: "granted scopes echo requested ones" };
-  }
+  // A response value marked x-echoes-request holds only what the client itself sent (the token exchange grants a
+  // subset of the scopes asked for), so letting it hold more (a new enum value, a higher or no maximum) reaches
+  // only a client that sent the new value: not breaking.
+  if (loc.part === "response" && echoesRequest(docs, loc.schemaPath) && widens(diff, loc.keyword))
+    return { class: "non-breaking", rule: `${ECHOES_REQUEST}: the value echoes the request` };
 
   // The library assumes open request bodies, where an unknown field is ignored. Ours are closed
   // (additionalProperties: false), so a client still sending a removed field gets 400.

@@ -110,21 +110,42 @@ describe("each kind of change is classed as a designer expects", () => {
     ]);
   });
 
-  it("a new scope is not breaking, though it widens the token exchange's response enum principal.scopes[]", () => {
-    const released = parse(readFileSync(join(repoFiles.releases, "1.0.0.yaml"), "utf8"));
-    const next = structuredClone(released);
-    next.components.schemas.Scope.enum.push("cases.archive");
+  // A new scope as a designer adds it to the working spec: the catalogue, the Scope enum, and both scope arrays'
+  // caps raised to the catalogue's size (lint: verify-scope-array-bound). principal.scopes is marked
+  // x-echoes-request (it holds only scopes the caller asked for), so widening it is not breaking; unmarked, it is.
+  function withNewScope(doc: any) {
+    const next = structuredClone(doc);
+    const { schemas } = next.components;
+    schemas.Scope.enum.push("cases.archive");
     next.components.securitySchemes.systemToken["x-scopes"]["cases.archive"] = "Archive cases";
-    expect(compareSpecs(released, next).map((c) => [c.class, c.message])).toEqual([
+    schemas.SystemTokenRequest.properties.scopes.maxItems = schemas.Scope.enum.length;
+    schemas.Principal.properties.scopes.maxItems = schemas.Scope.enum.length;
+    return next;
+  }
+  const working = () => parse(readFileSync(join(repoFiles.generated, "openapi.yaml"), "utf8"));
+  const exchange = "POST /v1/microapps/system-tokens";
+
+  it("a new scope is not breaking, though it widens principal.scopes[], which echoes the request", () => {
+    const before = working();
+    expect(compareSpecs(before, withNewScope(before)).map((c) => [c.class, c.message])).toEqual([
+      ["non-breaking", `changed maxItems of request field scopes of ${exchange} from 5 to 6`],
+      ["non-breaking", `added enum value \`cases.archive\` to request field scopes[] of ${exchange}`],
+      ["non-breaking", `changed maxItems of response field principal.scopes of ${exchange} from 5 to 6 (status 200)`],
       [
         "non-breaking",
-        "added enum value `cases.archive` to request field scopes[] of POST /v1/microapps/system-tokens",
-      ],
-      [
-        "non-breaking",
-        "added enum value `cases.archive` to response field principal.scopes[] of POST /v1/microapps/system-tokens (status 200)",
+        `added enum value \`cases.archive\` to response field principal.scopes[] of ${exchange} (status 200)`,
       ],
       ["non-breaking", 'added scope `cases.archive` ("Archive cases") to the scope catalogue'],
+    ]);
+  });
+
+  it("without x-echoes-request, the same widening of a response field is breaking", () => {
+    const before = working();
+    delete before.components.schemas.Principal.properties.scopes["x-echoes-request"];
+    const breaking = compareSpecs(before, withNewScope(before)).filter((c) => c.class === "breaking");
+    expect(breaking.map((c) => c.message)).toEqual([
+      `changed maxItems of response field principal.scopes of ${exchange} from 5 to 6 (status 200)`,
+      `added enum value \`cases.archive\` to response field principal.scopes[] of ${exchange} (status 200)`,
     ]);
   });
 

@@ -29,4 +29,13 @@ describe("CHANGELOG.md", () => {
     const text = buildChangelog(releases.slice(0, 1), next);
     expect(text).toContain("## [Unreleased]\n\n### Added\n\n- Added optional request field size to POST /v1/things");
   });
+
+  it("files a breaking addition (a new required request field) under Changed, marked breaking, never under Added", () => {
+    const { before, after } = pair("new-required-request-field");
+    const text = buildChangelog([{ version: "1.0.0", releasedOn: "2026-01-01", doc: before }], after);
+    expect(text).toContain(
+      "## [Unreleased]\n\n### Changed\n\n- **Breaking:** Added required request field size to POST /v1/things",
+    );
+    expect(text).not.toContain("### Added\n\n- **Breaking:**");
+  });
 });

@@ -4,11 +4,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
-import { readBundle, repoFiles, repoRoot } from "../../contract/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readBundle, repoFiles, repoRoot, type OpenAPI3 } from "../../contract/index.ts";
 import { bundleWorkingTree } from "../../scripts/bundle-spec.ts";
 import { compareVersions, latestSnapshot, listSnapshots, loadSnapshot } from "../../scripts/releases.ts";
 import { compareSpecs, formatReport, verdict } from "../../scripts/spec-diff.ts";
+import { pathPrefix, prefixDecisionMissing } from "../../scripts/path-prefix.ts";
 
 const run = promisify(execFile);
 const tsx = join(repoRoot, "node_modules/.bin/tsx");
@@ -38,6 +39,43 @@ describe("the contract against its releases", () => {
   });
 });
 
+describe("a major release records its path prefix decision", () => {
+  const released = loadSnapshot(latestSnapshot());
+  // Bundling spec/ runs Redocly: once for the three tests, with room for a loaded machine.
+  let working: OpenAPI3;
+  beforeAll(() => {
+    working = bundleWorkingTree();
+  }, 120_000);
+  const nextMajor = (doc: any) => {
+    const next = structuredClone(doc);
+    next.info.version = `${Number(String(released.info.version).split(".")[0]) + 1}.0.0`;
+    return next;
+  };
+
+  it("the working spec declares its prefix, and a release from before the declaration has it from its paths", () => {
+    expect(pathPrefix(working)).toBe("/v1");
+    expect(pathPrefix({ ...released, "x-path-prefix": undefined } as any)).toBe("/v1");
+  });
+
+  it("a raised major with the same prefix and no recorded decision fails, naming both ways out", () => {
+    const head = nextMajor(working);
+    const major = head.info.version.split(".")[0];
+    expect(prefixDecisionMissing(released, head)?.reason).toBe(
+      `info.version's major was raised (${released.info.version} -> ${head.info.version}) but the path prefix decision for ${major} is not recorded: change x-path-prefix in spec/openapi.yaml (/v1 -> /v${major}; serve both prefixes during the migration), or keep /v1 with a x-path-prefix-kept entry { major: ${major}, reason: ... }`,
+    );
+  });
+
+  it("a new prefix, or a kept one with its reason for that major, passes; a reason for another major does not", () => {
+    const head = nextMajor(working);
+    const major = Number(head.info.version.split(".")[0]);
+    expect(prefixDecisionMissing(released, { ...head, "x-path-prefix": `/v${major}` })).toBeNull();
+    const kept = (m: number) => ({ ...head, "x-path-prefix-kept": [{ major: m, reason: "Only added fields." }] });
+    expect(prefixDecisionMissing(released, kept(major))).toBeNull();
+    expect(prefixDecisionMissing(released, kept(major + 1))?.ok).toBe(false);
+    expect(prefixDecisionMissing(released, working)).toBeNull();
+  });
+});
+
 describe("npm run diff", () => {
   const edited = mkdtempSync(join(tmpdir(), "verify-client-spec-"));
   afterAll(() => rmSync(edited, { recursive: true, force: true }));
@@ -51,6 +89,22 @@ describe("npm run diff", () => {
     expect(stdout).toContain("FAIL: 1 breaking change while info.version's major stays 1");
     expect(code).toBe(1);
   });
+
+  it("exits 1 on a raised major until the path prefix decision is recorded", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "verify-client-major-"));
+    try {
+      cpSync(join(repoRoot, "spec"), copy, { recursive: true });
+      const root = join(copy, "openapi.yaml");
+      writeFileSync(root, readFileSync(root, "utf8").replace(/^  version: .*$/m, "  version: 99.0.0"));
+      const { code, stdout } = await npmRunDiff(["--spec", copy]);
+      expect(stdout).toContain("FAIL: info.version's major was raised");
+      expect(stdout).toContain("the path prefix decision for 99 is not recorded");
+      expect(code).toBe(1);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    // npm run diff through tsx, bundling the spec: well past 30 s on a loaded machine.
+  }, 120_000);
 
   it("--base <git ref> compares with spec/ as committed there", async () => {
     const { code, stdout } = await npmRunDiff(["--base", "HEAD", "--json"]);

@@ -18,6 +18,14 @@ const CATALOGUE = ["components", "securitySchemes", "systemToken", "x-scopes"];
 export const CREATE_CASE = ["paths", "/v1/cases", "post"];
 const LIST_IDS = ["paths", "/v1/cases/ids", "get"];
 const TOKEN_EXCHANGE = ["paths", "/v1/microapps/system-tokens", "post"];
+/** A string schema that passes verify-string-pattern, for cases about something else. */
+const CLEAN_ID = { type: "string", maxLength: 64, pattern: "^[^\\u0000-\\u001F]*$" };
+const inlineErrorResponse = (path: string[]): Finding => ({
+  code: "verify-shared-error-response",
+  message:
+    "An error response (4xx/5xx) must be a $ref to a shared response in components/responses, not written inline",
+  path,
+});
 const unused = (scope: string): Finding => ({
   code: "verify-scope-catalogue",
   message: `Catalogue scope "${scope}" is used by no operation; each scope belongs to exactly one operation`,
@@ -138,6 +146,7 @@ export const cases: Record<string, Case[]> = {
       change: (doc) => {
         doc.components.securitySchemes.systemToken["x-scopes"]["cases.archive"] = "Archive cases";
         doc.components.schemas.Scope.enum.push("cases.archive");
+        doc.components.schemas.TokenRequest.properties.scopes.maxItems = 3;
       },
       expected: [unused("cases.archive")],
     },
@@ -218,6 +227,35 @@ export const cases: Record<string, Case[]> = {
       ],
     },
   ],
+  "verify-scope-array-bound": [
+    {
+      name: "a scope array capped below the catalogue's size",
+      change: (doc) => {
+        doc.components.schemas.TokenRequest.properties.scopes.maxItems = 1;
+      },
+      expected: [
+        {
+          code: "verify-scope-array-bound",
+          message:
+            "An array of scopes caps at the catalogue's size: maxItems must be 2 (the scopes in systemToken x-scopes), found 1",
+          path: ["components", "schemas", "TokenRequest", "properties", "scopes", "maxItems"],
+        },
+      ],
+    },
+    {
+      name: "a scope array that may repeat a scope",
+      change: (doc) => {
+        delete doc.components.schemas.TokenRequest.properties.scopes.uniqueItems;
+      },
+      expected: [
+        {
+          code: "verify-scope-array-bound",
+          message: "An array of scopes must have uniqueItems: true",
+          path: ["components", "schemas", "TokenRequest", "properties", "scopes"],
+        },
+      ],
+    },
+  ],
   "verify-auth-responses": [
     {
       name: "a scoped operation drops its documented 403",
@@ -257,7 +295,7 @@ export const cases: Record<string, Case[]> = {
               schema: {
                 type: "object",
                 additionalProperties: false,
-                properties: { message: { type: "string", maxLength: 100 } },
+                properties: { message: { type: "string", maxLength: 100, pattern: "^[^\\u0000-\\u001F]*$" } },
               },
             },
           },
@@ -269,6 +307,7 @@ export const cases: Record<string, Case[]> = {
           message: "An error response (4xx/5xx) must use the shared Error schema ($ref to components/schemas/Error)",
           path: [...CREATE_CASE, "responses", "400", "content", "application/json"],
         },
+        inlineErrorResponse([...CREATE_CASE, "responses", "400"]),
       ],
     },
     {
@@ -285,6 +324,7 @@ export const cases: Record<string, Case[]> = {
           message: "An error response (4xx/5xx) must use the shared Error schema ($ref to components/schemas/Error)",
           path: [...CREATE_CASE, "responses", "400", "content", "application/json"],
         },
+        inlineErrorResponse([...CREATE_CASE, "responses", "400"]),
       ],
     },
     {
@@ -329,6 +369,120 @@ export const cases: Record<string, Case[]> = {
       ],
     },
   ],
+  "verify-closed-response": [
+    {
+      name: "an open response body",
+      change: (doc) => {
+        delete doc.paths["/v1/microapps/system-tokens"].post.responses["200"].content["application/json"].schema
+          .additionalProperties;
+      },
+      expected: [
+        {
+          code: "verify-closed-response",
+          message: "A response object must be closed (additionalProperties: false)",
+          path: [...TOKEN_EXCHANGE, "responses", "200", "content", "application/json", "schema"],
+        },
+      ],
+    },
+    {
+      name: "an open object nested in the shared Error",
+      change: (doc) => {
+        doc.components.schemas.Error.properties.error.additionalProperties = true;
+      },
+      expected: [
+        {
+          code: "verify-closed-response",
+          message: "A response object must be closed (additionalProperties: false)",
+          path: ["components", "schemas", "Error", "properties", "error"],
+        },
+      ],
+    },
+  ],
+  "verify-shared-error-response": [
+    {
+      name: "an inline error response, even with the shared Error schema",
+      change: (doc) => {
+        doc.paths["/v1/cases"].post.responses["409"] = {
+          description: "Conflict.",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        };
+      },
+      expected: [inlineErrorResponse([...CREATE_CASE, "responses", "409"])],
+    },
+  ],
+  "verify-string-pattern": [
+    {
+      name: "free text without a pattern",
+      change: (doc) => {
+        delete doc.components.schemas.CreateCaseRequest.properties.matterRef.pattern;
+      },
+      expected: [
+        {
+          code: "verify-string-pattern",
+          message:
+            "A string that is not an enum, const or format must have a pattern that refuses control characters (U+0000 to U+001F)",
+          path: ["components", "schemas", "CreateCaseRequest", "properties", "matterRef"],
+        },
+      ],
+    },
+    {
+      name: "a pattern that lets a control character through",
+      change: (doc) => {
+        doc.components.schemas.CreateCaseRequest.properties.propertyAddress.properties.line1.pattern = "^[^\\n]*$";
+      },
+      expected: [
+        {
+          code: "verify-string-pattern",
+          message: 'pattern "^[^\\\\n]*$" lets control characters through (it matches one with U+0000)',
+          path: ["components", "schemas", "CreateCaseRequest", "properties", "propertyAddress", "properties", "line1"],
+        },
+      ],
+    },
+    {
+      name: "a response header without a pattern",
+      change: (doc) => {
+        delete doc.components.headers.RateLimit.schema.pattern;
+      },
+      expected: [
+        {
+          code: "verify-string-pattern",
+          message:
+            "A string that is not an enum, const or format must have a pattern that refuses control characters (U+0000 to U+001F)",
+          path: ["components", "headers", "RateLimit", "schema"],
+        },
+      ],
+    },
+  ],
+  "verify-rate-limit-headers": [
+    {
+      name: "a rate-limited operation's 2xx without RateLimit",
+      change: (doc) => {
+        delete doc.paths["/v1/microapps/system-tokens"].post.responses["200"].headers.RateLimit;
+      },
+      expected: [
+        {
+          code: "verify-rate-limit-headers",
+          message:
+            "POST /v1/microapps/system-tokens has a rate limit of its own (RateLimit-Policy on its 429), so its 200 must document the RateLimit header",
+          path: [...TOKEN_EXCHANGE, "responses", "200", "headers"],
+        },
+      ],
+    },
+    {
+      name: "a rate-limited operation's shared 429 without RateLimit",
+      change: (doc) => {
+        delete doc.components.responses.TooManyFailedExchanges.headers.RateLimit;
+      },
+      expected: [
+        {
+          code: "verify-rate-limit-headers",
+          message:
+            "POST /v1/microapps/system-tokens has a rate limit of its own (RateLimit-Policy on its 429), so its 429 must document the RateLimit header",
+          path: ["components", "responses", "TooManyFailedExchanges", "headers"],
+        },
+      ],
+    },
+  ],
   "verify-path-prefix": [
     {
       name: "a path that does not begin /v1/",
@@ -339,8 +493,32 @@ export const cases: Record<string, Case[]> = {
       expected: [
         {
           code: "verify-path-prefix",
-          message: 'Path "/cases/ids" must begin with /v1/',
+          message: 'Path "/cases/ids" must begin with /v1/ (x-path-prefix)',
           path: ["paths", "/cases/ids"],
+        },
+      ],
+    },
+    {
+      name: "a new prefix that the paths do not follow",
+      change: (doc) => {
+        doc["x-path-prefix"] = "/v2";
+      },
+      expected: ["/v1/microapps/system-tokens", "/v1/cases", "/v1/cases/ids"].map((path) => ({
+        code: "verify-path-prefix",
+        message: `Path "${path}" must begin with /v2/ (x-path-prefix)`,
+        path: ["paths", path],
+      })),
+    },
+    {
+      name: "no declared prefix",
+      change: (doc) => {
+        delete doc["x-path-prefix"];
+      },
+      expected: [
+        {
+          code: "verify-path-prefix",
+          message: "The root must declare its path prefix as x-path-prefix (such as /v1)",
+          path: [],
         },
       ],
     },
@@ -350,12 +528,14 @@ export const cases: Record<string, Case[]> = {
       name: "a path parameter another operation returns, with no link from that response",
       change: (doc) => {
         doc.paths["/v1/cases"].post.responses["201"].content = {
-          "application/json": { schema: { type: "object", properties: { caseId: { type: "string" } } } },
+          "application/json": {
+            schema: { type: "object", additionalProperties: false, properties: { caseId: CLEAN_ID } },
+          },
         };
         doc.paths["/v1/cases/{caseId}/ids"] = doc.paths["/v1/cases/ids"];
         delete doc.paths["/v1/cases/ids"];
         doc.paths["/v1/cases/{caseId}/ids"].get.parameters = [
-          { name: "caseId", in: "path", required: true, schema: { type: "string" } },
+          { name: "caseId", in: "path", required: true, schema: CLEAN_ID },
         ];
       },
       expected: [
