@@ -1,7 +1,8 @@
 // npm run conformance -- --base-url URL --client-id ID --client-secret S [--read-only] [--max-pages N] [--junit FILE]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError } from "commander";
+import { addDeploymentOptions, checkDeploymentOptions, EXIT_USAGE } from "../../scripts/credential-options.ts";
 import { integerOption } from "../../server-stub/integer-option.ts";
 import { ALL_CHECKS } from "./checks/index.ts";
 import { formatCoverage } from "./coverage.ts";
@@ -18,33 +19,11 @@ function percentOption(value: string): number {
   return percent;
 }
 
-/** "localhost:8081" parses as a URL with the scheme "localhost:": only http and https reach an API. */
-function isHttpUrl(text: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(text).protocol);
-  } catch {
-    return false;
-  }
-}
-const EXIT_USAGE = 2;
-
-const program = new Command("conformance")
+const program = addDeploymentOptions(new Command("conformance"))
   .description(
     "Checks that a deployment of the Verify Client integration API keeps its contract (generated/openapi.yaml):\n" +
       "token exchange, scopes, auth failures, cases, parties, invites, lists and bad input. Every response is\n" +
       "validated against the spec: status documented for the operation, content type, body schema, headers.",
-  )
-  .addOption(
-    new Option("--base-url <url>", "the API's base URL, without /v1 (e.g. http://localhost:8081)").env(
-      "VERIFY_CLIENT_BASE_URL",
-    ),
-  )
-  .addOption(new Option("--client-id <id>", "the integration's clientId (its appId)").env("VERIFY_CLIENT_CLIENT_ID"))
-  .addOption(
-    new Option(
-      "--client-secret <secret>",
-      "the integration's clientSecret (prefer the env var: arguments show in ps)",
-    ).env("VERIFY_CLIENT_CLIENT_SECRET"),
   )
   .option("--read-only", "skip every check that writes (cases, parties, invites): for production smoke checks", false)
   .option("--max-pages <n>", "the most pages any list walk fetches", integerOption(1), 50)
@@ -100,21 +79,7 @@ Examples:
           console.log(`${check.id.padEnd(32)} ${`[${check.tags.join(", ")}]`.padEnd(28)} ${check.title}`);
         return;
       }
-      const missing = [
-        ["--base-url", "VERIFY_CLIENT_BASE_URL", options.baseUrl],
-        ["--client-id", "VERIFY_CLIENT_CLIENT_ID", options.clientId],
-        ["--client-secret", "VERIFY_CLIENT_CLIENT_SECRET", options.clientSecret],
-      ].filter(([, , value]) => !value);
-      if (missing.length > 0) {
-        program.error(`missing ${missing.map(([flag, env]) => `${flag} (or ${env})`).join(", ")}`, {
-          exitCode: EXIT_USAGE,
-        });
-      }
-      if (!isHttpUrl(options.baseUrl!)) {
-        program.error(`--base-url ${JSON.stringify(options.baseUrl)} is not an http:// or https:// URL`, {
-          exitCode: EXIT_USAGE,
-        });
-      }
+      const deployment = checkDeploymentOptions(program, options);
       for (const [flag, file] of [
         ["--junit", options.junit],
         ["--report", options.report],
@@ -129,9 +94,9 @@ Examples:
       }
 
       const report = await runSuite({
-        baseUrl: options.baseUrl!,
-        clientId: options.clientId!,
-        clientSecret: options.clientSecret!,
+        baseUrl: deployment.baseUrl,
+        clientId: deployment.clientId,
+        clientSecret: deployment.clientSecret,
         readOnly: options.readOnly,
         maxPages: options.maxPages,
         onResult: (result) => console.log(formatLine(result)),
