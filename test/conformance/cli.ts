@@ -5,7 +5,12 @@ import { Command, InvalidArgumentError } from "commander";
 import { integerOption } from "../../server-stub/integer-option.ts";
 import { ALL_CHECKS } from "./checks/index.ts";
 import { formatCoverage } from "./coverage.ts";
-import { addCredentialOptions, type CredentialFlags, credentialsFrom } from "./credential-options.ts";
+import {
+  addCredentialOptions,
+  type CredentialFlags,
+  credentialsFrom,
+  EXIT_USAGE,
+} from "../../scripts/credential-options.ts";
 import { toJUnitXml } from "./junit.ts";
 import { formatFailures, formatLine } from "./report.ts";
 import { runSuite } from "./runner.ts";
@@ -18,7 +23,6 @@ function percentOption(value: string): number {
     throw new InvalidArgumentError("expected a percentage from 0 to 100");
   return percent;
 }
-const EXIT_USAGE = 2;
 
 const program = addCredentialOptions(new Command("conformance"))
   .description(
@@ -79,7 +83,7 @@ Examples (the environment keeps the secret out of ps and of npm's echo of the co
           console.log(`${check.id.padEnd(32)} ${`[${check.tags.join(", ")}]`.padEnd(28)} ${check.title}`);
         return;
       }
-      const credentials = credentialsFrom(program, options, EXIT_USAGE);
+      const credentials = credentialsFrom(program, options);
       for (const [flag, file] of [
         ["--junit", options.junit],
         ["--report", options.report],

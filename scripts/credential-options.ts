@@ -1,8 +1,11 @@
-// The base URL and credentials every command-line tool of the toolkit takes (conformance, workflows), with the
-// product page's variable names. The secret is best given in the environment or a file: on the command line it
+// The base URL and credentials every command that calls the API takes (`npm run conformance`, `npm run workflows`),
+// with the product page's variable names, checked the same way. The secret is best given in the environment or a file: on the command line it
 // shows in `ps`, in shell history and in the command line npm echoes before running a script.
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
+
+/** Bad usage: a missing or invalid option. */
+export const EXIT_USAGE = 2;
 
 export interface Credentials {
   baseUrl: string;
@@ -61,11 +64,10 @@ function readSecretFile(file: string): string {
 }
 
 /**
- * The credentials, or a one-line usage error (thrown as the command's error, exit `usageExit`). Warns on stderr
- * when the secret came as an argument.
+ * The credentials, or a one-line usage error (exit 2). Warns on stderr when the secret came as an argument.
  */
-export function credentialsFrom(command: Command, flags: CredentialFlags, usageExit: number): Credentials {
-  const fail = (message: string): never => command.error(message, { exitCode: usageExit });
+export function credentialsFrom(command: Command, flags: CredentialFlags): Credentials {
+  const fail = (message: string): never => command.error(message, { exitCode: EXIT_USAGE });
   let clientSecret = flags.clientSecret;
   const secretArgument = command.getOptionValueSource("clientSecret") === "cli";
   if (flags.clientSecretFile !== undefined) {
