@@ -21,6 +21,8 @@ export interface SuiteOptions {
   readOnly: boolean;
   /** The most pages any list walk may fetch. */
   maxPages: number;
+  /** Run the checks tagged slow (a token outliving its lifetime, the failure limit, a case's party limit). */
+  slow: boolean;
   /**
    * The target answers with the spec's examples (the Prism mock): error codes and echoed values carry no meaning,
    * and a request that breaks the contract may get any documented 4xx.
