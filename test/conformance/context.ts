@@ -255,8 +255,8 @@ export class CheckContext {
             parties: [
               {
                 name: "Alex Client",
-                email: "alex@example.com",
-                mobile: "+447700900123",
+                email: this.state.values.email(),
+                mobile: this.state.values.mobile(),
                 role: "Buyer",
                 partyType: "individual",
                 isPrimaryContact: true,
