@@ -14,7 +14,7 @@ import { buildChangelog } from "./changelog.ts";
 import { buildErrorCatalogue } from "./error-catalogue.ts";
 import { buildHttpFile } from "./http-file.ts";
 import { buildLlmsTxt } from "./llms.ts";
-import { errorCodesTable, scopesTable } from "./markdown-tables.ts";
+import { errorCodesTable, rulesList, scopesTable } from "./markdown-tables.ts";
 import { buildPostmanCollection } from "./postman.ts";
 import { withEnvironmentTable } from "./readme-environment.ts";
 import { listSnapshots, loadSnapshot } from "./releases.ts";
@@ -53,11 +53,11 @@ function errorCatalogue(): void {
 const DOCS_HEAD = `<link rel="icon" type="image/svg+xml" href="/favicon.ico">
 <style>td code { word-break: keep-all; overflow-wrap: normal; white-space: nowrap; }</style>`;
 
-// Redoc renders neither `x-scopes` nor the codes listed in response descriptions as tables,
-// so the docs page gets both, derived from the spec, appended to its introduction.
+// Redoc renders neither `x-scopes`, the codes listed in response descriptions nor `x-rules`, so the docs page
+// gets them, derived from the spec, appended to its introduction.
 function docs(): void {
   const contract = loadContract(bundlePath);
-  const tables = `\n## Scopes\n\n${scopesTable(contract)}\n\n## Error codes\n\n${errorCodesTable(contract)}\n`;
+  const tables = `\n## Scopes\n\n${scopesTable(contract)}\n\n## Error codes\n\n${errorCodesTable(contract)}\n\n## Rules\n\n${rulesList(contract)}\n`;
   const doc = {
     ...contract.doc,
     info: { ...contract.doc.info, description: `${contract.doc.info.description}${tables}` },

@@ -1,6 +1,6 @@
 // Builds llms.txt (the llmstxt.org format) from the bundled contract, so it cannot drift from the spec.
 import { errorCodes, type Contract } from "../contract/index.ts";
-import { scopesTable } from "./markdown-tables.ts";
+import { rulesList, scopesTable } from "./markdown-tables.ts";
 
 function section(contract: Contract, heading: string): string {
   const description = contract.doc.info.description ?? "";
@@ -68,6 +68,13 @@ export function buildLlmsTxt(contract: Contract): string {
     "## Duplicate safeguards",
     "",
     section(contract, "Duplicate safeguards"),
+    "",
+    "## Rules",
+    "",
+    "What the contract states in words, each with its id (`x-rules` in the OpenAPI document); the conformance suite",
+    "checks each one by id, or names the reference server's test that does.",
+    "",
+    rulesList(contract),
     "",
     "## Files",
     "",

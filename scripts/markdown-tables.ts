@@ -1,6 +1,6 @@
-// Markdown tables derived from the contract: the scopes table and the error-code table.
+// Markdown derived from the contract: the scopes table, the error-code table and the list of stated rules.
 // llms.txt and the HTML docs both use them, so neither repeats the spec by hand.
-import { errorCodes, type Contract } from "../contract/index.ts";
+import { errorCodes, rulesOf, type Contract } from "../contract/index.ts";
 
 export function scopesTable(contract: Contract): string {
   const rows = contract.scopes.map(({ name, purpose }) => {
@@ -15,4 +15,11 @@ export function errorCodesTable(contract: Contract): string {
   const cell = (text: string) => text.replace(/\s+/g, " ").replace(/\|/g, "\\|");
   const rows = errorCodes(contract).map((e) => `| ${e.status} | \`${e.code}\` | ${cell(e.meaning)} |`);
   return ["| Status | Code | Meaning |", "|---|---|---|", ...rows].join("\n");
+}
+
+/** The rules the spec states in words (x-rules), one line each: id, where it holds, statement. */
+export function rulesList(contract: Contract): string {
+  return rulesOf(contract)
+    .map((rule) => `- \`${rule.id}\` (${rule.where}): ${rule.statement.replace(/\s+/g, " ")}`)
+    .join("\n");
 }

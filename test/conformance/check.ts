@@ -12,8 +12,9 @@ import type { CheckContext } from "./context.ts";
  * - `constraints`: breaks each constraint of the spec on its own and expects the server's own refusal, naming the
  *   input. Prism's mock answers an invalid request from the operation's examples and does not hold every keyword
  *   (an undeclared query parameter is let through), so against it these checks would test Prism.
+ * - `slow`: waits out a lifetime or spends a limit (a token's expiry, the failure limit); run only with `--slow`.
  */
-export type Tag = "stateful" | "writes" | "negative" | "constraints";
+export type Tag = "stateful" | "writes" | "negative" | "constraints" | "slow";
 
 export interface Check {
   /** Stable, dotted: `<area>.<what>`. */
@@ -22,6 +23,8 @@ export interface Check {
   title: string;
   /** Where the rule is written: the spec location or the contract rule. */
   rule: string;
+  /** The ids of the spec's rules (`x-rules`) the check proves; a check may prove none (a schema-only check). */
+  rules: string[];
   tags: Tag[];
   run(ctx: CheckContext): Promise<void>;
 }

@@ -31,6 +31,11 @@ const program = addCredentialOptions(new Command("conformance"))
       "validated against the spec: status documented for the operation, content type, body schema, headers.",
   )
   .option("--read-only", "skip every check that writes (cases, parties, invites): for production smoke checks", false)
+  .option(
+    "--slow",
+    "also run the slow checks (a token outliving its 60 s lifetime, the failure limit, a case's party limit)",
+    false,
+  )
   .option("--max-pages <n>", "the most pages any list walk fetches", integerOption(1), 50)
   .option("--junit <file>", "also write a JUnit XML report to this file")
   .option("--report <file>", "also write the coverage report to this file, as JSON")
@@ -57,6 +62,8 @@ Tags: stateful  needs a real implementation (stored data, token and scope verifi
       writes    creates cases, parties or invites (skipped by --read-only)
       negative  sends a request that breaks the contract
       constraints  breaks each constraint of the spec on its own (one request each)
+      slow      waits out a lifetime or spends a limit (skipped unless --slow; --slow adds one wait of about 62 s
+                and 11 failed exchanges for an unknown clientId, which count against this address's limit of 50)
 
 Exit status: 0 every check passed (or was skipped), 1 a check failed, 2 bad usage or no check could run
 (unreachable or wrong base URL, credentials refused, failure limit reached): then one line says why.
@@ -71,6 +78,7 @@ Examples (the environment keeps the secret out of ps and of npm's echo of the co
     async (
       options: CredentialFlags & {
         readOnly: boolean;
+        slow: boolean;
         maxPages: number;
         junit?: string;
         report?: string;
@@ -100,6 +108,7 @@ Examples (the environment keeps the secret out of ps and of npm's echo of the co
       const report = await runSuite({
         ...credentials,
         readOnly: options.readOnly,
+        slow: options.slow,
         maxPages: options.maxPages,
         onResult: (result) => console.log(formatLine(result)),
       });

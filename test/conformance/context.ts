@@ -21,6 +21,8 @@ export interface SuiteOptions {
   readOnly: boolean;
   /** The most pages any list walk may fetch. */
   maxPages: number;
+  /** Run the checks tagged slow (a token outliving its lifetime, the failure limit, a case's party limit). */
+  slow: boolean;
   /**
    * The target answers with the spec's examples (the Prism mock): error codes and echoed values carry no meaning,
    * and a request that breaks the contract may get any documented 4xx.
@@ -253,8 +255,8 @@ export class CheckContext {
             parties: [
               {
                 name: "Alex Client",
-                email: "alex@example.com",
-                mobile: "+447700900123",
+                email: this.state.values.email(),
+                mobile: this.state.values.mobile(),
                 role: "Buyer",
                 partyType: "individual",
                 isPrimaryContact: true,

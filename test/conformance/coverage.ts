@@ -1,9 +1,9 @@
 // What a run covered, per operation, read from the exchanges it made against what the spec documents: each
 // (status, code) pair observed or not, the constraints probed, the requests sent. A triple no request can provoke
 // is excluded with a reason read from the spec, so the percentage counts only what a run could observe.
-import { codesOf, type Operation } from "../../contract/index.ts";
+import { codesOf, rulesFor, type Operation } from "../../contract/index.ts";
 import type { Exchange } from "./client.ts";
-import { CONTRACT } from "./spec.ts";
+import { CONTRACT, RULES } from "./spec.ts";
 
 export interface Triple {
   status: string;
@@ -21,6 +21,10 @@ export interface OperationCoverage {
   constraints: string[];
   /** The spec's links from this operation's answers that the run followed: "createCase.addParty". */
   linksFollowed: string[];
+  /** The operation's rules (see contract/rules.ts) a check of this run named and ran. */
+  rulesChecked: string[];
+  /** Its other rules, each with why it was not checked here (a server test proves it, its check was skipped). */
+  rulesNotChecked: { id: string; reason: string }[];
 }
 
 export interface Coverage {
@@ -31,13 +35,45 @@ export interface Coverage {
   percent: number;
 }
 
-/** Why a documented triple cannot be provoked from outside, as the spec lets one tell, or undefined. */
-function notProvokable(op: Operation, triple: Triple): string | undefined {
+/** What a run did about one rule: a check naming it ran, every such check was skipped, or only a server test proves it. */
+export type RuleState = { ran: true } | { ran: false; reason: string };
+
+/** The rules the run's checks name, read from the results: ran where any check naming the rule was not skipped. */
+export function ruleStates(results: readonly { rules: readonly string[]; outcome: string; reason?: string }[]) {
+  const states = new Map<string, RuleState>();
+  for (const rule of RULES) {
+    const naming = results.filter((r) => r.rules.includes(rule.id));
+    const skipped = naming.find((r) => r.outcome === "skipped");
+    if (naming.some((r) => r.outcome !== "skipped")) states.set(rule.id, { ran: true });
+    else if (skipped) states.set(rule.id, { ran: false, reason: `its check was skipped: ${skipped.reason}` });
+    else if (rule.checkedBy)
+      states.set(rule.id, {
+        ran: false,
+        reason: `no request from outside can make it: ${rule.checkedBy.file} > ${rule.checkedBy.test}`,
+      });
+  }
+  return states;
+}
+
+/**
+ * Why a documented triple cannot be provoked by this run, as the spec lets one tell, or undefined: a 5xx is the
+ * server's own failure; a code no rule of the operation answers has nothing behind it there (a shared response
+ * lists it for other operations; a 429 with no rule has no limit behind it); a code whose rules only a server
+ * test proves, or whose checks were skipped, is not provoked.
+ */
+function notProvokable(op: Operation, triple: Triple, states: ReadonlyMap<string, RuleState>): string | undefined {
   if (triple.status.startsWith("5"))
     return "a 5xx is the server's own failure: no valid or invalid request provokes it";
-  if (triple.status === "429" && !op.responses["429"]?.headers?.["RateLimit-Policy"])
-    return "the 429 states no limit (no RateLimit-Policy header): no number of requests is sure to reach it";
-  return undefined;
+  if (!triple.code) return undefined;
+  const answering = rulesFor(RULES, op.operationId).filter((r) =>
+    r.answers.some((a) => a.status === triple.status && a.code === triple.code),
+  );
+  if (answering.length === 0)
+    return triple.status === "429"
+      ? "no limit behind it: no rule of this operation answers it"
+      : "no rule of this operation answers it: a shared response lists it for others";
+  if (answering.some((r) => states.get(r.id)?.ran !== false)) return undefined;
+  return answering.map((r) => `${r.id}: ${(states.get(r.id) as { reason: string }).reason}`).join("; ");
 }
 
 /** Every (status, code) the spec documents for the operation: a success per 2xx, a code per error. */
@@ -64,7 +100,7 @@ function observedTriple(exchange: Exchange): Triple | undefined {
 
 const key = (t: Triple) => `${t.status} ${t.code}`;
 
-export function coverageOf(exchanges: readonly Exchange[]): Coverage {
+export function coverageOf(exchanges: readonly Exchange[], states: ReadonlyMap<string, RuleState>): Coverage {
   const operations = CONTRACT.operations.map((op): OperationCoverage => {
     const made = exchanges.filter((e) => e.operationId === op.operationId);
     const seen = new Set(made.flatMap((e) => [observedTriple(e)].filter((t) => t !== undefined)).map(key));
@@ -76,9 +112,16 @@ export function coverageOf(exchanges: readonly Exchange[]): Coverage {
       excluded: [],
       constraints: [...new Set(made.flatMap((e) => (e.probe ? [e.probe] : [])))],
       linksFollowed: [...new Set(made.flatMap((e) => (e.link ? [e.link] : [])))],
+      rulesChecked: [],
+      rulesNotChecked: [],
     };
+    for (const rule of rulesFor(RULES, op.operationId)) {
+      const state = states.get(rule.id);
+      if (state?.ran) coverage.rulesChecked.push(rule.id);
+      else coverage.rulesNotChecked.push({ id: rule.id, reason: state?.reason ?? "no check names it" });
+    }
     for (const triple of documented(op)) {
-      const reason = notProvokable(op, triple);
+      const reason = notProvokable(op, triple, states);
       if (reason) coverage.excluded.push({ ...triple, reason });
       else (seen.has(key(triple)) ? coverage.observed : coverage.notObserved).push(triple);
     }
@@ -99,7 +142,11 @@ export function formatCoverage(coverage: Coverage): string {
       `  ${op.operationId}: ${op.requests} requests, ${op.constraints.length} constraint probes, links followed: ${op.linksFollowed.join(", ") || "-"}`,
       `    observed:     ${op.observed.map(show).join(", ") || "-"}`,
       `    not observed: ${op.notObserved.map(show).join(", ") || "-"}`,
+      `    rules checked: ${op.rulesChecked.join(", ") || "-"}`,
     );
+    const unchecked = new Map<string, string[]>();
+    for (const r of op.rulesNotChecked) unchecked.set(r.reason, [...(unchecked.get(r.reason) ?? []), r.id]);
+    for (const [reason, ids] of unchecked) lines.push(`    rules not checked: ${ids.join(", ")} (${reason})`);
     const reasons = new Map<string, string[]>();
     for (const e of op.excluded) reasons.set(e.reason, [...(reasons.get(e.reason) ?? []), show(e)]);
     for (const [reason, triples] of reasons) lines.push(`    excluded:     ${triples.join(", ")} (${reason})`);

@@ -336,7 +336,7 @@ export const FAULTS: Fault[] = [
   {
     id: "idempotency-key-ignored",
     description: "the server ignores Idempotency-Key: a retried create runs again",
-    caughtBy: ["cases.idempotency-key"],
+    caughtBy: ["idempotency.createCase"],
     request: (req) => {
       if (!req.headers["idempotency-key"]) return undefined;
       const { "idempotency-key": _dropped, ...headers } = req.headers;

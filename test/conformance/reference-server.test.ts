@@ -39,8 +39,10 @@ describe.each([
   });
 
   it("passes every check", () => {
+    // Checks tagged slow are skipped unless --slow (issue 15); every other check must pass.
+    const slowSkipped = (r: (typeof report.results)[number]) => r.outcome === "skipped" && r.tags.includes("slow");
     expect(
-      report.results.filter((r) => r.outcome !== "passed").map((r) => r.id),
+      report.results.filter((r) => r.outcome !== "passed" && !slowSkipped(r)).map((r) => r.id),
       formatReport(report),
     ).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { CheckFailure, CheckNotApplicable, type Check, type Tag } from "./check.
 import { ALL_CHECKS } from "./checks/index.ts";
 import { createConformanceClient, type Exchange } from "./client.ts";
 import { CheckContext, RunState, TokenBook, type Failure, type SuiteOptions } from "./context.ts";
-import { coverageOf, type Coverage } from "./coverage.ts";
+import { coverageOf, ruleStates, type Coverage } from "./coverage.ts";
 import { ResponseValidator } from "./response-validator.ts";
 import { SetupStop } from "./setup-stop.ts";
 
@@ -14,6 +14,7 @@ export interface CheckResult {
   id: string;
   title: string;
   rule: string;
+  rules: string[];
   tags: Tag[];
   outcome: Outcome;
   /** Why a check was skipped. */
@@ -60,6 +61,7 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
     clientSecret: options.clientSecret,
     readOnly: options.readOnly ?? false,
     maxPages: options.maxPages ?? 50,
+    slow: options.slow ?? false,
     exampleAnswers: options.exampleAnswers ?? false,
   };
   const validator = options.validator ?? (sharedValidator ??= new ResponseValidator());
@@ -92,7 +94,7 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
     setup,
     setupError,
     requests: client.exchanges.length,
-    coverage: coverageOf(client.exchanges),
+    coverage: coverageOf(client.exchanges, ruleStates(results)),
     durationMs: performance.now() - started,
     counts,
   };
@@ -100,6 +102,7 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
 
 function skipReason(check: Check, suite: SuiteOptions, options: RunOptions): string | undefined {
   if (suite.readOnly && check.tags.includes("writes")) return "--read-only: this check writes";
+  if (!suite.slow && check.tags.includes("slow")) return "slow: run with --slow";
   return options.skip?.(check);
 }
 
@@ -110,8 +113,8 @@ async function runCheck(
   setupError: string | undefined,
   skip: string | undefined,
 ): Promise<CheckResult> {
-  const { id, title, rule, tags } = check;
-  const base = { id, title, rule, tags, exchanges: [] as Exchange[], durationMs: 0 };
+  const { id, title, rule, rules, tags } = check;
+  const base = { id, title, rule, rules, tags, exchanges: [] as Exchange[], durationMs: 0 };
   if (skip) return { ...base, outcome: "skipped", reason: skip, failures: [] };
   if (setupError) return { ...base, outcome: "failed", failures: [{ message: setupError }] };
 

@@ -14,6 +14,8 @@ export const PRISM_MOCK: Profile = {
       return "stateful: the mock answers from the spec's examples; it stores nothing and verifies no token or scope";
     if (check.tags.includes("constraints"))
       return "constraints: the mock answers an invalid request from the operation's examples and lets some through (an undeclared query parameter), so this would test Prism";
+    if (check.id === "responses.envelope")
+      return "Prism answers an unknown path, a wrong method and an undeclared query parameter itself, in its own error shape, before it reads the spec's examples";
     if (check.id === "bad-input.malformed-json")
       return "Prism's own body parser answers malformed JSON with its own 400 (no envelope, no X-Request-Id) before it reads the spec";
     return undefined;

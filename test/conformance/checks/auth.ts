@@ -14,6 +14,7 @@ const UNAUTHORIZED = "#/components/responses/Unauthorized";
 
 const noToken: Check = {
   id: "auth.no-token",
+  rules: ["no-token"],
   title: "every scoped operation without an Authorization header is 401 no_token with WWW-Authenticate",
   rule: `${UNAUTHORIZED} (no_token) and #/components/headers/WWW-Authenticate`,
   tags: ["negative"],
@@ -25,6 +26,7 @@ const noToken: Check = {
 
 const garbledHeader: Check = {
   id: "auth.garbled-header",
+  rules: ["no-token"],
   title: "an Authorization header that is not `Bearer <token>` is 401 no_token",
   rule: `${UNAUTHORIZED} (no_token: no Authorization: Bearer header, or a garbled one)`,
   tags: ["negative"],
@@ -63,6 +65,7 @@ function forgeries(ctx: CheckContext): [string, string][] {
 
 const invalidToken: Check = {
   id: "auth.invalid-token",
+  rules: ["token-invalid"],
   title: "a garbage, alg-none, tampered or re-signed token is 401 token_invalid on every scoped operation",
   rule: `${UNAUTHORIZED} (token_invalid: bad signature, wrong algorithm, malformed) and #/components/securitySchemes/systemToken (algorithm pinned)`,
   tags: ["stateful"],
@@ -82,6 +85,7 @@ const invalidToken: Check = {
 
 const missingScope: Check = {
   id: "scopes.missing-scope",
+  rules: ["scope-needed"],
   title:
     "for each scoped operation, a token holding every scope but its own is 403 insufficient_scope naming that scope",
   rule: '#/components/responses/Forbidden (insufficient_scope) and #/components/headers/WWW-Authenticate (scope="<needed>")',
@@ -101,6 +105,7 @@ const missingScope: Check = {
 
 const singleScopeReads: Check = {
   id: "scopes.single-scope-reads",
+  rules: ["scope-needed"],
   title: `${BEARER_OPERATIONS.filter((o) => !o.writes)
     .map((o) => o.operationId)
     .join(", ")} succeed with a token holding just their scope`,
@@ -119,6 +124,7 @@ const singleScopeReads: Check = {
 
 const singleScopeWrites: Check = {
   id: "scopes.single-scope-writes",
+  rules: ["scope-needed"],
   title: `${BEARER_OPERATIONS.filter((o) => o.writes)
     .map((o) => o.operationId)
     .join(", ")} succeed with a token holding just their scope`,

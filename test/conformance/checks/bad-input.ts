@@ -46,6 +46,7 @@ function namesInput(result: CallResult, probe: InputProbe): boolean {
 function refusalCheck(op: Operation): Check {
   return {
     id: `bad-input.${op.operationId}`,
+    rules: ["invalid-request", "text-normalised"],
     title: `${op.operationId}: each constraint of each input broken on its own is 400 invalid_request naming that input`,
     rule: `${BAD_REQUEST} and the constraints of ${op.method} ${op.path}'s parameters and request body`,
     tags: ["negative", "constraints"],
@@ -71,6 +72,7 @@ function refusalCheck(op: Operation): Check {
 function boundaryCheck(op: Operation): Check {
   return {
     id: `boundaries.${op.operationId}`,
+    rules: ["invalid-request"],
     title: `${op.operationId}: a value exactly on each boundary (maxLength, minimum, maximum, maxItems, the last enum value) is accepted`,
     rule: `the constraints of ${op.method} ${op.path}'s parameters and request body (inclusive bounds)`,
     tags: op.writes ? ["writes"] : [],
@@ -89,6 +91,7 @@ const BODY_OPERATIONS = CONTRACT.operations.filter((op) => op.requestSchema);
 
 const malformedJson: Check = {
   id: "bad-input.malformed-json",
+  rules: ["malformed-json"],
   title: "every operation with a body answers malformed or empty JSON with 400 invalid_request",
   rule: "#/components/responses/BadRequest (invalid_request: malformed JSON)",
   tags: ["negative"],
@@ -111,6 +114,7 @@ const malformedJson: Check = {
 
 const wrongContentType: Check = {
   id: "bad-input.content-type",
+  rules: ["json-only"],
   title: "every operation with a body answers a non-JSON media type with 415 unsupported_media_type",
   rule: "#/components/responses/UnsupportedMediaType (unsupported_media_type)",
   tags: ["negative"],
@@ -129,6 +133,7 @@ const wrongContentType: Check = {
 
 const payloadTooLarge: Check = {
   id: "bad-input.payload-too-large",
+  rules: ["payload-limit"],
   title: "every operation with a body answers a body over 100 kB with 413 payload_too_large",
   rule: "#/components/responses/PayloadTooLarge (payload_too_large)",
   tags: ["negative"],

@@ -8,6 +8,7 @@ const INVITES = "#/paths/~1v1~1cases~1{caseId}~1invites/post";
 
 const createCase: Check = {
   id: "cases.create",
+  rules: ["case-created"],
   title: "creating a case with a party is 201 with caseId, status NotStarted and the party, not yet invited",
   rule: `${CASES}/responses/201 (CaseResponse)`,
   tags: ["writes"],
@@ -32,6 +33,7 @@ const createCase: Check = {
 
 const createCaseParties: Check = {
   id: "cases.create-parties",
+  rules: ["case-created"],
   title: "a case created with no parties lists none; one created with two lists both, in order, with distinct partyIds",
   rule: `${CASES} (parties are created in the same transaction as the case)`,
   tags: ["stateful", "writes"],
@@ -76,6 +78,7 @@ const createCaseParties: Check = {
 
 const duplicateMatterRef: Check = {
   id: "cases.duplicate-matter-ref",
+  rules: ["matter-ref-unique"],
   title: "a second case with the same matterRef in the same firm is 409 duplicate_matter_ref",
   rule: `${CASES}/responses/409 (duplicate_matter_ref)`,
   tags: ["stateful", "writes"],
@@ -88,44 +91,9 @@ const duplicateMatterRef: Check = {
   },
 };
 
-const idempotentReplay: Check = {
-  id: "cases.idempotency-key",
-  title:
-    "a retry with the same Idempotency-Key and body replays the 201 with Idempotent-Replayed: true; a different body is 422",
-  rule: "#/components/parameters/Idempotency-Key and #/components/headers/Idempotent-Replayed",
-  tags: ["stateful", "writes"],
-  async run(ctx) {
-    const headers = { ...ctx.bearerFor("createCase"), "Idempotency-Key": `${ctx.runId}-retry` };
-    const body = { matterRef: ctx.matterRef("idempotent") };
-    const first = await ctx.call(ctx.api.POST("/v1/cases", { headers, body }));
-    ctx.require(ctx.expectAnswer("the first request", first, 201), "the first request failed");
-    const retry = await ctx.call(ctx.api.POST("/v1/cases", { headers, body }));
-    if (ctx.expectAnswer("the retry", retry, 201)) {
-      ctx.expect(
-        retry.data?.caseId === first.data?.caseId,
-        `the retry created another case (${retry.data?.caseId} after ${first.data?.caseId})`,
-        retry.exchange,
-      );
-      ctx.expect(
-        retry.exchange.response?.headers["idempotent-replayed"] === "true",
-        "the replay has no Idempotent-Replayed: true",
-        retry.exchange,
-      );
-    }
-    ctx.expect(
-      first.exchange.response?.headers["idempotent-replayed"] === undefined,
-      "the first answer says Idempotent-Replayed",
-      first.exchange,
-    );
-    const changed = await ctx.call(
-      ctx.api.POST("/v1/cases", { headers, body: { matterRef: ctx.matterRef("idempotent-changed") } }),
-    );
-    ctx.expectAnswer("the same key with another body", changed, 422, "idempotency_key_reused");
-  },
-};
-
 const unknownCase: Check = {
   id: "cases.unknown-case",
+  rules: ["case-not-found", "invite-unknown-target"],
   title: "adding a party to or inviting on a case that does not exist is 404 case_not_found",
   rule: `${PARTIES}/responses/404 and ${INVITES}/responses/404 (case_not_found)`,
   tags: ["stateful"],
@@ -152,6 +120,7 @@ const unknownCase: Check = {
 
 const addParty: Check = {
   id: "parties.add",
+  rules: ["party-echoed"],
   title: "adding a party is 201 echoing name, email and role, not yet invited; an absent email is null",
   rule: `${PARTIES}/responses/201 (PartyResponse: absent optional values are null)`,
   tags: ["stateful", "writes"],
@@ -182,6 +151,7 @@ const addParty: Check = {
 
 const inviteChannels: Check = {
   id: "invites.channel",
+  rules: ["invite-channel"],
   title: "an invite with sendSms false goes by email, one with sendSms true by sms",
   rule: `${INVITES}/responses/201 (InviteResponse.channel)`,
   tags: ["stateful", "writes"],
@@ -217,6 +187,7 @@ const inviteChannels: Check = {
 
 const inviteMissingContact: Check = {
   id: "invites.missing-contact",
+  rules: ["invite-channel"],
   title:
     "an SMS invite to a party without a mobile is 422 party_has_no_mobile; an email invite to one without an email is 422 party_has_no_email",
   rule: `${INVITES}/responses/422 (party_has_no_mobile, party_has_no_email)`,
@@ -250,6 +221,7 @@ const inviteMissingContact: Check = {
 
 const inviteUnknownParty: Check = {
   id: "invites.unknown-party",
+  rules: ["invite-unknown-target"],
   title: "an invite for a party that is not on the case is 404 party_not_found",
   rule: `${INVITES}/responses/404 (party_not_found)`,
   tags: ["stateful", "writes"],
@@ -270,7 +242,6 @@ export const caseChecks: Check[] = [
   createCase,
   createCaseParties,
   duplicateMatterRef,
-  idempotentReplay,
   unknownCase,
   addParty,
   inviteChannels,

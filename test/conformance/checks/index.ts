@@ -2,7 +2,10 @@ import type { Check } from "../check.ts";
 import { authChecks } from "./auth.ts";
 import { badInputChecks } from "./bad-input.ts";
 import { caseChecks } from "./cases.ts";
+import { idempotencyChecks } from "./idempotency.ts";
+import { limitChecks, slowTokenChecks } from "./limits.ts";
 import { listChecks } from "./lists.ts";
+import { responseChecks } from "./responses.ts";
 import { credentialFailureChecks, tokenChecks } from "./token.ts";
 
 /**
@@ -13,7 +16,11 @@ export const ALL_CHECKS: Check[] = [
   ...tokenChecks,
   ...authChecks,
   ...caseChecks,
+  ...idempotencyChecks,
   ...listChecks,
+  ...limitChecks,
+  ...responseChecks,
   ...badInputChecks,
   ...credentialFailureChecks,
+  ...slowTokenChecks,
 ];

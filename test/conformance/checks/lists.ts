@@ -2,6 +2,8 @@
 import { CheckNotApplicable, type Check } from "../check.ts";
 import { invalid, type CallResult } from "../client.ts";
 import type { CheckContext } from "../context.ts";
+import { caseListIds, pagedOperations } from "../paging.ts";
+import { absentIds, sendParts, validParts } from "../requests.ts";
 
 interface ListOperation {
   operationId: string;
@@ -13,21 +15,24 @@ interface ListOperation {
   idOf(item: unknown): string;
 }
 
-const CASE_IDS: ListOperation = {
-  operationId: "listCaseIds",
-  page: (ctx, query) =>
-    ctx.call(ctx.api.GET("/v1/microapps/api/cases/ids", { params: { query }, headers: ctx.bearerFor("listCaseIds") })),
-  idOf: (item) => item as string,
-};
+/** The paged operations, as the spec declares them (see paging.ts). */
+const LISTS: ListOperation[] = pagedOperations().map((paged) => ({
+  operationId: paged.op.operationId,
+  async page(ctx, query) {
+    const parts = validParts(ctx.values, paged.op, absentIds(ctx));
+    delete parts.query[paged.limit];
+    if (query.limit !== undefined) parts.query[paged.limit] = query.limit;
+    if (query.cursor !== undefined) parts.query[paged.cursor] = query.cursor;
+    const result = await sendParts(ctx, paged.op, parts, ctx.bearerFor(paged.op.operationId));
+    const body = result.data as Record<string, unknown> | undefined;
+    const data = body && { items: body[paged.items] as unknown[], nextCursor: body[paged.nextCursor] as string | null };
+    return { ...result, data };
+  },
+  idOf: (item) => (paged.idProperty ? (item as Record<string, string>)[paged.idProperty] : (item as string)),
+}));
 
-const USERS: ListOperation = {
-  operationId: "listUsers",
-  page: (ctx, query) =>
-    ctx.call(ctx.api.GET("/v1/microapps/api/users", { params: { query }, headers: ctx.bearerFor("listUsers") })),
-  idOf: (item) => (item as { userId: string }).userId,
-};
-
-const LISTS = [CASE_IDS, USERS];
+/** The lists a case created by the run must appear in. */
+const CASE_LISTS = LISTS.filter((list) => caseListIds().includes(list.operationId));
 
 interface Walk {
   ids: string[];
@@ -95,6 +100,7 @@ function duplicates(ids: string[]): string[] {
 
 const firstPages: Check = {
   id: "lists.first-page",
+  rules: ["pages-ascending", "limit-honoured"],
   title: "the first page of each list (default limit) is 200 with ok, items ascending by id and nextCursor",
   rule: "#/components/schemas/CaseIdList and #/components/schemas/UserList (ascending by id)",
   tags: [],
@@ -108,18 +114,13 @@ const firstPages: Check = {
         `${list.operationId}: ids are not strictly ascending: ${JSON.stringify(ids.slice(0, 20))}`,
         result.exchange,
       );
-      if (list === USERS)
-        ctx.expect(
-          ids.length > 0,
-          "the firm has no users: at least the admin who made the integration is expected",
-          result.exchange,
-        );
     }
   },
 };
 
 const pageWalk: Check = {
   id: "lists.walk",
+  rules: ["pages-ascending", "walk-exactly-once", "limit-honoured"],
   title:
     "walking each list with a small limit returns every id of a full walk exactly once, ascending, ending with nextCursor null",
   rule: "#/paths/~1v1~1microapps~1api~1cases~1ids/get and #/paths/~1v1~1microapps~1api~1users/get (keyset pages; a walk returns every item exactly once)",
@@ -155,6 +156,7 @@ const pageWalk: Check = {
 
 const createdIdsSeen: Check = {
   id: "lists.case-ids-created",
+  rules: ["created-case-listed", "walk-exactly-once"],
   title: "cases created by this run are each seen exactly once in a walk of case ids with a small limit",
   rule: "#/paths/~1v1~1microapps~1api~1cases~1ids/get (a walk returns every id that existed when it began exactly once)",
   tags: ["stateful", "writes"],
@@ -170,28 +172,31 @@ const createdIdsSeen: Check = {
       );
       created.push(result.data!.caseId);
     }
-    const count = await walk(ctx, CASE_IDS, 200);
-    if (!count.complete) {
-      if (ctx.failures.length > 0) return;
-      throw new CheckNotApplicable(
-        `the firm has more case ids than ${ctx.options.maxPages} pages of 200; raise --max-pages to walk them all`,
-      );
-    }
-    const limit = smallLimit(ctx, count.ids.length);
-    const small = await walk(ctx, CASE_IDS, limit);
-    for (const id of created) {
-      const seen = small.ids.filter((x) => x === id).length;
-      ctx.expect(
-        seen === 1,
-        `case ${id} created by this run was seen ${seen} times in the walk (walk of ${small.ids.length} ids at limit ${limit}, complete: ${small.complete})`,
-      );
+    for (const list of CASE_LISTS) {
+      const count = await walk(ctx, list, 200);
+      if (!count.complete) {
+        if (ctx.failures.length > 0) return;
+        throw new CheckNotApplicable(
+          `${list.operationId} has more items than ${ctx.options.maxPages} pages of 200; raise --max-pages to walk them all`,
+        );
+      }
+      const limit = smallLimit(ctx, count.ids.length);
+      const small = await walk(ctx, list, limit);
+      for (const id of created) {
+        const seen = small.ids.filter((x) => x === id).length;
+        ctx.expect(
+          seen === 1,
+          `case ${id} created by this run was seen ${seen} times in the ${list.operationId} walk (walk of ${small.ids.length} ids at limit ${limit}, complete: ${small.complete})`,
+        );
+      }
     }
   },
 };
 
 const forgedCursor: Check = {
   id: "lists.forged-cursor",
-  title: "a forged cursor, a tampered one, or one from the other list is 400 invalid_cursor",
+  rules: ["cursor-bound"],
+  title: "a forged cursor, a tampered one, or one from another list is 400 invalid_cursor",
   rule: "#/components/parameters/cursor (opaque, bound to the firm and the operation) and #/components/responses/BadRequest (invalid_cursor)",
   tags: ["stateful"],
   async run(ctx) {
@@ -206,37 +211,31 @@ const forgedCursor: Check = {
       const first = await list.page(ctx, { limit: 1 });
       if (first.data?.nextCursor) cursors[list.operationId] = first.data.nextCursor;
     }
-    const caseCursor = cursors[CASE_IDS.operationId];
-    if (caseCursor) {
-      const middle = Math.floor(caseCursor.length / 2);
-      const tampered =
-        caseCursor.slice(0, middle) + (caseCursor[middle] === "A" ? "B" : "A") + caseCursor.slice(middle + 1);
+    for (const list of LISTS) {
+      const cursor = cursors[list.operationId];
+      if (!cursor) continue;
+      const middle = Math.floor(cursor.length / 2);
+      const tampered = cursor.slice(0, middle) + (cursor[middle] === "A" ? "B" : "A") + cursor.slice(middle + 1);
       ctx.expectAnswer(
-        "listCaseIds with a tampered cursor",
-        await CASE_IDS.page(ctx, { cursor: tampered }),
+        `${list.operationId} with a tampered cursor`,
+        await list.page(ctx, { cursor: tampered }),
         400,
         "invalid_cursor",
       );
-      ctx.expectAnswer(
-        "listUsers with a listCaseIds cursor",
-        await USERS.page(ctx, { cursor: caseCursor }),
-        400,
-        "invalid_cursor",
-      );
+      for (const other of LISTS.filter((l) => l !== list))
+        ctx.expectAnswer(
+          `${other.operationId} with a ${list.operationId} cursor`,
+          await other.page(ctx, { cursor }),
+          400,
+          "invalid_cursor",
+        );
     }
-    const userCursor = cursors[USERS.operationId];
-    if (userCursor)
-      ctx.expectAnswer(
-        "listCaseIds with a listUsers cursor",
-        await CASE_IDS.page(ctx, { cursor: userCursor }),
-        400,
-        "invalid_cursor",
-      );
   },
 };
 
 const limitRange: Check = {
   id: "lists.limit-range",
+  rules: ["invalid-request"],
   title: "limit 201, 0 or a word is 400 invalid_request on each list",
   rule: "#/components/parameters/limit (integer 1..200)",
   tags: ["negative"],
@@ -251,6 +250,7 @@ const limitRange: Check = {
 
 const cursorTooLong: Check = {
   id: "lists.cursor-too-long",
+  rules: ["cursor-bound"],
   title: "a cursor longer than its maxLength (512) is 400 invalid_request",
   rule: "#/components/parameters/cursor (maxLength 512)",
   tags: ["negative"],

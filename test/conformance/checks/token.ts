@@ -24,6 +24,7 @@ function sameSet(a: readonly string[] | undefined, b: readonly string[]): boolea
 
 const exchangeAnswers: Check = {
   id: "token.exchange",
+  rules: ["token-lifetime"],
   title: "every token exchange the suite makes answers 200 with ok, accessToken, principal and expiresAt",
   rule: `${TOKEN_PATH}/responses/200 (SystemTokenResponse)`,
   tags: [],
@@ -41,6 +42,7 @@ const exchangeAnswers: Check = {
 
 const principalScopes: Check = {
   id: "token.principal",
+  rules: ["granted-scopes"],
   title:
     "principal.scopes is exactly the requested set (one, two and all five scopes) and principal names the integration",
   rule: "CONTRACT Token exchange: granted scopes = requested ∩ integration ∩ firm, returned as principal.scopes (#/components/schemas/Principal)",
@@ -75,6 +77,7 @@ const principalScopes: Check = {
 
 const expiresAt: Check = {
   id: "token.expires-at",
+  rules: ["token-lifetime"],
   title: "expiresAt is Unix seconds, expiresInSeconds ahead (3600 by default)",
   rule: `CONTRACT Token exchange: expiresInSeconds 60..3600, default 3600; expiresAt is the JWT's exp (${TOKEN_PATH})`,
   tags: ["stateful"],
@@ -100,6 +103,7 @@ const expiresAt: Check = {
 
 const jwtClaims: Check = {
   id: "token.jwt",
+  rules: ["token-jwt"],
   title:
     "the access token is a JWT with an asymmetric alg, a kid, sub = clientId, exp = expiresAt, iat, iss, aud and a unique jti",
   rule: "#/components/securitySchemes/systemToken (RFC 7519, RFC 8725)",
@@ -162,6 +166,7 @@ const jwtClaims: Check = {
 
 const invalidClient: Check = {
   id: "token.invalid-client",
+  rules: ["invalid-client-uniform"],
   title:
     "a wrong secret and an unknown clientId both get 401 invalid_client, with bodies identical apart from requestId",
   rule: `${TOKEN_PATH}/responses/401 and CONTRACT Token exchange: one and the same 401 invalid_client (no enumeration)`,
@@ -211,6 +216,7 @@ async function exchangeWith(ctx: CheckContext, overrides: Record<string, unknown
 
 const unknownScope: Check = {
   id: "token.bad-scopes",
+  rules: ["invalid-request"],
   title: "an unknown scope name, a repeated scope or no scopes at all is 400 invalid_request",
   rule: "#/components/schemas/SystemTokenRequest/properties/scopes (enum, uniqueItems, minItems 1)",
   tags: ["negative"],
@@ -227,6 +233,7 @@ const unknownScope: Check = {
 
 const badLifetime: Check = {
   id: "token.bad-lifetime",
+  rules: ["invalid-request", "token-lifetime"],
   title: "expiresInSeconds outside 60..3600 or not an integer is 400 invalid_request",
   rule: "#/components/schemas/SystemTokenRequest/properties/expiresInSeconds (integer, 60..3600)",
   tags: ["negative"],
