@@ -110,5 +110,5 @@ describe("x-breaking-allowances", () => {
       expect(change.allowed.reason).toBeTruthy();
       expect(change.location.operation).toBeTruthy();
     }
-  });
+  }, 120_000);
 });

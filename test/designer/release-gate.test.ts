@@ -88,7 +88,7 @@ describe("npm run diff", () => {
     expect(stdout).toContain("Breaking (1)\n  - removed operation GET /v1/microapps/api/users");
     expect(stdout).toContain("FAIL: 1 breaking change while info.version's major stays 1");
     expect(code).toBe(1);
-  });
+  }, 120_000);
 
   it("exits 1 on a raised major until the path prefix decision is recorded", async () => {
     const copy = mkdtempSync(join(tmpdir(), "verify-client-major-"));
