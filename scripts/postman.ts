@@ -1,7 +1,8 @@
 // generated/postman_collection.json: openapi-to-postmanv2's collection, made runnable and deterministic. The token
-// exchange stores accessToken in a collection variable that the collection's Bearer auth sends; ids a later
-// request needs are stored the same way; the converter's random ids and faked header values are replaced by
-// values derived from the operation, so regenerating an unchanged spec changes nothing.
+// exchange stores the token in a collection variable that the collection's Bearer auth sends; ids a later request
+// needs are stored the same way; the converter's random ids and faked header values are replaced by values derived
+// from the operation, so regenerating an unchanged spec changes nothing. The variables a partner sets carry the
+// product page's names (VERIFY_CLIENT_BASE_URL...); the names of 1.0.0 (baseUrl, clientId...) still work.
 import { createHash } from "node:crypto";
 import { convertV2 } from "openapi-to-postmanv2";
 import type { Contract, OpenAPI3 } from "../contract/index.ts";
@@ -38,16 +39,44 @@ export function postmanOperation(request: any): string {
   return `${request.method} /${path}`;
 }
 
+/** The collection variable for a value: the product page's name where it has one (accessToken -> VERIFY_CLIENT_ACCESS_TOKEN). */
+function variableName(name: string): string {
+  return Object.hasOwn(ENVIRONMENT_NAMES, name) ? ENVIRONMENT_NAMES[name as keyof typeof ENVIRONMENT_NAMES] : name;
+}
+
 function storeScript(captures: string[]): any[] {
   if (captures.length === 0) return [];
   const exec = [
-    "// Keep what later requests need in collection variables (the collection's Bearer auth sends {{accessToken}}).",
+    `// Keep what later requests need in collection variables (the collection's Bearer auth sends {{${variableName(TOKEN_VARIABLE)}}}).`,
     "if (pm.response.code >= 200 && pm.response.code < 300) {",
     "  const body = pm.response.json();",
-    ...captures.map((name) => `  pm.collectionVariables.set(${JSON.stringify(name)}, body[${JSON.stringify(name)}]);`),
+    ...captures.map(
+      (name) => `  pm.collectionVariables.set(${JSON.stringify(variableName(name))}, body[${JSON.stringify(name)}]);`,
+    ),
     "}",
   ];
   return [{ listen: "test", script: { type: "text/javascript", exec } }];
+}
+
+/** Before each request: a value set under its 1.0.0 name (clientId...) still wins, with a deprecation line. */
+function deprecatedNamesScript(): any[] {
+  const renamed = Object.entries(ENVIRONMENT_NAMES);
+  const exec = [
+    "// 1.0.0 named these variables baseUrl, clientId, clientSecret and accessToken: honour a value set under the old name.",
+    `for (const [old, name] of ${JSON.stringify(renamed)}) {`,
+    "  const value = pm.collectionVariables.get(old) || pm.environment.get(old);",
+    "  if (value) {",
+    "    pm.collectionVariables.set(name, value);",
+    "    console.warn(`the variable ${old} is deprecated: set ${name} instead`);",
+    "  }",
+    "}",
+  ];
+  return [{ listen: "prerequest", script: { type: "text/javascript", exec } }];
+}
+
+/** {{baseUrl}} -> {{VERIFY_CLIENT_BASE_URL}} everywhere in the collection (URLs, bodies, auth). */
+function renameVariables(json: string): string {
+  return json.replace(/\{\{(\w+)\}\}/g, (_, name: string) => `{{${variableName(name)}}}`);
 }
 
 function wire(item: any, example: ExampleRequest): void {
@@ -104,14 +133,14 @@ export async function buildPostmanCollection(contract: Contract): Promise<string
   pinParameterValues(collection, parameterValues);
   collection.info._postman_id = stableUuid(`${doc.info.title} ${doc.info.version}`);
   collection.auth = { type: "bearer", bearer: [{ key: "token", value: `{{${TOKEN_VARIABLE}}}`, type: "string" }] };
+  collection.event = deprecatedNamesScript();
   const baseUrl = collection.variable?.find((v: any) => v.key === "baseUrl")?.value ?? doc.servers?.[0]?.url;
   const captured = [...new Set(examples.flatMap((e) => e.captures))];
-  // Each variable a partner sets names the product page's environment variable it stands for.
-  const described = (key: keyof typeof ENVIRONMENT_NAMES) => ({ description: `${ENVIRONMENT_NAMES[key]} elsewhere` });
+  const described = (key: string) => (key === variableName(key) ? {} : { description: `formerly ${key}` });
   collection.variable = [
-    { key: "baseUrl", value: baseUrl, ...described("baseUrl") },
-    ...CREDENTIAL_VARIABLES.map((key) => ({ key, value: "", ...described(key) })),
-    ...captured.map((key) => ({ key, value: "", ...(key === TOKEN_VARIABLE ? described(key) : {}) })),
-  ];
-  return `${JSON.stringify(collection, null, 2)}\n`;
+    { key: "baseUrl", value: baseUrl },
+    ...CREDENTIAL_VARIABLES.map((key) => ({ key, value: "" })),
+    ...captured.map((key) => ({ key, value: "" })),
+  ].map((variable) => ({ ...variable, key: variableName(variable.key), ...described(variable.key) }));
+  return renameVariables(`${JSON.stringify(collection, null, 2)}\n`);
 }

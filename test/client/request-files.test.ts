@@ -42,24 +42,45 @@ describe("Postman collection", () => {
       expect(item.id).toBe(stableUuid(byOperation.get(postmanOperation(item.request))!));
   });
 
-  it("sends {{accessToken}} as the collection's Bearer auth, and the token exchange stores it", () => {
+  it("sends {{VERIFY_CLIENT_ACCESS_TOKEN}} as the collection's Bearer auth, and the token exchange stores it", () => {
     expect(collection.auth).toEqual({
       type: "bearer",
-      bearer: [{ key: "token", value: "{{accessToken}}", type: "string" }],
+      bearer: [{ key: "token", value: "{{VERIFY_CLIENT_ACCESS_TOKEN}}", type: "string" }],
     });
     const exchange = postmanItems().find(
       (item) => postmanOperation(item.request) === "POST /v1/microapps/system-tokens",
     );
     expect(exchange.request.auth).toEqual({ type: "noauth" });
     expect(exchange.event[0].script.exec.join("\n")).toContain(
-      'pm.collectionVariables.set("accessToken", body["accessToken"])',
+      'pm.collectionVariables.set("VERIFY_CLIENT_ACCESS_TOKEN", body["accessToken"])',
     );
   });
 
-  it("runs in order against the reference server, each request answered 2xx", async () => {
-    // The collection's variables, and just enough of Postman's `pm` for its test scripts.
+  it("names the variables a partner sets as the product page does", () => {
+    expect(collection.variable.map((v: any) => v.key)).toEqual(
+      expect.arrayContaining([
+        "VERIFY_CLIENT_BASE_URL",
+        "VERIFY_CLIENT_CLIENT_ID",
+        "VERIFY_CLIENT_CLIENT_SECRET",
+        "VERIFY_CLIENT_ACCESS_TOKEN",
+      ]),
+    );
+    expect(JSON.stringify(collection)).not.toMatch(/\{\{(baseUrl|clientId|clientSecret|accessToken)\}\}/);
+  });
+
+  it("runs in order against the reference server, each request answered 2xx, with the 1.0.0 variable names", async () => {
+    // The collection's variables, set under their 1.0.0 names as that README said, and just enough of Postman's `pm`
+    // for its scripts: the collection's pre-request script carries them over with a deprecation line.
     const vars: Record<string, string> = Object.fromEntries(collection.variable.map((v: any) => [v.key, v.value]));
     Object.assign(vars, { baseUrl: server.baseUrl, clientId: server.clientId, clientSecret: server.clientSecret });
+    const warnings: string[] = [];
+    const collectionVariables = { set: (k: string, v: string) => (vars[k] = v), get: (k: string) => vars[k] };
+    const prerequest = { collectionVariables, environment: { get: () => undefined } };
+    for (const event of collection.event)
+      new Function("pm", "console", event.script.exec.join("\n"))(prerequest, {
+        warn: (w: string) => warnings.push(w),
+      });
+    expect(warnings).toContain("the variable clientId is deprecated: set VERIFY_CLIENT_CLIENT_ID instead");
     const fill = (text: string) =>
       text.replace(/\{\{(\$guid|\w+)\}\}/g, (_, name) => (name === "$guid" ? randomUUID() : vars[name]));
 
@@ -78,11 +99,11 @@ describe("Postman collection", () => {
 
       const pm = {
         response: { code: reply.status, json: () => reply.body },
-        collectionVariables: { set: (k: string, v: string) => (vars[k] = v) },
+        collectionVariables,
       };
       for (const event of item.event ?? []) new Function("pm", event.script.exec.join("\n"))(pm);
     }
-    expect(vars.accessToken).toMatch(/^ey/);
+    expect(vars.VERIFY_CLIENT_ACCESS_TOKEN).toMatch(/^ey/);
     expect(vars.caseId).toMatch(/^case_/);
   });
 });
