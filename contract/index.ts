@@ -4,3 +4,4 @@ export * from "./model.ts";
 export * from "./openapi.ts";
 export * from "./refs.ts";
 export * from "./repo-paths.ts";
+export * from "./workflows.ts";
