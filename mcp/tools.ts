@@ -4,7 +4,7 @@
 import { inlineRefs, type Contract, type Operation, type SchemaKeywords } from "../contract/index.ts";
 
 /** The header a write's retry key travels in, where an operation declares it; the tool takes it as `idempotencyKey`. */
-export const IDEMPOTENCY_HEADER = "Idempotency-Key";
+const IDEMPOTENCY_HEADER = "Idempotency-Key";
 export const IDEMPOTENCY_ARGUMENT = "idempotencyKey";
 
 type JsonSchema = Record<string, unknown>;
