@@ -5,3 +5,4 @@ export * from "./openapi.ts";
 export * from "./refs.ts";
 export * from "./repo-paths.ts";
 export * from "./rules.ts";
+export * from "./workflows.ts";

@@ -56,3 +56,24 @@ export function valueAt(doc: object, path: readonly (string | number)[]): unknow
   }
   return node === undefined ? undefined : resolveRef(doc, node);
 }
+
+/**
+ * `node` (a part of `doc`, or `doc` itself) with every local $ref replaced by what it points to; a $ref back into
+ * itself is left as is. The spec diff compares inlined documents (a change to a shared schema is classed where it
+ * is used) and the MCP server gives tools self-contained JSON Schemas.
+ */
+export function inlineRefs<T>(doc: object, node: T): T {
+  const inline = (value: unknown, seen: string[]): unknown => {
+    if (Array.isArray(value)) return value.map((v) => inline(v, seen));
+    if (value === null || typeof value !== "object") return value;
+    const { $ref: ref, ...siblings } = value as { $ref?: unknown };
+    if (typeof ref === "string" && ref.startsWith("#/")) {
+      if (seen.includes(ref)) return value;
+      // OpenAPI 3.1 lets keywords sit beside a $ref (a field's own description): keep them, over the target's.
+      const target = inline(resolveRef(doc, { $ref: ref }), [...seen, ref]) as object;
+      return { ...target, ...(inline(siblings, seen) as object) };
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inline(v, seen)]));
+  };
+  return inline(node, []) as T;
+}

@@ -19,6 +19,8 @@ export const repoFiles = {
   bundle: join(repoRoot, "generated/openapi.yaml"),
   generated: join(repoRoot, "generated"),
   llmsTxt: join(repoRoot, "llms.txt"),
+  llmsFullTxt: join(repoRoot, "llms-full.txt"),
+  workflows: join(repoRoot, "spec/workflows"),
   docsHtml: join(repoRoot, "generated/docs/index.html"),
   favicon: join(repoRoot, "server-stub/http/favicon.svg"),
   readme: join(repoRoot, "README.md"),

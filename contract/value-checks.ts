@@ -8,6 +8,7 @@ import type { Contract } from "./model.ts";
 export class ValueChecks {
   private readonly ajv: Ajv2020;
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly compiledSchemas = new WeakMap<object, ValidateFunction>();
 
   constructor(contract: Contract) {
     this.ajv = new Ajv2020({ strict: false, validateFormats: true });
@@ -26,7 +27,20 @@ export class ValueChecks {
       validate = this.ajv.compile({ $ref: `contract${pointer}` });
       this.compiled.set(pointer, validate);
     }
-    if (validate(value)) return undefined;
-    return (validate.errors ?? []).map((e) => `${e.instancePath ? `${e.instancePath} ` : ""}${e.message}`).join("; ");
+    return validate(value) ? undefined : describe(validate);
   }
+
+  /** Why `value` breaks `schema`, a self-contained schema (see inlineRefs), or undefined when it fits. */
+  problemWith(schema: object, value: unknown): string | undefined {
+    let validate = this.compiledSchemas.get(schema);
+    if (!validate) {
+      validate = this.ajv.compile(schema);
+      this.compiledSchemas.set(schema, validate);
+    }
+    return validate(value) ? undefined : describe(validate);
+  }
+}
+
+function describe(validate: ValidateFunction): string {
+  return (validate.errors ?? []).map((e) => `${e.instancePath ? `${e.instancePath} ` : ""}${e.message}`).join("; ");
 }

@@ -1,4 +1,5 @@
-// `npm run generate`: derives everything in generated/ (and llms.txt, CHANGELOG.md) from spec/ (and spec/releases/),
+// `npm run generate`: derives everything in generated/ (and llms.txt, llms-full.txt, CHANGELOG.md) from spec/ (and
+// spec/releases/, spec/workflows/),
 // and the README's Environment table from server-stub/config.ts.
 // Output is deterministic, so regenerating an unchanged spec changes nothing (test/contract/generated-drift.test.ts).
 import { execFileSync } from "node:child_process";
@@ -8,11 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import { stringify } from "yaml";
-import { loadContract, repoRoot } from "../contract/index.ts";
+import { loadContract, loadWorkflowFiles, repoRoot } from "../contract/index.ts";
 import { bundleSpecFile } from "./bundle-spec.ts";
 import { buildChangelog } from "./changelog.ts";
 import { buildErrorCatalogue } from "./error-catalogue.ts";
 import { buildHttpFile } from "./http-file.ts";
+import { buildLlmsFullTxt } from "./llms-full.ts";
 import { buildLlmsTxt } from "./llms.ts";
 import { errorCodesTable, rulesList, scopesTable } from "./markdown-tables.ts";
 import { buildPostmanCollection } from "./postman.ts";
@@ -94,7 +96,9 @@ function docs(): void {
 }
 
 function llms(): void {
-  writeFileSync(join(outRoot, "llms.txt"), buildLlmsTxt(loadContract(bundlePath)));
+  const contract = loadContract(bundlePath);
+  writeFileSync(join(outRoot, "llms.txt"), buildLlmsTxt(contract));
+  writeFileSync(join(outRoot, "llms-full.txt"), buildLlmsFullTxt(contract, loadWorkflowFiles()));
 }
 
 async function postman(): Promise<void> {
@@ -130,5 +134,5 @@ httpFile();
 changelog();
 readme();
 console.log(
-  `generated/openapi.yaml, schema.d.ts, error-catalogue.ts, docs/index.html, postman_collection.json, requests.http, llms.txt, CHANGELOG.md and README.md (its Environment table) written below ${outRoot}`,
+  `generated/openapi.yaml, schema.d.ts, error-catalogue.ts, docs/index.html, postman_collection.json, requests.http, llms.txt, llms-full.txt, CHANGELOG.md and README.md (its Environment table) written below ${outRoot}`,
 );

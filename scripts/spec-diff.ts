@@ -3,7 +3,7 @@
 // a change to a shared schema is reported (and classed) at each operation it reaches; spec-diff-rules.ts corrects
 // it where it is wrong for us, and spec-diff-wording.ts says each change in a sentence.
 import { apiCompare } from "api-smart-diff";
-import { contractOf, resolveRef, type OpenAPI3 } from "../contract/index.ts";
+import { contractOf, inlineRefs, type OpenAPI3 } from "../contract/index.ts";
 import { locate, type Docs } from "./spec-diff-location.ts";
 import { classify, handledHere, scopeCatalogueChanges, securityChanges, type ChangeClass } from "./spec-diff-rules.ts";
 import { describeChange } from "./spec-diff-wording.ts";
@@ -46,31 +46,14 @@ function withStatuses(text: string, statuses: string[]): string {
 }
 
 /**
- * The document with every local $ref replaced by what it points to (a $ref back into itself is left as is).
- * api-smart-diff classes a change inside a shared response ($ref to components/responses) with its request
- * rules, because it compares the component where it is defined, outside any response: narrowing the shared
- * Error schema came out breaking under every $ref'd status and non-breaking under the inline ones. Inlined, each
- * change is classed where it is used.
+ * The document with every $ref inlined: api-smart-diff classes a change inside a shared response ($ref to
+ * components/responses) with its request rules, because it compares the component where it is defined, outside any
+ * response (narrowing the shared Error schema came out breaking under every $ref'd status and non-breaking under the
+ * inline ones); inlined, each change is classed where it is used. It then needs no components but its security
+ * schemes (x-scopes): the rest is in the paths.
  */
-export function inlineRefs(doc: OpenAPI3): OpenAPI3 {
-  const inline = (node: unknown, seen: string[]): unknown => {
-    if (Array.isArray(node)) return node.map((n) => inline(n, seen));
-    if (node === null || typeof node !== "object") return node;
-    const { $ref: ref, ...siblings } = node as { $ref?: unknown };
-    if (typeof ref === "string" && ref.startsWith("#/")) {
-      if (seen.includes(ref)) return node;
-      // OpenAPI 3.1 lets keywords sit beside a $ref (a field's own description): keep them, over the target's.
-      const target = inline(resolveRef(doc, { $ref: ref }), [...seen, ref]) as object;
-      return { ...target, ...(inline(siblings, seen) as object) };
-    }
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inline(v, seen)]));
-  };
-  return inline(doc, []) as OpenAPI3;
-}
-
-/** Inlined, the document needs no components but its security schemes (x-scopes): the rest is in the paths. */
 function comparable(doc: OpenAPI3): OpenAPI3 {
-  const inlined = inlineRefs(doc);
+  const inlined = inlineRefs(doc, doc);
   return { ...inlined, components: { securitySchemes: inlined.components?.securitySchemes ?? {} } };
 }
 

@@ -1,5 +1,5 @@
-// What the server serves outside the contract: the spec, the AI entrypoint, the docs page and its icon, and a
-// health check.
+// What the server serves outside the contract: the spec, the AI files (llms.txt and llms-full.txt), the docs page
+// and its icon, and a health check.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Express, RequestHandler } from "express";
@@ -49,6 +49,7 @@ function docsPage(): RequestHandler {
 export function routeOutsideContract(app: Express, store: Store): void {
   app.get("/openapi.yaml", staticFile(repoFiles.bundle, "application/yaml; charset=utf-8"));
   app.get("/llms.txt", staticFile(repoFiles.llmsTxt, "text/plain; charset=utf-8"));
+  app.get("/llms-full.txt", staticFile(repoFiles.llmsFullTxt, "text/plain; charset=utf-8"));
   app.get("/docs", docsPage());
   // An SVG under the name browsers ask for by default; the docs page links it too.
   app.get("/favicon.ico", staticFile(repoFiles.favicon, "image/svg+xml"));

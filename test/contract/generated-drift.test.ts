@@ -15,6 +15,7 @@ const derived = [
   "generated/postman_collection.json",
   "generated/requests.http",
   "llms.txt",
+  "llms-full.txt",
   "CHANGELOG.md",
   "README.md",
 ];

@@ -154,7 +154,7 @@ describe("errors", () => {
   });
 
   it("every response carries X-Request-Id, nosniff and no X-Powered-By; a caller's request id is never used as the server's", async () => {
-    for (const path of ["/healthz", "/openapi.yaml", "/llms.txt", "/docs", "/v1/nope"]) {
+    for (const path of ["/healthz", "/openapi.yaml", "/llms.txt", "/llms-full.txt", "/docs", "/v1/nope"]) {
       const res = await fetch(server.baseUrl + path);
       expect(res.headers.get("x-request-id"), path).toMatch(/^req_[0-9a-f]{32}$/);
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
@@ -216,11 +216,14 @@ describe("errors", () => {
     }
   });
 
-  it("serves the spec, llms.txt, the docs page and a health check outside the contract", async () => {
+  it("serves the spec, llms.txt, llms-full.txt, the docs page and a health check outside the contract", async () => {
     const spec = await fetch(`${server.baseUrl}/openapi.yaml`);
     expect(await spec.text()).toContain("openapi: 3.1.0");
     const llms = await fetch(`${server.baseUrl}/llms.txt`);
     expect(llms.headers.get("content-type")).toMatch(/^text\/plain/);
+    const llmsFull = await fetch(`${server.baseUrl}/llms-full.txt`);
+    expect(llmsFull.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await llmsFull.text()).toContain("## Operations");
     const docs = await fetch(`${server.baseUrl}/docs`);
     expect(docs.headers.get("content-type")).toMatch(/^text\/html/);
     expect((await call(server, "GET", "/healthz")).status).toBe(200);
