@@ -1,7 +1,7 @@
 // The faults the self-test injects, one at a time, between the suite and a correct reference server. Each is a
 // way a real deployment could break the contract; each names the checks that must notice it.
 import type { operations } from "../../generated/schema.d.ts";
-import { ALL_SCOPES, CONTRACT } from "./spec.ts";
+import { suiteSpec } from "./spec.ts";
 import {
   jsonOf,
   withJson,
@@ -12,6 +12,10 @@ import {
 } from "./contract-breaking-proxy.ts";
 
 type OperationId = keyof operations;
+
+/** The self-test injects its faults into the reference server, which serves generated/openapi.yaml. */
+const SPEC = suiteSpec();
+const CONTRACT = SPEC.contract;
 
 /** The operation a proxied request reaches, by the contract's paths. */
 function operationOf(req: ProxiedRequest): OperationId | undefined {
@@ -51,7 +55,7 @@ function rememberTokens(res: ProxiedResponse, req: ProxiedRequest, memory: Fault
   const issued = (memory.get("issued") as Set<string> | undefined) ?? new Set<string>();
   issued.add(body.accessToken);
   memory.set("issued", issued);
-  if (body.principal.scopes.length === ALL_SCOPES.length) memory.set("fullToken", body.accessToken);
+  if (body.principal.scopes.length === SPEC.scopes.length) memory.set("fullToken", body.accessToken);
 }
 
 function isIssued(token: string, memory: FaultMemory): boolean {
@@ -175,7 +179,7 @@ export const FAULTS: Fault[] = [
       is(req, "createSystemToken")
         ? editJson(
             req,
-            (body) => void (Array.isArray(body.scopes) && body.scopes.length > 0 && (body.scopes = ALL_SCOPES)),
+            (body) => void (Array.isArray(body.scopes) && body.scopes.length > 0 && (body.scopes = SPEC.scopes)),
           )
         : undefined,
   },
