@@ -36,10 +36,10 @@ function specOrExit(bundle: string | undefined): SuiteSpec {
 
 const program = addCredentialOptions(new Command("conformance"))
   .description(
-    "Checks that a deployment of the Verify Client integration API keeps its contract (generated/openapi.yaml, or\n" +
-      "the bundle given by --spec): token exchange, scopes, auth failures, cases, parties, invites, lists and bad\n" +
-      "input. Every response is validated against the spec: status documented for the operation, content type, body\n" +
-      "schema, headers.",
+    "Checks that a deployment of the Verify Client integration API keeps its contract (generated/openapi.yaml,\n" +
+      "or the bundle --spec names): token exchange, scopes, auth failures, cases, parties, invites, lists and bad\n" +
+      "input. Every response is validated against the spec: status documented for the operation, content type,\n" +
+      "body schema, headers.",
   )
   .option(
     "--spec <bundle>",
