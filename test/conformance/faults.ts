@@ -83,6 +83,14 @@ function declaredProperties(): Map<string, Set<string>> {
   return declared;
 }
 
+/** A createCase body field's `maxLength`, read from the spec (the matterRef's, for the constraint faults). */
+function maxLengthOf(operationId: OperationId, field: string): number {
+  const schema = SPEC.read(CONTRACT.operation(operationId).requestSchema);
+  const max = SPEC.read(schema.properties?.[field]).maxLength;
+  if (max === undefined) throw new Error(`${operationId}'s ${field} has no maxLength in the spec`);
+  return max;
+}
+
 export const FAULTS: Fault[] = [
   {
     id: "status-changed",
@@ -345,6 +353,54 @@ export const FAULTS: Fault[] = [
       if (!req.headers["idempotency-key"]) return undefined;
       const { "idempotency-key": _dropped, ...headers } = req.headers;
       return { ...req, headers };
+    },
+  },
+  {
+    id: "constraint-not-enforced",
+    description: "a matterRef over its maxLength is cut to fit and the case created, not refused",
+    caughtBy: ["bad-input.createCase"],
+    request: (req) => {
+      if (!is(req, "createCase")) return undefined;
+      const max = maxLengthOf("createCase", "matterRef");
+      return editJson(
+        req,
+        (body) => void (typeof body.matterRef === "string" && (body.matterRef = body.matterRef.slice(0, max))),
+      );
+    },
+  },
+  {
+    id: "boundary-refused",
+    description: "a matterRef of exactly maxLength characters is refused (the bound taken as exclusive)",
+    caughtBy: ["boundaries.createCase"],
+    // The server itself refuses it, one character over, so the refusal keeps the contract's shape.
+    request: (req) =>
+      is(req, "createCase")
+        ? editJson(
+            req,
+            (body) =>
+              void (body.matterRef?.length === maxLengthOf("createCase", "matterRef") && (body.matterRef += "x")),
+          )
+        : undefined,
+  },
+  {
+    id: "link-target-404",
+    description: "addParty answers 404 case_not_found for the case createCase's link gave it",
+    caughtBy: ["parties.add", "scopes.single-scope-writes", "boundaries.addParty"],
+    request: (req) =>
+      is(req, "addParty")
+        ? { ...req, url: req.url.replace(/\/cases\/[^/]+\//, "/cases/case_not_this_one/") }
+        : undefined,
+  },
+  {
+    id: "created-case-unlisted",
+    description: "a case created this run never appears in listCaseIds (the rule created-case-listed)",
+    caughtBy: ["lists.case-ids-created"],
+    response: (res, req, memory) => {
+      const created = (memory.get("created") as Set<string> | undefined) ?? new Set<string>();
+      memory.set("created", created);
+      if (is(req, "createCase") && res.status === 201) created.add(jsonOf(res).caseId);
+      if (!is(req, "listCaseIds") || res.status !== 200) return undefined;
+      return editJson(res, (body) => void (body.items = body.items.filter((id: string) => !created.has(id))));
     },
   },
 ];
