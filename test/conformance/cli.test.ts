@@ -9,7 +9,7 @@ import { freePort } from "../support/ports.ts";
 import { startInProcess, startReferenceServer, type InProcessServer } from "../support/reference-server.ts";
 import { startContractBreakingProxy, type ContractBreakingProxy } from "./contract-breaking-proxy.ts";
 import { FAULTS } from "./faults.ts";
-import { CONTRACT } from "./spec.ts";
+import { suiteSpec } from "./spec.ts";
 import { exchange } from "../server/harness.ts";
 
 const TSX = join(repoRoot, "node_modules/.bin/tsx");
@@ -159,7 +159,7 @@ describe("npm run conformance", () => {
       expect(run.stdout).toMatch(/^coverage \d+\.\d% is below --min-coverage 100%$/m);
       const json = JSON.parse(readFileSync(report, "utf8"));
       expect(json.coverage.operations.map((o: { operationId: string }) => o.operationId)).toEqual(
-        CONTRACT.operations.map((op) => op.operationId),
+        suiteSpec().contract.operations.map((op) => op.operationId),
       );
       expect(json.coverage.observed).toBeGreaterThan(0);
       expect(json.coverage.percent).toBeLessThan(100);

@@ -1,7 +1,8 @@
 // Every constraint of a schema, at every depth, as probes: one change to a valid value that breaks exactly that
 // constraint (the request must be refused), and one that sits exactly on its boundary (it must be accepted). The
 // probes are read from the schema's keywords; nothing here knows an operation or a field.
-import { fits, isRecord, read, typeOf, type Schema } from "./values.ts";
+import type { SuiteSpec } from "./spec.ts";
+import { fits, isRecord, typeOf, type Schema } from "./values.ts";
 import type { ReferenceObject, SchemaObject } from "../../contract/index.ts";
 
 /** Where a value is sent: on the wire, everything but a body is text, so only a body can carry a wrong JSON type. */
@@ -24,6 +25,7 @@ export const REMOVE = Symbol("remove");
 export const UNDECLARED = "undeclaredProperty";
 
 interface Walk {
+  spec: SuiteSpec;
   place: Place;
   /** Property names whose valid values come from elsewhere (ids of earlier answers, credentials): no boundaries. */
   external: ReadonlySet<string>;
@@ -31,13 +33,14 @@ interface Walk {
 
 /** Every probe for a value of `node`, given one valid value of it (which fixes array lengths and present keys). */
 export function probes(
+  spec: SuiteSpec,
   node: SchemaObject | ReferenceObject | undefined,
   valid: unknown,
   place: Place,
   external: ReadonlySet<string> = new Set(),
   rootExternal = false,
 ): Probe[] {
-  return walk(read(node), valid, [], { place, external }, rootExternal);
+  return walk(spec.read(node), valid, [], { spec, place, external }, rootExternal);
 }
 
 function walk(schema: Schema, valid: unknown, at: string[], w: Walk, isExternal: boolean): Probe[] {
@@ -87,7 +90,7 @@ function walk(schema: Schema, valid: unknown, at: string[], w: Walk, isExternal:
   }
 
   if (type === "array" && Array.isArray(valid)) {
-    const items = read(schema.items);
+    const items = w.spec.read(schema.items);
     const fill = (v: unknown, n: number) => {
       const list = v as unknown[];
       if (schema.uniqueItems && items.enum && n <= items.enum.length) return items.enum.slice(0, n);
@@ -118,7 +121,7 @@ function walk(schema: Schema, valid: unknown, at: string[], w: Walk, isExternal:
     }
     for (const [name, sub] of Object.entries(schema.properties ?? {})) {
       if (name in valid)
-        out.push(...walk(read(sub), valid[name], [...at, name], w, isExternal || w.external.has(name)));
+        out.push(...walk(w.spec.read(sub), valid[name], [...at, name], w, isExternal || w.external.has(name)));
     }
   }
   return out;

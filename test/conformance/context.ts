@@ -5,7 +5,7 @@ import type { components } from "../../generated/schema.d.ts";
 import { CheckFailure } from "./check.ts";
 import { call, type Api, type CallResult, type ConformanceClient, type Exchange, type Scope } from "./client.ts";
 import { stopAfter, unreachable } from "./setup-stop.ts";
-import { ALL_SCOPES, scopeOf } from "./spec.ts";
+import type { SuiteSpec } from "./spec.ts";
 import { ValueFactory } from "./values.ts";
 
 type TokenResponse = components["schemas"]["SystemTokenResponse"];
@@ -49,13 +49,14 @@ const tokenKey = (scopes: readonly Scope[]) => [...scopes].sort().join(" ");
 export class TokenBook {
   private readonly issued = new Map<string, IssuedToken>();
 
-  static async fetchAll(client: ConformanceClient, options: SuiteOptions): Promise<TokenBook> {
+  static async fetchAll(client: ConformanceClient, options: SuiteOptions, spec: SuiteSpec): Promise<TokenBook> {
     const book = new TokenBook();
+    const all = spec.scopes;
     const sets: { scopes: Scope[]; expiresInSeconds?: number }[] = [
-      { scopes: ALL_SCOPES },
+      { scopes: all },
       { scopes: SCOPE_PAIR, expiresInSeconds: SHORT_LIFETIME_SECONDS },
-      ...ALL_SCOPES.map((scope) => ({ scopes: [scope] })),
-      ...ALL_SCOPES.map((scope) => ({ scopes: ALL_SCOPES.filter((s) => s !== scope) })),
+      ...all.map((scope) => ({ scopes: [scope] })),
+      ...all.map((scope) => ({ scopes: all.filter((s) => s !== scope) })),
     ];
     for (const { scopes, expiresInSeconds } of sets) {
       const sentAt = Math.floor(Date.now() / 1000);
@@ -68,10 +69,10 @@ export class TokenBook {
         },
       });
       const result = await call(client, pending).catch((error: unknown) => {
-        throw unreachable(options.baseUrl, error);
+        throw unreachable(options.baseUrl, error, spec);
       });
       // A refused secret stops at once: every further exchange would spend the failure budget for nothing.
-      const stop = stopAfter(result, options.baseUrl);
+      const stop = stopAfter(result, options.baseUrl, spec);
       if (stop) throw stop;
       book.issued.set(tokenKey(scopes), { scopes, expiresInSeconds, sentAt, result });
     }
@@ -119,11 +120,15 @@ export class RunState {
   readonly values: ValueFactory;
 
   constructor(
+    readonly spec: SuiteSpec,
     readonly client: ConformanceClient,
     readonly options: SuiteOptions,
     readonly tokens: TokenBook,
   ) {
-    this.values = new ValueFactory(this.runId, { clientId: options.clientId, clientSecret: options.clientSecret });
+    this.values = new ValueFactory(spec, this.runId, {
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+    });
   }
 
   /** A matterRef no other run and no real data can have: it carries the run id. */
@@ -151,6 +156,10 @@ export class CheckContext {
 
   get api(): Api {
     return this.state.client.api;
+  }
+  /** The contract this run holds the target to. */
+  get spec(): SuiteSpec {
+    return this.state.spec;
   }
   get options(): SuiteOptions {
     return this.state.options;
@@ -194,13 +203,13 @@ export class CheckContext {
   }
 
   /** `Authorization: Bearer` headers for a token holding exactly these scopes. */
-  bearer(scopes: readonly Scope[] = ALL_SCOPES): { Authorization: string } {
+  bearer(scopes: readonly Scope[] = this.spec.scopes): { Authorization: string } {
     return { Authorization: `Bearer ${this.accessToken(scopes)}` };
   }
 
   /** `Authorization: Bearer` headers for a token holding just the one scope this operation needs. */
   bearerFor(operationId: string): { Authorization: string } {
-    return this.bearer([scopeOf(operationId)]);
+    return this.bearer([this.spec.scopeOf(operationId)]);
   }
 
   /** Records a failure and goes on. */

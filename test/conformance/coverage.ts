@@ -3,7 +3,7 @@
 // is excluded with a reason read from the spec, so the percentage counts only what a run could observe.
 import { codesOf, rulesFor, type Operation } from "../../contract/index.ts";
 import type { Exchange } from "./client.ts";
-import { CONTRACT, RULES } from "./spec.ts";
+import type { SuiteSpec } from "./spec.ts";
 
 export interface Triple {
   status: string;
@@ -39,9 +39,12 @@ export interface Coverage {
 export type RuleState = { ran: true } | { ran: false; reason: string };
 
 /** The rules the run's checks name, read from the results: ran where any check naming the rule was not skipped. */
-export function ruleStates(results: readonly { rules: readonly string[]; outcome: string; reason?: string }[]) {
+export function ruleStates(
+  spec: SuiteSpec,
+  results: readonly { rules: readonly string[]; outcome: string; reason?: string }[],
+) {
   const states = new Map<string, RuleState>();
-  for (const rule of RULES) {
+  for (const rule of spec.rules) {
     const naming = results.filter((r) => r.rules.includes(rule.id));
     const skipped = naming.find((r) => r.outcome === "skipped");
     if (naming.some((r) => r.outcome !== "skipped")) states.set(rule.id, { ran: true });
@@ -61,11 +64,16 @@ export function ruleStates(results: readonly { rules: readonly string[]; outcome
  * lists it for other operations; a 429 with no rule has no limit behind it); a code whose rules only a server
  * test proves, or whose checks were skipped, is not provoked.
  */
-function notProvokable(op: Operation, triple: Triple, states: ReadonlyMap<string, RuleState>): string | undefined {
+function notProvokable(
+  spec: SuiteSpec,
+  op: Operation,
+  triple: Triple,
+  states: ReadonlyMap<string, RuleState>,
+): string | undefined {
   if (triple.status.startsWith("5"))
     return "a 5xx is the server's own failure: no valid or invalid request provokes it";
   if (!triple.code) return undefined;
-  const answering = rulesFor(RULES, op.operationId).filter((r) =>
+  const answering = rulesFor(spec.rules, op.operationId).filter((r) =>
     r.answers.some((a) => a.status === triple.status && a.code === triple.code),
   );
   if (answering.length === 0)
@@ -77,10 +85,10 @@ function notProvokable(op: Operation, triple: Triple, states: ReadonlyMap<string
 }
 
 /** Every (status, code) the spec documents for the operation: a success per 2xx, a code per error. */
-function documented(op: Operation): Triple[] {
+function documented(spec: SuiteSpec, op: Operation): Triple[] {
   const successes = op.statuses.filter((s) => s.startsWith("2")).map((status) => ({ status, code: "" }));
   const errors = codesOf(
-    CONTRACT,
+    spec.contract,
     Object.entries(op.responses).filter(([s]) => Number(s) >= 400),
   ).map(({ status, code }) => ({ status, code }));
   return [...successes, ...errors];
@@ -100,8 +108,12 @@ function observedTriple(exchange: Exchange): Triple | undefined {
 
 const key = (t: Triple) => `${t.status} ${t.code}`;
 
-export function coverageOf(exchanges: readonly Exchange[], states: ReadonlyMap<string, RuleState>): Coverage {
-  const operations = CONTRACT.operations.map((op): OperationCoverage => {
+export function coverageOf(
+  spec: SuiteSpec,
+  exchanges: readonly Exchange[],
+  states: ReadonlyMap<string, RuleState>,
+): Coverage {
+  const operations = spec.contract.operations.map((op): OperationCoverage => {
     const made = exchanges.filter((e) => e.operationId === op.operationId);
     const seen = new Set(made.flatMap((e) => [observedTriple(e)].filter((t) => t !== undefined)).map(key));
     const coverage: OperationCoverage = {
@@ -115,13 +127,13 @@ export function coverageOf(exchanges: readonly Exchange[], states: ReadonlyMap<s
       rulesChecked: [],
       rulesNotChecked: [],
     };
-    for (const rule of rulesFor(RULES, op.operationId)) {
+    for (const rule of rulesFor(spec.rules, op.operationId)) {
       const state = states.get(rule.id);
       if (state?.ran) coverage.rulesChecked.push(rule.id);
       else coverage.rulesNotChecked.push({ id: rule.id, reason: state?.reason ?? "no check names it" });
     }
-    for (const triple of documented(op)) {
-      const reason = notProvokable(op, triple, states);
+    for (const triple of documented(spec, op)) {
+      const reason = notProvokable(spec, op, triple, states);
       if (reason) coverage.excluded.push({ ...triple, reason });
       else (seen.has(key(triple)) ? coverage.observed : coverage.notObserved).push(triple);
     }

@@ -1,7 +1,7 @@
 // The faults the self-test injects, one at a time, between the suite and a correct reference server. Each is a
 // way a real deployment could break the contract; each names the checks that must notice it.
 import type { operations } from "../../generated/schema.d.ts";
-import { ALL_SCOPES, CONTRACT } from "./spec.ts";
+import { suiteSpec } from "./spec.ts";
 import {
   jsonOf,
   withJson,
@@ -12,6 +12,10 @@ import {
 } from "./contract-breaking-proxy.ts";
 
 type OperationId = keyof operations;
+
+/** The self-test injects its faults into the reference server, which serves generated/openapi.yaml. */
+const SPEC = suiteSpec();
+const CONTRACT = SPEC.contract;
 
 /** The operation a proxied request reaches, by the contract's paths. */
 function operationOf(req: ProxiedRequest): OperationId | undefined {
@@ -51,7 +55,7 @@ function rememberTokens(res: ProxiedResponse, req: ProxiedRequest, memory: Fault
   const issued = (memory.get("issued") as Set<string> | undefined) ?? new Set<string>();
   issued.add(body.accessToken);
   memory.set("issued", issued);
-  if (body.principal.scopes.length === ALL_SCOPES.length) memory.set("fullToken", body.accessToken);
+  if (body.principal.scopes.length === SPEC.scopes.length) memory.set("fullToken", body.accessToken);
 }
 
 function isIssued(token: string, memory: FaultMemory): boolean {
@@ -77,6 +81,14 @@ function declaredProperties(): Map<string, Set<string>> {
     if (properties) declared.set(op.operationId, new Set(Object.keys(properties)));
   }
   return declared;
+}
+
+/** A createCase body field's `maxLength`, read from the spec (the matterRef's, for the constraint faults). */
+function maxLengthOf(operationId: OperationId, field: string): number {
+  const schema = SPEC.read(CONTRACT.operation(operationId).requestSchema);
+  const max = SPEC.read(schema.properties?.[field]).maxLength;
+  if (max === undefined) throw new Error(`${operationId}'s ${field} has no maxLength in the spec`);
+  return max;
 }
 
 export const FAULTS: Fault[] = [
@@ -175,7 +187,7 @@ export const FAULTS: Fault[] = [
       is(req, "createSystemToken")
         ? editJson(
             req,
-            (body) => void (Array.isArray(body.scopes) && body.scopes.length > 0 && (body.scopes = ALL_SCOPES)),
+            (body) => void (Array.isArray(body.scopes) && body.scopes.length > 0 && (body.scopes = SPEC.scopes)),
           )
         : undefined,
   },
@@ -341,6 +353,54 @@ export const FAULTS: Fault[] = [
       if (!req.headers["idempotency-key"]) return undefined;
       const { "idempotency-key": _dropped, ...headers } = req.headers;
       return { ...req, headers };
+    },
+  },
+  {
+    id: "constraint-not-enforced",
+    description: "a matterRef over its maxLength is cut to fit and the case created, not refused",
+    caughtBy: ["bad-input.createCase"],
+    request: (req) => {
+      if (!is(req, "createCase")) return undefined;
+      const max = maxLengthOf("createCase", "matterRef");
+      return editJson(
+        req,
+        (body) => void (typeof body.matterRef === "string" && (body.matterRef = body.matterRef.slice(0, max))),
+      );
+    },
+  },
+  {
+    id: "boundary-refused",
+    description: "a matterRef of exactly maxLength characters is refused (the bound taken as exclusive)",
+    caughtBy: ["boundaries.createCase"],
+    // The server itself refuses it, one character over, so the refusal keeps the contract's shape.
+    request: (req) =>
+      is(req, "createCase")
+        ? editJson(
+            req,
+            (body) =>
+              void (body.matterRef?.length === maxLengthOf("createCase", "matterRef") && (body.matterRef += "x")),
+          )
+        : undefined,
+  },
+  {
+    id: "link-target-404",
+    description: "addParty answers 404 case_not_found for the case createCase's link gave it",
+    caughtBy: ["parties.add", "scopes.single-scope-writes", "boundaries.addParty"],
+    request: (req) =>
+      is(req, "addParty")
+        ? { ...req, url: req.url.replace(/\/cases\/[^/]+\//, "/cases/case_not_this_one/") }
+        : undefined,
+  },
+  {
+    id: "created-case-unlisted",
+    description: "a case created this run never appears in listCaseIds (the rule created-case-listed)",
+    caughtBy: ["lists.case-ids-created"],
+    response: (res, req, memory) => {
+      const created = (memory.get("created") as Set<string> | undefined) ?? new Set<string>();
+      memory.set("created", created);
+      if (is(req, "createCase") && res.status === 201) created.add(jsonOf(res).caseId);
+      if (!is(req, "listCaseIds") || res.status !== 200) return undefined;
+      return editJson(res, (body) => void (body.items = body.items.filter((id: string) => !created.has(id))));
     },
   },
 ];

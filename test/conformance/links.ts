@@ -5,7 +5,7 @@
 import type { Operation } from "../../contract/index.ts";
 import type { CheckContext } from "./context.ts";
 import { absentIds, sendValid, validParts, type Parts, type Target } from "./requests.ts";
-import { CONTRACT } from "./spec.ts";
+import type { SuiteSpec } from "./spec.ts";
 
 /** The extension that sets single request-body fields from a link (a Link Object's `requestBody` sets all of it). */
 export const BODY_FIELDS = "x-request-body-fields";
@@ -24,13 +24,13 @@ export interface LinkSource {
 }
 
 /** Every link, in any operation's 2xx responses, that leads to `op`. */
-export function linksTo(op: Operation): LinkSource[] {
-  return CONTRACT.operations.flatMap((from) =>
+export function linksTo(spec: SuiteSpec, op: Operation): LinkSource[] {
+  return spec.contract.operations.flatMap((from) =>
     Object.entries(from.responses)
       .filter(([status]) => status.startsWith("2"))
       .flatMap(([, response]) =>
         Object.entries((response.links ?? {}) as Record<string, Link>)
-          .map(([name, raw]) => ({ from, name, link: CONTRACT.resolve<Link>(raw) }))
+          .map(([name, raw]) => ({ from, name, link: spec.contract.resolve<Link>(raw) }))
           .filter((s) => s.link.operationId === op.operationId),
       ),
   );
@@ -42,9 +42,9 @@ function neededNames(op: Operation): string[] {
 }
 
 /** A link that gives every input the operation needs, from a source that itself needs no link back to it. */
-function linkFor(op: Operation): LinkSource | undefined {
+function linkFor(spec: SuiteSpec, op: Operation): LinkSource | undefined {
   const needed = neededNames(op);
-  return linksTo(op).find(({ link, from }) => {
+  return linksTo(spec, op).find(({ link, from }) => {
     const given = new Set([...Object.keys(link.parameters ?? {}), ...Object.keys(link[BODY_FIELDS] ?? {})]);
     return from !== op && needed.every((name) => given.has(name));
   });
@@ -72,7 +72,7 @@ function evaluate(expression: string, request: Parts, responseBody: unknown): un
  */
 export function linkedTarget(ctx: CheckContext, op: Operation): Promise<Target> {
   const absent = absentIds(ctx);
-  const source = linkFor(op);
+  const source = linkFor(ctx.spec, op);
   if (!source || neededNames(op).length === 0) return Promise.resolve(absent);
   if (ctx.options.readOnly && source.from.writes) return Promise.resolve(absent);
   return ctx.once(`link:${source.from.operationId}>${source.name}`, async () => {

@@ -4,8 +4,8 @@
 // property; the page size is the operation's integer query parameter with a maximum.
 import type { Operation } from "../../contract/index.ts";
 import { linksTo } from "./links.ts";
-import { CONTRACT, RULES } from "./spec.ts";
-import { read, typeOf } from "./values.ts";
+import type { SuiteSpec } from "./spec.ts";
+import { typeOf } from "./values.ts";
 
 export interface PagedOperation {
   op: Operation;
@@ -17,8 +17,9 @@ export interface PagedOperation {
   idProperty?: string;
 }
 
-function paged(op: Operation): PagedOperation | undefined {
-  const self = linksTo(op).find((source) => source.from === op);
+function paged(spec: SuiteSpec, op: Operation): PagedOperation | undefined {
+  const read = spec.read.bind(spec);
+  const self = linksTo(spec, op).find((source) => source.from === op);
   const [cursor, expression] = Object.entries(self?.link.parameters ?? {})[0] ?? [];
   const nextCursor = /^\$response\.body#\/(\w+)$/.exec(expression ?? "")?.[1];
   if (!cursor || !nextCursor) return undefined;
@@ -35,11 +36,11 @@ function paged(op: Operation): PagedOperation | undefined {
   return { op, cursor, limit: limit.name, nextCursor, items, idProperty };
 }
 
-export function pagedOperations(): PagedOperation[] {
-  return CONTRACT.operations.flatMap((op) => [paged(op)].filter((p) => p !== undefined));
+export function pagedOperations(spec: SuiteSpec): PagedOperation[] {
+  return spec.contract.operations.flatMap((op) => [paged(spec, op)].filter((p) => p !== undefined));
 }
 
 /** The lists a created case must appear in: those the spec's rule `created-case-listed` holds for. */
-export function caseListIds(): readonly string[] {
-  return RULES.find((rule) => rule.id === "created-case-listed")?.operationIds ?? [];
+export function caseListIds(spec: SuiteSpec): readonly string[] {
+  return spec.rules.find((rule) => rule.id === "created-case-listed")?.operationIds ?? [];
 }

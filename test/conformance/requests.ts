@@ -6,7 +6,6 @@ import type { MediaTypeObject, ExampleObject, Operation } from "../../contract/i
 import { asWritten, type CallResult } from "./client.ts";
 import { applyProbe, probes, UNDECLARED, type Place, type Probe } from "./constraints.ts";
 import type { CheckContext } from "./context.ts";
-import { CONTRACT } from "./spec.ts";
 import { isRecord, type ValueFactory } from "./values.ts";
 
 export type Target = Readonly<Record<string, string>>;
@@ -35,12 +34,12 @@ export function absentIds(ctx: { runId: string }): Target {
 }
 
 /** The operation's first request example (the spec's own valid request), if it has one. */
-function firstExample(op: Operation): unknown {
+function firstExample(values: ValueFactory, op: Operation): unknown {
   const media = op.requestBody?.content?.["application/json"] as MediaTypeObject | undefined;
   if (!media) return undefined;
   if (media.example !== undefined) return media.example;
   const [first] = Object.values(media.examples ?? {});
-  return first && CONTRACT.resolve<ExampleObject>(first).value;
+  return first && values.spec.contract.resolve<ExampleObject>(first).value;
 }
 
 /**
@@ -58,7 +57,7 @@ export function validParts(values: ValueFactory, op: Operation, target: Target):
     if (value !== undefined) parts[p.in as Exclude<Place, "body">][p.name] = value;
   }
   if (op.requestSchema) {
-    const body = values.valid(op.requestSchema, firstExample(op));
+    const body = values.valid(op.requestSchema, firstExample(values, op));
     if (isRecord(body)) for (const key of Object.keys(body)) if (key in target) body[key] = target[key];
     parts.body = body;
   }
@@ -75,7 +74,7 @@ export function inputProbes(values: ValueFactory, op: Operation, target: Target)
     const place = p.in as Exclude<Place, "body">;
     const base = sample[place][p.name] ?? values.valid(p.schema);
     const isExternal = external.has(p.name) || !makeable(p);
-    for (const probe of probes(p.schema, base, place, new Set(), isExternal))
+    for (const probe of probes(values.spec, p.schema, base, place, new Set(), isExternal))
       out.push({ ...probe, place, name: p.name, pointer: `/${place}/${p.name}`, base });
   }
   out.push({
@@ -88,7 +87,7 @@ export function inputProbes(values: ValueFactory, op: Operation, target: Target)
     pointer: `/query/${UNDECLARED}`,
   });
   if (op.requestSchema) {
-    for (const probe of probes(op.requestSchema, sample.body, "body", external))
+    for (const probe of probes(values.spec, op.requestSchema, sample.body, "body", external))
       out.push({ ...probe, place: "body", name: "", pointer: ["/body", ...probe.at].join("/") });
   }
   return out;

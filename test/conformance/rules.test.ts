@@ -5,8 +5,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { codesOf, repoRoot } from "../../contract/index.ts";
-import { ALL_CHECKS } from "./checks/index.ts";
-import { CONTRACT, RULES } from "./spec.ts";
+import { checksFor } from "./checks/index.ts";
+import { suiteSpec } from "./spec.ts";
+
+const SPEC = suiteSpec();
+const CONTRACT = SPEC.contract;
+const RULES = SPEC.rules;
+const ALL_CHECKS = checksFor(SPEC);
 
 describe("the spec's rules (x-rules)", () => {
   it("each is named by a conformance check or checked by a named server test that exists", () => {

@@ -1,12 +1,13 @@
 // Runs the checks against one target: fetches every token first, then runs each check in order, collecting its
 // failures, every exchange it made, and every contract violation in those exchanges.
 import { CheckFailure, CheckNotApplicable, type Check, type Tag } from "./check.ts";
-import { ALL_CHECKS } from "./checks/index.ts";
+import { checksFor } from "./checks/index.ts";
 import { createConformanceClient, type Exchange } from "./client.ts";
 import { CheckContext, RunState, TokenBook, type Failure, type SuiteOptions } from "./context.ts";
 import { coverageOf, ruleStates, type Coverage } from "./coverage.ts";
 import { ResponseValidator } from "./response-validator.ts";
 import { SetupStop } from "./setup-stop.ts";
+import { type SuiteSpec, suiteSpec } from "./spec.ts";
 
 export type Outcome = "passed" | "failed" | "skipped";
 
@@ -42,16 +43,26 @@ export interface RunOptions extends Partial<Omit<SuiteOptions, "baseUrl" | "clie
   baseUrl: string;
   clientId: string;
   clientSecret: string;
+  /** The bundle whose contract the target is held to: generated/openapi.yaml unless given. */
+  bundle?: string;
+  /** The checks to run: every check for the bundle's contract unless given. */
   checks?: Check[];
   /** A reason to skip a check on this target (the mock cannot prove it, the proxy answers it itself), or undefined. */
   skip?: (check: Check) => string | undefined;
   /** Per-request time limit. */
   timeoutMs?: number;
+  /** The response validator for the bundle (one is made per contract unless given). */
   validator?: ResponseValidator;
   onResult?: (result: CheckResult) => void;
 }
 
-let sharedValidator: ResponseValidator | undefined;
+const validators = new WeakMap<SuiteSpec, ResponseValidator>();
+
+function validatorFor(spec: SuiteSpec): ResponseValidator {
+  let validator = validators.get(spec);
+  if (!validator) validators.set(spec, (validator = new ResponseValidator(spec.contract)));
+  return validator;
+}
 
 export async function runSuite(options: RunOptions): Promise<RunReport> {
   const started = performance.now();
@@ -64,21 +75,22 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
     slow: options.slow ?? false,
     exampleAnswers: options.exampleAnswers ?? false,
   };
-  const validator = options.validator ?? (sharedValidator ??= new ResponseValidator());
+  const spec = suiteSpec(options.bundle);
+  const validator = options.validator ?? validatorFor(spec);
   const client = createConformanceClient({ baseUrl: suite.baseUrl, validator, timeoutMs: options.timeoutMs });
 
   let setupError: string | undefined;
   let tokens = new TokenBook();
   try {
-    tokens = await TokenBook.fetchAll(client, suite);
+    tokens = await TokenBook.fetchAll(client, suite, spec);
   } catch (error) {
     setupError = error instanceof SetupStop ? error.message : `could not fetch the tokens: ${(error as Error).message}`;
   }
   const setup = client.exchanges.slice();
-  const state = new RunState(client, suite, tokens);
+  const state = new RunState(spec, client, suite, tokens);
 
   const results: CheckResult[] = [];
-  for (const check of options.checks ?? ALL_CHECKS) {
+  for (const check of options.checks ?? checksFor(spec)) {
     const result = await runCheck(check, state, client.exchanges, setupError, skipReason(check, suite, options));
     results.push(result);
     // A check that could not run is not reported as it goes: the run prints the one reason instead.
@@ -94,7 +106,7 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
     setup,
     setupError,
     requests: client.exchanges.length,
-    coverage: coverageOf(client.exchanges, ruleStates(results)),
+    coverage: coverageOf(spec, client.exchanges, ruleStates(spec, results)),
     durationMs: performance.now() - started,
     counts,
   };

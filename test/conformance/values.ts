@@ -5,7 +5,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import fc from "fast-check";
 import type { ReferenceObject, SchemaKeywords, SchemaObject } from "../../contract/index.ts";
-import { CONTRACT } from "./spec.ts";
+import type { SuiteSpec } from "./spec.ts";
 
 /** The extension that marks a property whose value must be unique (a second one is refused). */
 export const UNIQUE = "x-unique";
@@ -24,10 +24,6 @@ export interface Schema extends SchemaKeywords {
   [UNIQUE]?: boolean;
 }
 
-export function read(node: SchemaObject | ReferenceObject | undefined): Schema {
-  return (CONTRACT.readSchema(node) ?? {}) as Schema;
-}
-
 export function typeOf(schema: Schema): string | undefined {
   return Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
 }
@@ -41,6 +37,7 @@ export class ValueFactory {
   private counter = 0;
 
   constructor(
+    readonly spec: SuiteSpec,
     private readonly runId: string,
     private readonly given: Given,
   ) {}
@@ -72,7 +69,7 @@ export class ValueFactory {
    * example, else one built from its keywords. Objects get every property; `name` is the property's name.
    */
   valid(node: SchemaObject | ReferenceObject | undefined, example?: unknown, name?: string): unknown {
-    const schema = read(node);
+    const schema = this.spec.read(node);
     if (name !== undefined && name in this.given) return this.given[name];
     const type = typeOf(schema);
     if (type === "object") {
@@ -82,7 +79,7 @@ export class ValueFactory {
       );
     }
     if (type === "array") {
-      const items = read(schema.items);
+      const items = this.spec.read(schema.items);
       const from = Array.isArray(example) ? example : Array.isArray(schema.example) ? schema.example : [];
       const count = Math.max(schema.minItems ?? 0, Math.min(from.length, schema.maxItems ?? from.length), 1);
       if (schema.uniqueItems && items.enum) return items.enum.slice(0, Math.min(count, items.enum.length));

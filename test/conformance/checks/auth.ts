@@ -5,10 +5,11 @@ import type { Scope } from "../client.ts";
 import type { CheckContext } from "../context.ts";
 import { linkedTarget } from "../links.ts";
 import { sendValid, successStatus } from "../requests.ts";
-import { ALL_SCOPES, CONTRACT } from "../spec.ts";
+import type { SuiteSpec } from "../spec.ts";
 
 /** Every operation that needs a bearer token, with the one scope it needs. */
-const BEARER_OPERATIONS = CONTRACT.operations.flatMap((op) => (op.scope ? [{ ...op, scope: op.scope as Scope }] : []));
+const bearerOperations = (spec: SuiteSpec) =>
+  spec.contract.operations.flatMap((op) => (op.scope ? [{ ...op, scope: op.scope as Scope }] : []));
 
 const UNAUTHORIZED = "#/components/responses/Unauthorized";
 
@@ -19,7 +20,7 @@ const noToken: Check = {
   rule: `${UNAUTHORIZED} (no_token) and #/components/headers/WWW-Authenticate`,
   tags: ["negative"],
   async run(ctx) {
-    for (const op of BEARER_OPERATIONS)
+    for (const op of bearerOperations(ctx.spec))
       ctx.expectAnswer(`${op.operationId} without a token`, await sendValid(ctx, op, {}), 401, "no_token");
   },
 };
@@ -32,7 +33,7 @@ const garbledHeader: Check = {
   tags: ["negative"],
   async run(ctx) {
     for (const value of ["Basic dXNlcjpwYXNz", "Bearer", "Token abc"]) {
-      for (const op of BEARER_OPERATIONS)
+      for (const op of bearerOperations(ctx.spec))
         ctx.expectAnswer(
           `${op.operationId} with Authorization: ${value}`,
           await sendValid(ctx, op, { Authorization: value }),
@@ -45,7 +46,7 @@ const garbledHeader: Check = {
 
 /** Forgeries of a real token: each must be refused exactly like garbage. */
 function forgeries(ctx: CheckContext): [string, string][] {
-  const token = ctx.accessToken(ALL_SCOPES);
+  const token = ctx.accessToken(ctx.spec.scopes);
   const [header, payload, signature] = token.split(".");
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const decoded = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
@@ -71,7 +72,7 @@ const invalidToken: Check = {
   tags: ["stateful"],
   async run(ctx) {
     for (const [what, forged] of forgeries(ctx)) {
-      for (const op of BEARER_OPERATIONS) {
+      for (const op of bearerOperations(ctx.spec)) {
         ctx.expectAnswer(
           `${op.operationId} with a token: ${what}`,
           await sendValid(ctx, op, { Authorization: `Bearer ${forged}` }),
@@ -91,8 +92,8 @@ const missingScope: Check = {
   rule: '#/components/responses/Forbidden (insufficient_scope) and #/components/headers/WWW-Authenticate (scope="<needed>")',
   tags: ["stateful"],
   async run(ctx) {
-    for (const op of BEARER_OPERATIONS) {
-      const others = ALL_SCOPES.filter((s) => s !== op.scope);
+    for (const op of bearerOperations(ctx.spec)) {
+      const others = ctx.spec.scopes.filter((s) => s !== op.scope);
       ctx.expectAnswer(
         `${op.operationId} with every scope but ${op.scope}`,
         await sendValid(ctx, op, ctx.bearer(others)),
@@ -103,16 +104,17 @@ const missingScope: Check = {
   },
 };
 
-const singleScopeReads: Check = {
+const singleScopeReads = (spec: SuiteSpec): Check => ({
   id: "scopes.single-scope-reads",
   rules: ["scope-needed"],
-  title: `${BEARER_OPERATIONS.filter((o) => !o.writes)
+  title: `${bearerOperations(spec)
+    .filter((o) => !o.writes)
     .map((o) => o.operationId)
     .join(", ")} succeed with a token holding just their scope`,
   rule: "#/paths/*/get/security (one scope per operation)",
   tags: [],
   async run(ctx) {
-    for (const op of BEARER_OPERATIONS.filter((o) => !o.writes)) {
+    for (const op of bearerOperations(ctx.spec).filter((o) => !o.writes)) {
       ctx.expectAnswer(
         `${op.operationId} with just ${op.scope}`,
         await sendValid(ctx, op, ctx.bearer([op.scope])),
@@ -120,18 +122,19 @@ const singleScopeReads: Check = {
       );
     }
   },
-};
+});
 
-const singleScopeWrites: Check = {
+const singleScopeWrites = (spec: SuiteSpec): Check => ({
   id: "scopes.single-scope-writes",
   rules: ["scope-needed"],
-  title: `${BEARER_OPERATIONS.filter((o) => o.writes)
+  title: `${bearerOperations(spec)
+    .filter((o) => o.writes)
     .map((o) => o.operationId)
     .join(", ")} succeed with a token holding just their scope`,
   rule: "#/paths/*/post/security (one scope per operation)",
   tags: ["writes"],
   async run(ctx) {
-    for (const op of BEARER_OPERATIONS.filter((o) => o.writes)) {
+    for (const op of bearerOperations(ctx.spec).filter((o) => o.writes)) {
       ctx.expectAnswer(
         `${op.operationId} with just ${op.scope}`,
         await sendValid(ctx, op, ctx.bearer([op.scope]), await linkedTarget(ctx, op)),
@@ -139,13 +142,13 @@ const singleScopeWrites: Check = {
       );
     }
   },
-};
+});
 
-export const authChecks: Check[] = [
+export const authChecks = (spec: SuiteSpec): Check[] => [
   noToken,
   garbledHeader,
   invalidToken,
   missingScope,
-  singleScopeReads,
-  singleScopeWrites,
+  singleScopeReads(spec),
+  singleScopeWrites(spec),
 ];

@@ -16,7 +16,7 @@ import {
   type InputProbe,
   type Target,
 } from "../requests.ts";
-import { ALL_SCOPES, CONTRACT } from "../spec.ts";
+import type { SuiteSpec } from "../spec.ts";
 import { linkedTarget } from "../links.ts";
 import { UNDECLARED } from "../constraints.ts";
 import type { Operation } from "../../../contract/index.ts";
@@ -32,7 +32,7 @@ async function target(ctx: CheckContext, op: Operation): Promise<{ target: Targe
 }
 
 /** A token with every scope where the operation needs one; none for `security: []`. */
-const authFor = (ctx: CheckContext, op: Operation) => (op.scope ? ctx.bearer(ALL_SCOPES) : {});
+const authFor = (ctx: CheckContext, op: Operation) => (op.scope ? ctx.bearer(ctx.spec.scopes) : {});
 
 /** A `details` entry names the input when its path is the input's, or its parent's (a missing or extra key). */
 function namesInput(result: CallResult, probe: InputProbe): boolean {
@@ -87,7 +87,7 @@ function boundaryCheck(op: Operation): Check {
   };
 }
 
-const BODY_OPERATIONS = CONTRACT.operations.filter((op) => op.requestSchema);
+const bodyOperations = (spec: SuiteSpec) => spec.contract.operations.filter((op) => op.requestSchema);
 
 const malformedJson: Check = {
   id: "bad-input.malformed-json",
@@ -96,7 +96,7 @@ const malformedJson: Check = {
   rule: "#/components/responses/BadRequest (invalid_request: malformed JSON)",
   tags: ["negative"],
   async run(ctx) {
-    for (const op of BODY_OPERATIONS) {
+    for (const op of bodyOperations(ctx.spec)) {
       const { target: t, real } = await target(ctx, op);
       for (const [what, text] of [
         ["truncated JSON", '{"matterRef": "x"'],
@@ -119,7 +119,7 @@ const wrongContentType: Check = {
   rule: "#/components/responses/UnsupportedMediaType (unsupported_media_type)",
   tags: ["negative"],
   async run(ctx) {
-    for (const op of BODY_OPERATIONS) {
+    for (const op of bodyOperations(ctx.spec)) {
       const { target: t, real } = await target(ctx, op);
       for (const contentType of ["text/plain", "application/x-www-form-urlencoded"]) {
         const raw = { body: '{"name":"x"}', contentType };
@@ -138,7 +138,7 @@ const payloadTooLarge: Check = {
   rule: "#/components/responses/PayloadTooLarge (payload_too_large)",
   tags: ["negative"],
   async run(ctx) {
-    for (const op of BODY_OPERATIONS) {
+    for (const op of bodyOperations(ctx.spec)) {
       const parts = validParts(ctx.values, op, absentIds(ctx));
       const raw = {
         body: JSON.stringify({ ...(parts.body as object), [UNDECLARED]: "x".repeat(150_000) }),
@@ -150,9 +150,9 @@ const payloadTooLarge: Check = {
   },
 };
 
-export const badInputChecks: Check[] = [
-  ...CONTRACT.operations.map(refusalCheck),
-  ...CONTRACT.operations.map(boundaryCheck),
+export const badInputChecks = (spec: SuiteSpec): Check[] => [
+  ...spec.contract.operations.map(refusalCheck),
+  ...spec.contract.operations.map(boundaryCheck),
   malformedJson,
   wrongContentType,
   payloadTooLarge,

@@ -5,8 +5,8 @@ import type { Check } from "../check.ts";
 import { declaresHeader } from "../../../contract/index.ts";
 import { linkedTarget } from "../links.ts";
 import { sendParts, successStatus, validParts, type Parts } from "../requests.ts";
-import { CONTRACT } from "../spec.ts";
-import { isRecord, read, typeOf } from "../values.ts";
+import type { SuiteSpec } from "../spec.ts";
+import { isRecord, typeOf } from "../values.ts";
 
 const HEADER = "Idempotency-Key";
 
@@ -14,14 +14,14 @@ const HEADER = "Idempotency-Key";
  * Another valid body: fresh values where the schema makes them, or failing that the same body with its first
  * optional boolean or enum property set to another valid value (leaving one out may equal its default).
  */
-function otherBody(first: Parts, fresh: Parts, op: Operation): unknown {
+function otherBody(spec: SuiteSpec, first: Parts, fresh: Parts, op: Operation): unknown {
   if (JSON.stringify(fresh.body) !== JSON.stringify(first.body)) return fresh.body;
   if (!isRecord(first.body)) return undefined;
-  const schema = read(op.requestSchema);
+  const schema = spec.read(op.requestSchema);
   const required = new Set(schema.required ?? []);
   for (const [name, node] of Object.entries(schema.properties ?? {})) {
     if (required.has(name) || !(name in first.body)) continue;
-    const property = read(node);
+    const property = spec.read(node);
     const value = first.body[name];
     const other = typeOf(property) === "boolean" ? !value : property.enum?.find((candidate) => candidate !== value);
     if (other !== undefined) return { ...first.body, [name]: other };
@@ -61,7 +61,7 @@ function idempotencyCheck(op: Operation): Check {
           retry.exchange,
         );
       }
-      const body = otherBody(first, validParts(ctx.values, op, target), op);
+      const body = otherBody(ctx.spec, first, validParts(ctx.values, op, target), op);
       if (body === undefined) return;
       const changed = await sendParts(ctx, op, { ...first, body }, auth);
       ctx.expectAnswer("the same key with another body", changed, 422, "idempotency_key_reused");
@@ -69,6 +69,5 @@ function idempotencyCheck(op: Operation): Check {
   };
 }
 
-export const idempotencyChecks: Check[] = CONTRACT.operations
-  .filter((op) => declaresHeader(op, HEADER))
-  .map(idempotencyCheck);
+export const idempotencyChecks = (spec: SuiteSpec): Check[] =>
+  spec.contract.operations.filter((op) => declaresHeader(op, HEADER)).map(idempotencyCheck);

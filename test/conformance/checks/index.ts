@@ -7,20 +7,23 @@ import { limitChecks, slowTokenChecks } from "./limits.ts";
 import { listChecks } from "./lists.ts";
 import { responseChecks } from "./responses.ts";
 import { credentialFailureChecks, tokenChecks } from "./token.ts";
+import type { SuiteSpec } from "../spec.ts";
 
 /**
- * Every check, in the order they run. The token checks come first: they only read what the setup fetched. The
- * deliberate credential failures come last, after every exchange that must succeed (boundary checks exchange too).
+ * Every check for the contract in `spec`, in the order they run: the generic ones are made per operation, so a
+ * bundle that adds an operation gets its checks with no change here. The token checks come first: they only read
+ * what the setup fetched. The deliberate credential failures come last, after every exchange that must succeed
+ * (boundary checks exchange too).
  */
-export const ALL_CHECKS: Check[] = [
+export const checksFor = (spec: SuiteSpec): Check[] => [
   ...tokenChecks,
-  ...authChecks,
+  ...authChecks(spec),
   ...caseChecks,
-  ...idempotencyChecks,
+  ...idempotencyChecks(spec),
   ...listChecks,
   ...limitChecks,
   ...responseChecks,
-  ...badInputChecks,
+  ...badInputChecks(spec),
   ...credentialFailureChecks,
   ...slowTokenChecks,
 ];

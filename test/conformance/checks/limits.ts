@@ -6,7 +6,6 @@ import { CheckNotApplicable, type Check } from "../check.ts";
 import type { CallResult } from "../client.ts";
 import type { CheckContext } from "../context.ts";
 import { sendValid } from "../requests.ts";
-import { CONTRACT } from "../spec.ts";
 
 /** The most requests a limit check spends before it says the target's limit is beyond it. */
 const MOST_REQUESTS = 60;
@@ -182,7 +181,7 @@ const tokenExpiry: Check = {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs)));
     const expired = { Authorization: `Bearer ${exchange.data!.accessToken}` };
     // The rule holds for every operation that needs a token, whatever scope it needs.
-    for (const op of CONTRACT.operations.filter((o) => o.scope))
+    for (const op of ctx.spec.contract.operations.filter((o) => o.scope))
       ctx.expectAnswer(`${op.operationId} after expiresAt`, await sendValid(ctx, op, expired), 401, "token_expired");
   },
 };

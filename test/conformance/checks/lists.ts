@@ -4,6 +4,7 @@ import { invalid, type CallResult } from "../client.ts";
 import type { CheckContext } from "../context.ts";
 import { caseListIds, pagedOperations } from "../paging.ts";
 import { absentIds, sendParts, validParts } from "../requests.ts";
+import type { SuiteSpec } from "../spec.ts";
 
 interface ListOperation {
   operationId: string;
@@ -16,23 +17,27 @@ interface ListOperation {
 }
 
 /** The paged operations, as the spec declares them (see paging.ts). */
-const LISTS: ListOperation[] = pagedOperations().map((paged) => ({
-  operationId: paged.op.operationId,
-  async page(ctx, query) {
-    const parts = validParts(ctx.values, paged.op, absentIds(ctx));
-    delete parts.query[paged.limit];
-    if (query.limit !== undefined) parts.query[paged.limit] = query.limit;
-    if (query.cursor !== undefined) parts.query[paged.cursor] = query.cursor;
-    const result = await sendParts(ctx, paged.op, parts, ctx.bearerFor(paged.op.operationId));
-    const body = result.data as Record<string, unknown> | undefined;
-    const data = body && { items: body[paged.items] as unknown[], nextCursor: body[paged.nextCursor] as string | null };
-    return { ...result, data };
-  },
-  idOf: (item) => (paged.idProperty ? (item as Record<string, string>)[paged.idProperty] : (item as string)),
-}));
+const listsOf = (spec: SuiteSpec): ListOperation[] =>
+  pagedOperations(spec).map((paged) => ({
+    operationId: paged.op.operationId,
+    async page(ctx, query) {
+      const parts = validParts(ctx.values, paged.op, absentIds(ctx));
+      delete parts.query[paged.limit];
+      if (query.limit !== undefined) parts.query[paged.limit] = query.limit;
+      if (query.cursor !== undefined) parts.query[paged.cursor] = query.cursor;
+      const result = await sendParts(ctx, paged.op, parts, ctx.bearerFor(paged.op.operationId));
+      const body = result.data as Record<string, unknown> | undefined;
+      const data = body && {
+        items: body[paged.items] as unknown[],
+        nextCursor: body[paged.nextCursor] as string | null,
+      };
+      return { ...result, data };
+    },
+    idOf: (item) => (paged.idProperty ? (item as Record<string, string>)[paged.idProperty] : (item as string)),
+  }));
 
 /** The lists a case created by the run must appear in. */
-const CASE_LISTS = LISTS.filter((list) => caseListIds().includes(list.operationId));
+const caseLists = (spec: SuiteSpec) => listsOf(spec).filter((list) => caseListIds(spec).includes(list.operationId));
 
 interface Walk {
   ids: string[];
@@ -105,7 +110,7 @@ const firstPages: Check = {
   rule: "#/components/schemas/CaseIdList and #/components/schemas/UserList (ascending by id)",
   tags: [],
   async run(ctx) {
-    for (const list of LISTS) {
+    for (const list of listsOf(ctx.spec)) {
       const result = await list.page(ctx, {});
       if (!ctx.expectAnswer(`${list.operationId} first page`, result, 200) || !result.data) continue;
       const ids = result.data.items.map(list.idOf);
@@ -126,7 +131,7 @@ const pageWalk: Check = {
   rule: "#/paths/~1v1~1microapps~1api~1cases~1ids/get and #/paths/~1v1~1microapps~1api~1users/get (keyset pages; a walk returns every item exactly once)",
   tags: ["stateful"],
   async run(ctx) {
-    for (const list of LISTS) {
+    for (const list of listsOf(ctx.spec)) {
       const full = await walk(ctx, list, 200);
       const limit = full.complete ? smallLimit(ctx, full.ids.length) : 2;
       const small = await walk(ctx, list, limit);
@@ -172,7 +177,7 @@ const createdIdsSeen: Check = {
       );
       created.push(result.data!.caseId);
     }
-    for (const list of CASE_LISTS) {
+    for (const list of caseLists(ctx.spec)) {
       const count = await walk(ctx, list, 200);
       if (!count.complete) {
         if (ctx.failures.length > 0) return;
@@ -201,7 +206,7 @@ const forgedCursor: Check = {
   tags: ["stateful"],
   async run(ctx) {
     const cursors: Partial<Record<string, string>> = {};
-    for (const list of LISTS) {
+    for (const list of listsOf(ctx.spec)) {
       ctx.expectAnswer(
         `${list.operationId} with a forged cursor`,
         await list.page(ctx, { cursor: "Zm9yZ2VkLWN1cnNvcg" }),
@@ -211,7 +216,7 @@ const forgedCursor: Check = {
       const first = await list.page(ctx, { limit: 1 });
       if (first.data?.nextCursor) cursors[list.operationId] = first.data.nextCursor;
     }
-    for (const list of LISTS) {
+    for (const list of listsOf(ctx.spec)) {
       const cursor = cursors[list.operationId];
       if (!cursor) continue;
       const middle = Math.floor(cursor.length / 2);
@@ -222,7 +227,7 @@ const forgedCursor: Check = {
         400,
         "invalid_cursor",
       );
-      for (const other of LISTS.filter((l) => l !== list))
+      for (const other of listsOf(ctx.spec).filter((l) => l.operationId !== list.operationId))
         ctx.expectAnswer(
           `${other.operationId} with a ${list.operationId} cursor`,
           await other.page(ctx, { cursor }),
@@ -240,7 +245,7 @@ const limitRange: Check = {
   rule: "#/components/parameters/limit (integer 1..200)",
   tags: ["negative"],
   async run(ctx) {
-    for (const list of LISTS) {
+    for (const list of listsOf(ctx.spec)) {
       for (const limit of [201, 0, invalid<number>("ten")]) {
         ctx.expectRejected(`${list.operationId} limit ${JSON.stringify(limit)}`, await list.page(ctx, { limit }));
       }
@@ -255,7 +260,7 @@ const cursorTooLong: Check = {
   rule: "#/components/parameters/cursor (maxLength 512)",
   tags: ["negative"],
   async run(ctx) {
-    for (const list of LISTS)
+    for (const list of listsOf(ctx.spec))
       ctx.expectRejected(
         `${list.operationId} with a 513-character cursor`,
         await list.page(ctx, { cursor: "a".repeat(513) }),

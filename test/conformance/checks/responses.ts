@@ -3,10 +3,6 @@
 import type { Check } from "../check.ts";
 import type { CallResult } from "../client.ts";
 import { sendValid } from "../requests.ts";
-import { CONTRACT } from "../spec.ts";
-
-/** A read that needs no state: the first operation a GET reaches (a list). */
-const READ = CONTRACT.operations.find((op) => op.method === "GET");
 
 const envelope: Check = {
   id: "responses.envelope",
@@ -16,6 +12,8 @@ const envelope: Check = {
   rules: ["request-id", "error-envelope", "unknown-query-name-escaped"],
   tags: ["negative"],
   async run(ctx) {
+    // A read that needs no state: the first operation a GET reaches (a list).
+    const READ = ctx.spec.contract.operations.find((op) => op.method === "GET");
     const callerId = `caller-${ctx.runId}`;
     const headers = { ...ctx.bearer(), "X-Request-Id": callerId };
     // The typed client's methods are keyed by literal paths; these paths are not the spec's on purpose.

@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import type { Check } from "../check.ts";
 import { invalid } from "../client.ts";
 import { SCOPE_PAIR, SHORT_LIFETIME_SECONDS, type CheckContext, describe } from "../context.ts";
-import { ALL_SCOPES } from "../spec.ts";
 
 const TOKEN_PATH = "#/paths/~1v1~1microapps~1system-tokens/post";
 /** How far the server's clock may be from ours when comparing expiresAt. */
@@ -83,7 +82,7 @@ const expiresAt: Check = {
   tags: ["stateful"],
   async run(ctx) {
     for (const [scopes, lifetime] of [
-      [ALL_SCOPES, 3600],
+      [ctx.spec.scopes, 3600],
       [SCOPE_PAIR, SHORT_LIFETIME_SECONDS],
     ] as const) {
       const { sentAt, result } = ctx.tokens.get(scopes);
