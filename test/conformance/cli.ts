@@ -12,6 +12,7 @@ import {
   EXIT_USAGE,
 } from "../../scripts/credential-options.ts";
 import { toJUnitXml } from "./junit.ts";
+import { formatFuzzReport, runFuzz } from "./fuzz.ts";
 import { formatFailures, formatLine } from "./report.ts";
 import { runSuite } from "./runner.ts";
 import { type SuiteSpec, suiteSpec } from "./spec.ts";
@@ -60,6 +61,18 @@ const program = addCredentialOptions(new Command("conformance"))
     percentOption,
   )
   .option("--list", "list the checks with their tags and exit")
+  .option(
+    "--fuzz <n>",
+    "instead of the checks, send n schema-valid and n schema-invalid generated requests per operation (fast-check)",
+    integerOption(1),
+  )
+  .option(
+    "--seed <s>",
+    "the fast-check seed of a --fuzz run (printed by every run; a failure's seed reproduces it)",
+    integerOption(-(2 ** 31), 2 ** 31 - 1),
+  )
+  .option("--fuzz-budget <seconds>", "stop a --fuzz run after this long, and say so", integerOption(1), 100)
+  .option("--allow-writes", "let --fuzz write (cases, parties, invites) against a base URL that is not loopback", false)
   .addHelpText(
     "after",
     `
@@ -100,6 +113,10 @@ Examples (the environment keeps the secret out of ps and of npm's echo of the co
         report?: string;
         minCoverage?: number;
         list?: boolean;
+        fuzz?: number;
+        seed?: number;
+        fuzzBudget: number;
+        allowWrites: boolean;
       },
     ) => {
       const bundle = options.spec && resolve(options.spec);
@@ -123,6 +140,10 @@ Examples (the environment keeps the secret out of ps and of npm's echo of the co
         }
       }
 
+      if (options.fuzz !== undefined) {
+        process.exitCode = await fuzz(credentials, bundle, { ...options, fuzz: options.fuzz });
+        return;
+      }
       const report = await runSuite({
         ...credentials,
         bundle,
@@ -150,6 +171,42 @@ Examples (the environment keeps the secret out of ps and of npm's echo of the co
       process.exitCode = report.counts.failed > 0 || belowMinimum ? EXIT_FAILED : 0;
     },
   );
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** A --fuzz run: read-only against anything but loopback unless --allow-writes; exit 1 on any failing property. */
+async function fuzz(
+  credentials: ReturnType<typeof credentialsFrom>,
+  bundle: string | undefined,
+  options: { fuzz: number; seed?: number; fuzzBudget: number; readOnly: boolean; allowWrites: boolean },
+): Promise<number> {
+  const loopback = LOOPBACK.has(new URL(credentials.baseUrl).hostname);
+  const readOnly = options.readOnly || (!loopback && !options.allowWrites);
+  if (readOnly && !options.readOnly)
+    console.error(
+      `--fuzz: ${credentials.baseUrl} is not loopback, so only operations that do not write are fuzzed (--allow-writes to write)`,
+    );
+  // A run without --seed draws one and prints it, so any run can be repeated.
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  console.log(
+    `fuzz: seed ${seed}, ${options.fuzz} valid and ${options.fuzz} invalid requests per operation, budget ${options.fuzzBudget} s`,
+  );
+  const report = await runFuzz({
+    ...credentials,
+    bundle,
+    runs: options.fuzz,
+    seed,
+    readOnly,
+    budgetMs: options.fuzzBudget * 1000,
+    onLine: (line) => console.log(line),
+  });
+  if (report.setupError) {
+    console.error(report.setupError);
+    return EXIT_USAGE;
+  }
+  console.log(formatFuzzReport(report, options.fuzz));
+  return report.findings.length > 0 ? EXIT_FAILED : 0;
+}
 
 // Help exits 0; every usage error (unknown option, bad value, missing credentials) exits 2.
 program.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE));

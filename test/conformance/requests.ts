@@ -46,7 +46,7 @@ function firstExample(values: ValueFactory, op: Operation): unknown {
  * A parameter's value is the suite's to make when the parameter is required or the spec gives an example; an
  * optional one without an example (an opaque cursor) is valid only as some answer gave it, so it is left out.
  */
-const makeable = (p: Operation["parameters"][number]) => p.required === true || p.example !== undefined;
+export const makeable = (p: Operation["parameters"][number]) => p.required === true || p.example !== undefined;
 
 /** A valid request: every body property present, required and exemplified parameters set, ids from the target. */
 export function validParts(values: ValueFactory, op: Operation, target: Target): Parts {

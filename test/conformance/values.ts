@@ -28,7 +28,7 @@ export function typeOf(schema: Schema): string | undefined {
   return Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
 }
 
-const UK_DRAMA_MOBILE = /^\+447700900\d{3}$/;
+export const UK_DRAMA_MOBILE = /^\+447700900\d{3}$/;
 
 /** Values the suite is given, not generated: the token exchange's credentials, by property name. */
 export type Given = Readonly<Record<string, unknown>>;
