@@ -12,7 +12,7 @@ import {
   EXIT_USAGE,
 } from "../../scripts/credential-options.ts";
 import { toJUnitXml } from "./junit.ts";
-import { formatFuzzReport, runFuzz } from "./fuzz.ts";
+import { formatFuzzReport, fuzzReadOnly, runFuzz } from "./fuzz.ts";
 import { formatFailures, formatLine } from "./report.ts";
 import { runSuite } from "./runner.ts";
 import { type SuiteSpec, suiteSpec } from "./spec.ts";
@@ -172,16 +172,13 @@ Examples (the environment keeps the secret out of ps and of npm's echo of the co
     },
   );
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
 /** A --fuzz run: read-only against anything but loopback unless --allow-writes; exit 1 on any failing property. */
 async function fuzz(
   credentials: ReturnType<typeof credentialsFrom>,
   bundle: string | undefined,
   options: { fuzz: number; seed?: number; fuzzBudget: number; readOnly: boolean; allowWrites: boolean },
 ): Promise<number> {
-  const loopback = LOOPBACK.has(new URL(credentials.baseUrl).hostname);
-  const readOnly = options.readOnly || (!loopback && !options.allowWrites);
+  const readOnly = fuzzReadOnly(credentials.baseUrl, options);
   if (readOnly && !options.readOnly)
     console.error(
       `--fuzz: ${credentials.baseUrl} is not loopback, so only operations that do not write are fuzzed (--allow-writes to write)`,

@@ -404,3 +404,22 @@ export const FAULTS: Fault[] = [
     },
   },
 ];
+
+/** ASCII punctuation other than "-" and "_": what no fixed check puts in a matterRef (run ids, "x" padding). */
+const PUNCTUATION = /[!-,./:-@[-^`{-~]/;
+
+/**
+ * Faults that no check of the suite catches, only --fuzz (fuzz.test.ts proves both): the server fails on a valid
+ * value that no fixed check sends.
+ */
+export const FUZZ_ONLY_FAULTS: Fault[] = [
+  {
+    id: "punctuation-crashes",
+    description: "createCase answers 500 when the matterRef holds ASCII punctuation (a quote, a slash...)",
+    caughtBy: [],
+    response: (res, req) => {
+      if (!is(req, "createCase") || !PUNCTUATION.test(String(jsonOf(req)?.matterRef ?? ""))) return undefined;
+      return { status: 500, headers: { "content-type": "text/plain" }, body: Buffer.from("Internal Server Error") };
+    },
+  },
+];

@@ -4,6 +4,7 @@
 // accepted. A failure is shrunk by fast-check and given back as the seed and a curl command. The whole run stops
 // at its time budget and says so.
 import fc from "fast-check";
+import ipaddr from "ipaddr.js";
 import type { Operation } from "../../contract/index.ts";
 import { invalidRequest, validRequest } from "./arbitraries.ts";
 import { CheckFailure } from "./check.ts";
@@ -55,6 +56,13 @@ export interface FuzzReport {
   outOfTime: boolean;
   requests: number;
   setupError?: string;
+}
+
+/** Whether a --fuzz run may only read: when asked, or against anything but loopback unless writes are allowed. */
+export function fuzzReadOnly(baseUrl: string, flags: { readOnly: boolean; allowWrites: boolean }): boolean {
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || (ipaddr.isValid(host) && ipaddr.process(host).range() === "loopback");
+  return flags.readOnly || (!loopback && !flags.allowWrites);
 }
 
 /** What is wrong with an answer, or undefined when it keeps the contract. */
