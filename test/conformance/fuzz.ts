@@ -145,10 +145,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         report.skipped.push({ operationId: op.operationId, reason: `${kind} requests: the time budget was spent` });
         continue;
       }
-      const finding = await check(op, kind, prop, options, left, client.exchanges);
+      const { finding, interruptedAfter } = await check(op, kind, prop, options, left, client.exchanges);
       if (finding) report.findings.push(finding);
+      if (interruptedAfter !== undefined) report.outOfTime = true;
+      const stopped = interruptedAfter === undefined ? "" : ` (the time budget stopped it after ${interruptedAfter})`;
       options.onLine?.(
-        `${finding ? "FAIL" : "PASS"}  fuzz.${kind}.${op.operationId}${finding ? `: ${finding.problem}` : ""}`,
+        `${finding ? "FAIL" : "PASS"}  fuzz.${kind}.${op.operationId}${finding ? `: ${finding.problem}` : ""}${stopped}`,
       );
     }
   }
@@ -192,16 +194,17 @@ async function check(
   options: FuzzOptions,
   timeLimitMs: number,
   exchanges: Exchange[],
-): Promise<FuzzFinding | undefined> {
+): Promise<{ finding?: FuzzFinding; interruptedAfter?: number }> {
   const details = await fc.check(prop, {
     numRuns: options.runs,
     seed: options.seed,
     interruptAfterTimeLimit: Math.ceil(timeLimitMs),
     markInterruptAsFailure: false,
   });
-  if (!details.failed) return undefined;
+  const interruptedAfter = details.interrupted ? details.numRuns : undefined;
+  if (!details.failed) return { interruptedAfter };
   const exchange = last.exchange ?? exchanges.at(-1);
-  return {
+  const finding: FuzzFinding = {
     operationId: op.operationId,
     kind,
     problem: last.problem ?? String(details.errorInstance),
@@ -209,6 +212,7 @@ async function check(
     seed: details.seed,
     shrinks: details.numShrinks,
   };
+  return { finding, interruptedAfter };
 }
 
 /** The run's failures, each with its seed and shrunk request, and what was left out. */
