@@ -6,7 +6,7 @@ import { jsonPointer } from "../../contract/index.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { nfcStrings } from "../free-text.ts";
 
-import { firstRepeatedKey } from "./duplicate-keys.ts";
+import { firstRepeatedKey, NestedTooDeeply } from "./duplicate-keys.ts";
 
 class UnsupportedCharset extends Error {}
 
@@ -18,6 +18,8 @@ class RepeatedKey extends Error {
 
 function refusal(error: unknown): unknown {
   if (error instanceof UnsupportedCharset) return new ApiError("unsupported_media_type");
+  if (error instanceof NestedTooDeeply)
+    return new ApiError("invalid_request", { details: [{ path: "/body", message: "is nested too deeply" }] });
   if (error instanceof RepeatedKey)
     return new ApiError("invalid_request", {
       details: [{ path: jsonPointer(["body", ...error.path]).slice(1), message: "repeats a key of its object" }],

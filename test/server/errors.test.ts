@@ -126,6 +126,14 @@ describe("errors", () => {
       expect(errorCode(reply)).toBe("invalid_request");
       expect(reply.body.error.details).toEqual([{ path, message: "repeats a key of its object" }]);
     }
+    // A walk of a body nested thousands deep is refused as bad input, not a 500.
+    const deep = await call(server, "POST", "/v1/cases", {
+      token,
+      rawBody: `${"[".repeat(50_000)}${"]".repeat(50_000)}`,
+      headers: { "Content-Type": "application/json" },
+    });
+    expect(deep.status).toBe(400);
+    expect(errorCode(deep)).toBe("invalid_request");
     // Equal keys in different objects are not a repeat; nothing of the refused requests was written.
     const ok = await call(server, "POST", "/v1/cases", {
       token,
