@@ -9,17 +9,31 @@ import { repoRoot } from "./repo-paths.ts";
 
 export const workflowsDir = join(repoRoot, "spec/workflows");
 
+/** A success criterion: a simple condition, or a pattern (`type: regex`) that `context` must match. */
+export interface ArazzoCriterion {
+  readonly condition: string;
+  readonly context?: string;
+  readonly type?: string;
+}
+
 export interface ArazzoStep {
   readonly stepId: string;
   readonly description?: string;
   readonly operationId?: string;
   readonly workflowId?: string;
+  readonly successCriteria?: readonly ArazzoCriterion[];
+}
+
+/** A workflow's inputs: a JSON Schema object whose properties are what a run passes in. */
+export interface ArazzoInputs {
+  readonly properties?: Readonly<Record<string, { description?: string; properties?: Record<string, unknown> }>>;
 }
 
 export interface ArazzoWorkflow {
   readonly workflowId: string;
   readonly summary?: string;
   readonly description?: string;
+  readonly inputs?: ArazzoInputs;
   readonly steps: readonly ArazzoStep[];
 }
 
@@ -27,6 +41,7 @@ export interface WorkflowFile {
   /** The file's path. */
   readonly path: string;
   readonly title: string;
+  readonly summary?: string;
   readonly sourceNames: readonly string[];
   readonly workflows: readonly ArazzoWorkflow[];
 }
@@ -41,6 +56,7 @@ export function loadWorkflowFiles(dir: string = workflowsDir): WorkflowFile[] {
       return {
         path,
         title: doc.info?.title ?? name,
+        summary: doc.info?.summary,
         sourceNames: (doc.sourceDescriptions ?? []).map((s: { name: string }) => s.name),
         workflows: doc.workflows ?? [],
       };
