@@ -8,6 +8,7 @@ import type { Contract } from "./model.ts";
 import { resolveRef } from "./refs.ts";
 import { repoFiles } from "./repo-paths.ts";
 
+/** A success criterion: a simple condition, or a pattern (`type: regex`) that `context` must match. */
 export interface ArazzoCriterion {
   readonly condition: string;
   readonly context?: string;
@@ -26,12 +27,19 @@ export interface ArazzoStep {
   readonly outputs?: Readonly<Record<string, string>>;
 }
 
+/** A workflow's inputs: a JSON Schema object whose properties are what a run passes in. */
+export interface ArazzoInputs {
+  readonly properties?: Readonly<
+    Record<string, { type?: string; format?: string; description?: string; properties?: Record<string, unknown> }>
+  >;
+}
+
 export interface ArazzoWorkflow {
   readonly workflowId: string;
   readonly summary?: string;
   readonly description?: string;
-  /** A JSON Schema of the inputs (a `$ref` to the file's components/inputs is followed). */
-  readonly inputs?: { properties?: Record<string, { type?: string; format?: string; description?: string }> };
+  /** The inputs (a `$ref` to the file's components/inputs is followed). */
+  readonly inputs?: ArazzoInputs;
   readonly steps: readonly ArazzoStep[];
   readonly outputs?: Readonly<Record<string, string>>;
 }
@@ -42,6 +50,7 @@ export interface WorkflowFile {
   /** The file name within its folder, e.g. "onboarding.arazzo.yaml". */
   readonly file: string;
   readonly title: string;
+  readonly summary?: string;
   readonly sourceNames: readonly string[];
   readonly workflows: readonly ArazzoWorkflow[];
 }
@@ -64,6 +73,7 @@ export function loadWorkflowFiles(dir: string = repoFiles.workflows): WorkflowFi
         path,
         file,
         title: doc.info?.title ?? file,
+        summary: doc.info?.summary,
         sourceNames: (doc.sourceDescriptions ?? []).map((s: { name: string }) => s.name),
         workflows,
       };

@@ -20,6 +20,7 @@ import { errorCodesTable, rulesList, scopesTable } from "./markdown-tables.ts";
 import { buildPostmanCollection } from "./postman.ts";
 import { withEnvironmentTable } from "./readme-environment.ts";
 import { listSnapshots, loadSnapshot } from "./releases.ts";
+import { workflowsMarkdown } from "./workflow-docs.ts";
 
 // `--out DIR` writes the same files below DIR instead of the repo (the drift test compares the two).
 const outIndex = process.argv.indexOf("--out");
@@ -55,11 +56,11 @@ function errorCatalogue(): void {
 const DOCS_HEAD = `<link rel="icon" type="image/svg+xml" href="/favicon.ico">
 <style>td code { word-break: keep-all; overflow-wrap: normal; white-space: nowrap; }</style>`;
 
-// Redoc renders neither `x-scopes`, the codes listed in response descriptions nor `x-rules`, so the docs page
-// gets them, derived from the spec, appended to its introduction.
+// Redoc renders neither `x-scopes`, the codes listed in response descriptions, `x-rules` nor the Arazzo workflows,
+// so the docs page gets them, derived from the spec, appended to its introduction.
 function docs(): void {
   const contract = loadContract(bundlePath);
-  const tables = `\n## Scopes\n\n${scopesTable(contract)}\n\n## Error codes\n\n${errorCodesTable(contract)}\n\n## Rules\n\n${rulesList(contract)}\n`;
+  const tables = `\n## Scopes\n\n${scopesTable(contract)}\n\n## Error codes\n\n${errorCodesTable(contract)}\n\n## Rules\n\n${rulesList(contract)}\n\n## Workflows\n\n${workflowsMarkdown(contract, loadWorkflowFiles())}\n`;
   const doc = {
     ...contract.doc,
     info: { ...contract.doc.info, description: `${contract.doc.info.description}${tables}` },

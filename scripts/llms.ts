@@ -1,6 +1,8 @@
 // Builds llms.txt (the llmstxt.org format) from the bundled contract, so it cannot drift from the spec.
 import { errorCodes, type Contract } from "../contract/index.ts";
+import { loadWorkflowFiles } from "../contract/workflows.ts";
 import { rulesList, scopesTable } from "./markdown-tables.ts";
+import { workflowsMarkdown } from "./workflow-docs.ts";
 
 function section(contract: Contract, heading: string): string {
   const description = contract.doc.info.description ?? "";
@@ -75,6 +77,13 @@ export function buildLlmsTxt(contract: Contract): string {
     "checks each one by id, or names the reference server's test that does.",
     "",
     rulesList(contract),
+    "",
+    "## Workflows",
+    "",
+    "The flows the product page describes, as Arazzo 1.0.1 workflows (`spec/workflows/`); `npm run workflows` runs them",
+    "with Redocly Respect against any deployment.",
+    "",
+    workflowsMarkdown(contract, loadWorkflowFiles()),
     "",
     "## Files",
     "",

@@ -2,21 +2,14 @@
 // (a fresh store each time, so the suite's two deliberate credential failures never add up to the failure limit).
 // The suite must pass with no fault and fail on every fault, in the checks the fault names.
 import { afterAll, describe, expect, it } from "vitest";
-import { startReferenceServer } from "../support/reference-server.ts";
-import { startContractBreakingProxy, type Fault } from "./contract-breaking-proxy.ts";
+import type { Fault } from "./contract-breaking-proxy.ts";
 import { FAULTS } from "./faults.ts";
+import { throughFault } from "./faulty-server.ts";
 import { formatReport } from "./report.ts";
 import { runSuite, type RunReport } from "./runner.ts";
 
-async function runThrough(fault: Fault | undefined): Promise<RunReport> {
-  const server = await startReferenceServer();
-  const proxy = await startContractBreakingProxy(server.baseUrl, fault);
-  try {
-    return await runSuite({ baseUrl: proxy.baseUrl, clientId: server.clientId, clientSecret: server.clientSecret });
-  } finally {
-    await proxy.close();
-    await server.close();
-  }
+function runThrough(fault: Fault | undefined): Promise<RunReport> {
+  return throughFault(fault, (target) => runSuite(target));
 }
 
 /** One whole run against a fresh server: seconds alone, several times that on a loaded machine. */

@@ -346,6 +346,30 @@ export const FAULTS: Fault[] = [
         : undefined,
   },
   {
+    id: "last-page-cursor",
+    description: "the last page of a list says nextCursor non-null, and following it gives an empty page",
+    caughtBy: ["lists.walk", "lists.case-ids-created"],
+    // The proxy cannot answer on its own: the made-up cursor is sent upstream as the last page's own request,
+    // marked, and that answer is emptied.
+    request: (req, memory) => {
+      const lastPage = memory.get(`trailing:${query(req).get("cursor")}`) as string | undefined;
+      return is(req, "listCaseIds", "listUsers") && lastPage
+        ? { ...req, url: lastPage, headers: { ...req.headers, "x-fault-trailing-page": "1" } }
+        : undefined;
+    },
+    response: (res, req, memory) => {
+      if (!is(req, "listCaseIds", "listUsers") || res.status !== 200) return undefined;
+      if (req.headers["x-fault-trailing-page"])
+        return editJson(res, (body) => ({ ...body, items: [], nextCursor: null }));
+      return editJson(res, (body) => {
+        if (body.nextCursor !== null || body.items.length === 0) return;
+        const made = `trailing${memory.size}`;
+        memory.set(`trailing:${made}`, req.url);
+        body.nextCursor = made;
+      });
+    },
+  },
+  {
     id: "idempotency-key-ignored",
     description: "the server ignores Idempotency-Key: a retried create runs again",
     caughtBy: ["idempotency.createCase"],

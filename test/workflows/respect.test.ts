@@ -1,6 +1,7 @@
-// `npm run workflows` runs spec/workflows/ with Redocly Respect: against the reference server (all of them, twice,
-// and --read-only), the stateless ones against the Prism mock, and it keeps the secret and every token out of its
-// console and its JSON report.
+// `npm run workflows` runs spec/workflows/ with Redocly Respect: against one reference server (all of them, then a
+// second run beside --read-only and a refused secret), the stateless ones against the Prism mock, and it keeps the
+// secret and every token out of its console and its JSON report. Each run is made once, in beforeAll; the runs that
+// cannot disturb each other (only one of them writes) run at the same time.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,75 +61,74 @@ function ran(report: any): string[] {
     .sort();
 }
 
+let runs: { first: Outcome; second: Outcome; readOnly: Outcome; refused: Outcome };
+
 beforeAll(async () => {
   server = await startReferenceServer();
-});
+  const first = await workflows([], credentials());
+  // The second run is the only one that writes; the read-only flows create nothing its walks could meet.
+  const [second, readOnly, refused] = await Promise.all([
+    workflows([], credentials()),
+    workflows(["--read-only"], credentials()),
+    workflows(["--read-only"], { ...credentials(), VERIFY_CLIENT_CLIENT_SECRET: "wrong-secret-x" }),
+  ]);
+  runs = { first, second, readOnly, refused };
+}, 2 * RUN_TIMEOUT_MS);
 afterAll(async () => {
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe("npm run workflows against the reference server", () => {
-  it(
-    "every workflow passes, twice (fresh matterRefs and destinations), and no secret or token is printed or reported",
-    async () => {
-      for (const attempt of [1, 2]) {
-        const outcome = await workflows([], credentials());
-        expect(outcome.code, `run ${attempt}:\n${outcome.output}`).toBe(0);
-        expect(outcome.report.status).toBe("success");
-        expect(ran(outcome.report)).toEqual(entries.map((e) => e.workflow.workflowId).sort());
-        for (const text of [outcome.output, JSON.stringify(outcome.report)]) {
-          expect(text).not.toContain(server.clientSecret);
-          expect(text).not.toMatch(JWT);
-        }
+  it("every workflow passes, twice (fresh matterRefs and destinations), and no secret or token is printed or reported", () => {
+    for (const [attempt, outcome] of [
+      [1, runs.first],
+      [2, runs.second],
+    ] as const) {
+      expect(outcome.code, `run ${attempt}:\n${outcome.output}`).toBe(0);
+      expect(outcome.report.status).toBe("success");
+      expect(ran(outcome.report)).toEqual(entries.map((e) => e.workflow.workflowId).sort());
+      for (const text of [outcome.output, JSON.stringify(outcome.report)]) {
+        expect(text).not.toContain(server.clientSecret);
+        expect(text).not.toMatch(JWT);
       }
-    },
-    2 * RUN_TIMEOUT_MS,
-  );
+    }
+  });
 
-  it(
-    "--read-only runs only the workflows that write nothing",
-    async () => {
-      const outcome = await workflows(["--read-only"], credentials());
-      expect(outcome.code, outcome.output).toBe(0);
-      const readOnly = entries.filter((e) => !workflowWrites(contract, e.file, e.workflow));
-      expect(readOnly.length).toBeGreaterThan(0);
-      expect(ran(outcome.report)).toEqual(readOnly.map((e) => e.workflow.workflowId).sort());
-    },
-    RUN_TIMEOUT_MS,
-  );
+  it("--read-only runs only the workflows that write nothing", () => {
+    const outcome = runs.readOnly;
+    expect(outcome.code, outcome.output).toBe(0);
+    const readOnly = entries.filter((e) => !workflowWrites(contract, e.file, e.workflow));
+    expect(readOnly.length).toBeGreaterThan(0);
+    expect(ran(outcome.report)).toEqual(readOnly.map((e) => e.workflow.workflowId).sort());
+  });
 
-  it(
-    "a refused secret fails the run (exit 1) and is not printed",
-    async () => {
-      const outcome = await workflows(["--read-only"], {
-        ...credentials(),
-        VERIFY_CLIENT_CLIENT_SECRET: "wrong-secret-x",
-      });
-      expect(outcome.code).toBe(1);
-      expect(outcome.output).not.toContain("wrong-secret-x");
-      expect(JSON.stringify(outcome.report)).not.toContain("wrong-secret-x");
-    },
-    RUN_TIMEOUT_MS,
-  );
+  it("a refused secret fails the run (exit 1) and is not printed", () => {
+    const outcome = runs.refused;
+    expect(outcome.code).toBe(1);
+    expect(outcome.output).not.toContain("wrong-secret-x");
+    expect(JSON.stringify(outcome.report)).not.toContain("wrong-secret-x");
+  });
 });
 
 describe("npm run workflows: usage", () => {
   it("missing credentials, a base URL that is not http and a report that is not .json exit 2 with one line", async () => {
     const empty = { VERIFY_CLIENT_BASE_URL: "", VERIFY_CLIENT_CLIENT_ID: "", VERIFY_CLIENT_CLIENT_SECRET: "" };
-    const missing = await workflows([], empty);
+    const [missing, badUrl, { stdout }] = await Promise.all([
+      workflows([], empty),
+      workflows(["--base-url", "localhost:8081"], {
+        ...empty,
+        VERIFY_CLIENT_CLIENT_ID: "x",
+        VERIFY_CLIENT_CLIENT_SECRET: "y",
+      }),
+      run("npm", ["run", "-s", "workflows", "--", "--help"], { cwd: repoRoot }),
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.output).toContain(
       "missing --base-url (or VERIFY_CLIENT_BASE_URL), --client-id (or VERIFY_CLIENT_CLIENT_ID), --client-secret (or VERIFY_CLIENT_CLIENT_SECRET)",
     );
-    const badUrl = await workflows(["--base-url", "localhost:8081"], {
-      ...empty,
-      VERIFY_CLIENT_CLIENT_ID: "x",
-      VERIFY_CLIENT_CLIENT_SECRET: "y",
-    });
     expect(badUrl.code).toBe(2);
     expect(badUrl.output).toContain('--base-url "localhost:8081" is not an http:// or https:// URL');
-    const { stdout } = await run("npm", ["run", "-s", "workflows", "--", "--help"], { cwd: repoRoot });
     expect(stdout).toContain("--read-only");
   }, 60_000);
 });

@@ -76,6 +76,15 @@ async function walk(ctx: CheckContext, list: ListOperation, limit: number): Prom
     ) {
       return { ids: [...ids, ...pageIds], complete: false, firstCursor };
     }
+    // nextCursor is null on the last page: a page after the first is never empty, or the one before it was last.
+    if (
+      !ctx.expect(
+        page === 1 || pageIds.length > 0,
+        `${what}: empty, so page ${page - 1} was the last one but its nextCursor was not null`,
+        result.exchange,
+      )
+    )
+      return { ids, complete: false, firstCursor };
     ids.push(...pageIds);
     const next = result.data.nextCursor;
     if (next === null) return { ids, complete: true, firstCursor };
