@@ -1,7 +1,7 @@
 // Builds the Express app from its parts, so tests run it in-process with a temp store and their own clock.
-// The contract drives it: express-openapi-validator validates every request and response against
-// generated/openapi.yaml and runs authentication for the scope each operation's security requirement names, and
-// the routes are exactly the spec's operations under each server's base path (/v1/... and /api/v1/...).
+// The contract drives it: express-openapi-validator validates every request against generated/openapi.yaml and runs
+// authentication for the scope each operation's security requirement names; each reply is checked against the spec
+// before its transaction commits; the routes are exactly the spec's operations under each server's base path.
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { loadContract, repoFiles } from "../contract/index.ts";
@@ -24,6 +24,7 @@ import { jsonBody } from "./http/json-body.ts";
 import { routeOperations } from "./http/operation-routes.ts";
 import { routeOutsideContract } from "./http/outside-contract.ts";
 import { plainDecimalIntegers } from "./http/plain-integers.ts";
+import { ReplyChecks } from "./http/reply-check.ts";
 import { requestContext } from "./http/request-context.ts";
 import { requestLog } from "./http/request-log.ts";
 import { responseHeaders } from "./http/response-headers.ts";
@@ -78,7 +79,7 @@ export function createApp({
   routeOutsideContract(app, store);
   app.use(jsonBody(BODY_LIMIT));
   app.use(contractValidator(bundle, securityHandlers(contract, bearer)), plainDecimalIntegers(contract));
-  routeOperations(app, { contract, handlers, store, idempotencyKeys });
+  routeOperations(app, { contract, handlers, store, idempotencyKeys, replies: new ReplyChecks(contract) });
   app.use((_req, _res, next) => next(new ApiError("not_found")));
   app.use(errorResponse(logger));
   return app;
