@@ -12,6 +12,7 @@ import { loadContract, repoRoot } from "../contract/index.ts";
 import { bundleSpecFile } from "./bundle-spec.ts";
 import { buildChangelog } from "./changelog.ts";
 import { buildErrorCatalogue } from "./error-catalogue.ts";
+import { buildHandlerModules } from "./handler-modules.ts";
 import { buildHttpFile } from "./http-file.ts";
 import { buildLlmsTxt } from "./llms.ts";
 import { errorCodesTable, scopesTable } from "./markdown-tables.ts";
@@ -52,6 +53,10 @@ function errorCatalogue(): void {
 // word break anywhere).
 const DOCS_HEAD = `<link rel="icon" type="image/svg+xml" href="/favicon.ico">
 <style>td code { word-break: keep-all; overflow-wrap: normal; white-space: nowrap; }</style>`;
+
+function handlerModules(): void {
+  writeFileSync(join(outRoot, "generated/handler-modules.ts"), buildHandlerModules(loadContract(bundlePath)));
+}
 
 // Redoc renders neither `x-scopes` nor the codes listed in response descriptions as tables,
 // so the docs page gets both, derived from the spec, appended to its introduction.
@@ -123,6 +128,7 @@ mkdirSync(join(outRoot, "generated"), { recursive: true });
 bundle();
 await types();
 errorCatalogue();
+handlerModules();
 docs();
 llms();
 await postman();
@@ -130,5 +136,5 @@ httpFile();
 changelog();
 readme();
 console.log(
-  `generated/openapi.yaml, schema.d.ts, error-catalogue.ts, docs/index.html, postman_collection.json, requests.http, llms.txt, CHANGELOG.md and README.md (its Environment table) written below ${outRoot}`,
+  `generated/openapi.yaml, schema.d.ts, error-catalogue.ts, handler-modules.ts, docs/index.html, postman_collection.json, requests.http, llms.txt, CHANGELOG.md and README.md (its Environment table) written below ${outRoot}`,
 );

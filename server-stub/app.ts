@@ -12,8 +12,9 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { ApiError } from "./errors/api-error.ts";
 import { errorResponse } from "./errors/error-response.ts";
-import { handlerTable, operationHandlers } from "./handlers/index.ts";
+import { loadHandlers } from "./handlers/index.ts";
 import type { HandlerOverrides } from "./handlers/operation-types.ts";
+import { missingHandlerMessage, notImplemented, UnimplementedOperations } from "./handlers/unimplemented.ts";
 import { securityHandlers } from "./http/authentication.ts";
 import { requireIpAddress } from "./http/client-address.ts";
 import { contractValidator } from "./http/contract-validator.ts";
@@ -45,7 +46,11 @@ export interface AppDeps {
 
 const BODY_LIMIT = "100kb";
 
-export function createApp({
+/**
+ * The app, once every operation's handler is found. An operation without one refuses the start
+ * (UnimplementedOperations) unless config.unimplementedOperations is "501": then it answers 501, warned here.
+ */
+export async function createApp({
   config,
   store,
   keys,
@@ -53,24 +58,31 @@ export function createApp({
   logger,
   bundle = repoFiles.bundle,
   handlers: overrides,
-}: AppDeps): Express {
+}: AppDeps): Promise<Express> {
   const contract = loadContract(bundle);
   const tokens = { issuer: config.tokenIssuer, audience: config.tokenAudience };
   const limiter = new TokenFailureLimiter(store, config.tokenFailureLimits, clock);
-  const builtIn = operationHandlers({
-    store,
-    clock,
-    cursors: new CursorCodec(store),
-    exchange: { store, keys, clock, limiter, tokens },
-    limits: {
-      invitesPerPartyPerDay: config.invitesPerPartyPerDay,
-      invitesPerDestinationPerDay: config.invitesPerDestinationPerDay,
-      smsInvitesPerFirmPerDay: config.smsInvitesPerFirmPerDay,
-      emailInvitesPerFirmPerDay: config.emailInvitesPerFirmPerDay,
-      partiesPerCase: config.partiesPerCase,
+  const { handlers, missing } = await loadHandlers(
+    contract,
+    {
+      store,
+      clock,
+      cursors: new CursorCodec(store),
+      exchange: { store, keys, clock, limiter, tokens },
+      limits: {
+        invitesPerPartyPerDay: config.invitesPerPartyPerDay,
+        invitesPerDestinationPerDay: config.invitesPerDestinationPerDay,
+        smsInvitesPerFirmPerDay: config.smsInvitesPerFirmPerDay,
+        emailInvitesPerFirmPerDay: config.emailInvitesPerFirmPerDay,
+        partiesPerCase: config.partiesPerCase,
+      },
     },
-  });
-  const handlers = handlerTable(builtIn, overrides);
+    overrides,
+  );
+  if (missing.length > 0 && config.unimplementedOperations !== "501") throw new UnimplementedOperations(missing);
+  for (const op of missing)
+    logger.warn({ operationId: op.operationId }, `${missingHandlerMessage(op)}; it answers 501`);
+  const served = { ...handlers, ...Object.fromEntries(missing.map((op) => [op.operationId, notImplemented])) };
   const bearer = new BearerAuthenticator({ store, keys, clock, tokens });
   const idempotencyKeys = new IdempotencyKeys(store, clock, config.idempotencyLockSeconds);
 
@@ -79,7 +91,7 @@ export function createApp({
   routeOutsideContract(app, store);
   app.use(jsonBody(BODY_LIMIT));
   app.use(contractValidator(bundle, securityHandlers(contract, bearer)), plainDecimalIntegers(contract));
-  routeOperations(app, { contract, handlers, store, idempotencyKeys, replies: new ReplyChecks(contract) });
+  routeOperations(app, { contract, handlers: served, store, idempotencyKeys, replies: new ReplyChecks(contract) });
   app.use((_req, _res, next) => next(new ApiError("not_found")));
   app.use(errorResponse(logger));
   return app;
