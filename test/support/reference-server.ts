@@ -34,7 +34,7 @@ export interface ReferenceServer {
   dataDir?: string;
   /** The environment that opens this server's store in another process (the admin CLI, a second server). */
   storeEnv: Record<string, string>;
-  /** The demo integration (all five scopes, loopback only). */
+  /** The demo integration (every scope of the catalogue, loopback only). */
   clientId: string;
   clientSecret: string;
   orgId: string;
