@@ -14,6 +14,7 @@ import {
   tokenFor,
   type TestServer,
 } from "./harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 const run = promisify(execFile);
 
@@ -125,7 +126,7 @@ describe("admin CLI", { timeout: 120_000 }, () => {
     await adminJson(store, "firm", "update", "--org", firm.orgId, "--scopes", "cases.create");
     expect(errorCode(await call(server, "GET", "/v1/microapps/api/users", { token }))).toBe("insufficient_scope");
 
-    const case1 = await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-1" } });
+    const case1 = await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef: "CLI-1" }) });
     expect(case1.status).toBe(201);
     const audit = await adminJson(store, "audit", "--org", firm.orgId, "--limit", "5");
     // Newest first: the firm's scope change above is an admin audit row too (issue 16).
@@ -145,7 +146,7 @@ describe("admin CLI", { timeout: 120_000 }, () => {
     ).toBe(401);
 
     await adminJson(store, "integration", "disable", "--app-id", created.appId);
-    expect(errorCode(await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-2" } }))).toBe(
+    expect(errorCode(await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef: "CLI-2" }) }))).toBe(
       "token_revoked",
     );
   });

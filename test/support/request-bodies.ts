@@ -24,8 +24,13 @@ export function minimalBody(operationId: string, contract: Contract = loadContra
 
 let cases = 0;
 
-/** A valid createCase body with a matterRef of its own (unless `fields` sets one) and the test's fields. */
-export function caseBody(fields: Partial<RequestBody<"createCase">> = {}): RequestBody<"createCase"> {
+/**
+ * A createCase body with a matterRef of its own (unless `fields` sets one) and the test's fields, valid unless the
+ * test's own values are not (the field names are checked, their values left to the test).
+ */
+export function caseBody(
+  fields: Partial<Record<keyof RequestBody<"createCase">, unknown>> = {},
+): RequestBody<"createCase"> {
   const matterRef = `TEST-${process.pid}-${Date.now()}-${++cases}`;
   return { ...minimalBody("createCase"), matterRef, ...fields } as RequestBody<"createCase">;
 }
