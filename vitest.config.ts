@@ -6,8 +6,8 @@ const jsonReport = process.env.VITEST_JSON_REPORT;
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // npm run test:slow runs these (vitest.slow.config.ts).
-    exclude: ["test/slow/**", "**/node_modules/**"],
+    // npm run test:slow and npm run test:designer run these (vitest.slow.config.ts, vitest.designer.config.ts).
+    exclude: ["test/slow/**", "test/designer-trial/**", "**/node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: one test file per core keeps servers started by tests from starving each other.

@@ -1,16 +1,17 @@
-// One validator for single values against the contract's own schemas (Ajv with ajv-formats, as the response
-// validation uses): tools that accept input the API later answers with (the admin CLI) check it here, so what
-// they accept is exactly what the response schemas allow.
+// One validator for values against the contract's own schemas (Ajv with ajv-formats): tools that accept input the
+// API later answers with (the admin CLI) check it here, so what they accept is exactly what the response schemas
+// allow, and the server checks each reply here before its transaction commits.
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { Contract } from "./model.ts";
+import type { ReferenceObject, SchemaObject } from "./openapi.ts";
 
 export class ValueChecks {
   private readonly ajv: Ajv2020;
   private readonly compiled = new Map<string, ValidateFunction>();
-  private readonly compiledSchemas = new WeakMap<object, ValidateFunction>();
+  private readonly compiledInline = new WeakMap<object, ValidateFunction>();
 
-  constructor(contract: Contract) {
+  constructor(private readonly contract: Contract) {
     this.ajv = new Ajv2020({ strict: false, validateFormats: true });
     addFormats.default(this.ajv);
     // Only the components: pointers name component schemas, and Ajv need not read every path to reach them.
@@ -27,20 +28,34 @@ export class ValueChecks {
       validate = this.ajv.compile({ $ref: `contract${pointer}` });
       this.compiled.set(pointer, validate);
     }
-    return validate(value) ? undefined : describe(validate);
+    return explain(validate, value);
   }
 
-  /** Why `value` breaks `schema`, a self-contained schema (see inlineRefs), or undefined when it fits. */
+  /**
+   * Why `value` breaks `schema`, a schema of this contract as its document holds it: a $ref to a component, or an
+   * inline schema (an operation's own), whose `#/components/...` refs resolve in this contract.
+   */
+  schemaProblem(schema: SchemaObject | ReferenceObject, value: unknown): string | undefined {
+    if ("$ref" in schema && schema.$ref.startsWith("#/components/")) return this.problem(schema.$ref, value);
+    return explain(this.compiledOnce(schema, { ...schema, components: this.contract.doc.components }), value);
+  }
+
+  /** Why `value` breaks `schema`, a self-contained schema (no `$ref`s left: see inlineRefs), or undefined. */
   problemWith(schema: object, value: unknown): string | undefined {
-    let validate = this.compiledSchemas.get(schema);
+    return explain(this.compiledOnce(schema, schema), value);
+  }
+
+  private compiledOnce(key: object, schema: object): ValidateFunction {
+    let validate = this.compiledInline.get(key);
     if (!validate) {
       validate = this.ajv.compile(schema);
-      this.compiledSchemas.set(schema, validate);
+      this.compiledInline.set(key, validate);
     }
-    return validate(value) ? undefined : describe(validate);
+    return validate;
   }
 }
 
-function describe(validate: ValidateFunction): string {
+function explain(validate: ValidateFunction, value: unknown): string | undefined {
+  if (validate(value)) return undefined;
   return (validate.errors ?? []).map((e) => `${e.instancePath ? `${e.instancePath} ` : ""}${e.message}`).join("; ");
 }

@@ -21,6 +21,7 @@ export const errorCatalogue = {
   method_not_allowed: { status: 405, message: "This method is not allowed here.", values: [] },
   no_token: { status: 401, message: "A bearer token is required.", values: [] },
   not_found: { status: 404, message: "No such resource.", values: [] },
+  not_implemented: { status: 501, message: "This operation is not implemented by this server yet.", values: [] },
   party_has_no_email: { status: 422, message: "The party has no email address for an email invite.", values: [] },
   party_has_no_mobile: { status: 422, message: "The party has no mobile number for an SMS invite.", values: [] },
   party_limit_reached: { status: 422, message: "A case may have at most {limit} parties.", values: ["limit"] },

@@ -631,6 +631,20 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description The operation is in the spec but this server has no handler for it yet. Only a server started with its
+         *     development switch (`UNIMPLEMENTED_OPERATIONS=501`: `npm run dev`, the test harness) answers this; a plain
+         *     `npm start` refuses to run instead, naming the handler file to create. Known codes: `not_implemented`.
+         */
+        NotImplemented: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /**

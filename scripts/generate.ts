@@ -13,6 +13,7 @@ import { loadContract, loadWorkflowFiles, repoRoot } from "../contract/index.ts"
 import { bundleSpecFile } from "./bundle-spec.ts";
 import { buildChangelog } from "./changelog.ts";
 import { buildErrorCatalogue } from "./error-catalogue.ts";
+import { buildHandlerModules } from "./handler-modules.ts";
 import { buildHttpFile } from "./http-file.ts";
 import { buildLlmsFullTxt } from "./llms-full.ts";
 import { buildLlmsTxt } from "./llms.ts";
@@ -55,6 +56,10 @@ function errorCatalogue(): void {
 // word break anywhere).
 const DOCS_HEAD = `<link rel="icon" type="image/svg+xml" href="/favicon.ico">
 <style>td code { word-break: keep-all; overflow-wrap: normal; white-space: nowrap; }</style>`;
+
+function handlerModules(): void {
+  writeFileSync(join(outRoot, "generated/handler-modules.ts"), buildHandlerModules(loadContract(bundlePath)));
+}
 
 // Redoc renders neither `x-scopes`, the codes listed in response descriptions, `x-rules` nor the Arazzo workflows,
 // so the docs page gets them, derived from the spec, appended to its introduction.
@@ -128,6 +133,7 @@ mkdirSync(join(outRoot, "generated"), { recursive: true });
 bundle();
 await types();
 errorCatalogue();
+handlerModules();
 docs();
 llms();
 await postman();
@@ -135,5 +141,5 @@ httpFile();
 changelog();
 readme();
 console.log(
-  `generated/openapi.yaml, schema.d.ts, error-catalogue.ts, docs/index.html, postman_collection.json, requests.http, llms.txt, llms-full.txt, CHANGELOG.md and README.md (its Environment table) written below ${outRoot}`,
+  `generated/openapi.yaml, schema.d.ts, error-catalogue.ts, handler-modules.ts, docs/index.html, postman_collection.json, requests.http, llms.txt, llms-full.txt, CHANGELOG.md and README.md (its Environment table) written below ${outRoot}`,
 );

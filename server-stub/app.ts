@@ -1,7 +1,7 @@
 // Builds the Express app from its parts, so tests run it in-process with a temp store and their own clock.
-// The contract drives it: express-openapi-validator validates every request and response against
-// generated/openapi.yaml and runs authentication for the scope each operation's security requirement names, and
-// the routes are exactly the spec's operations under each server's base path (/v1/... and /api/v1/...).
+// The contract drives it: express-openapi-validator validates every request against generated/openapi.yaml and runs
+// authentication for the scope each operation's security requirement names; each reply is checked against the spec
+// before its transaction commits; the routes are exactly the spec's operations under each server's base path.
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { loadContract, repoFiles } from "../contract/index.ts";
@@ -12,8 +12,9 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { ApiError } from "./errors/api-error.ts";
 import { errorResponse } from "./errors/error-response.ts";
-import { handlerTable, operationHandlers } from "./handlers/index.ts";
+import { loadHandlers } from "./handlers/index.ts";
 import type { HandlerOverrides } from "./handlers/operation-types.ts";
+import { missingHandlerMessage, notImplemented, UnimplementedOperations } from "./handlers/unimplemented.ts";
 import { securityHandlers } from "./http/authentication.ts";
 import { requireIpAddress } from "./http/client-address.ts";
 import { contractValidator } from "./http/contract-validator.ts";
@@ -24,6 +25,7 @@ import { jsonBody } from "./http/json-body.ts";
 import { routeOperations } from "./http/operation-routes.ts";
 import { routeOutsideContract } from "./http/outside-contract.ts";
 import { plainDecimalIntegers } from "./http/plain-integers.ts";
+import { ReplyChecks } from "./http/reply-check.ts";
 import { requestContext } from "./http/request-context.ts";
 import { requestLog } from "./http/request-log.ts";
 import { responseHeaders } from "./http/response-headers.ts";
@@ -44,7 +46,11 @@ export interface AppDeps {
 
 const BODY_LIMIT = "100kb";
 
-export function createApp({
+/**
+ * The app, once every operation's handler is found. An operation without one refuses the start
+ * (UnimplementedOperations) unless config.unimplementedOperations is "501": then it answers 501, warned here.
+ */
+export async function createApp({
   config,
   store,
   keys,
@@ -52,24 +58,31 @@ export function createApp({
   logger,
   bundle = repoFiles.bundle,
   handlers: overrides,
-}: AppDeps): Express {
+}: AppDeps): Promise<Express> {
   const contract = loadContract(bundle);
   const tokens = { issuer: config.tokenIssuer, audience: config.tokenAudience };
   const limiter = new TokenFailureLimiter(store, config.tokenFailureLimits, clock);
-  const builtIn = operationHandlers({
-    store,
-    clock,
-    cursors: new CursorCodec(store),
-    exchange: { store, keys, clock, limiter, tokens },
-    limits: {
-      invitesPerPartyPerDay: config.invitesPerPartyPerDay,
-      invitesPerDestinationPerDay: config.invitesPerDestinationPerDay,
-      smsInvitesPerFirmPerDay: config.smsInvitesPerFirmPerDay,
-      emailInvitesPerFirmPerDay: config.emailInvitesPerFirmPerDay,
-      partiesPerCase: config.partiesPerCase,
+  const { handlers, missing } = await loadHandlers(
+    contract,
+    {
+      store,
+      clock,
+      cursors: new CursorCodec(store),
+      exchange: { store, keys, clock, limiter, tokens },
+      limits: {
+        invitesPerPartyPerDay: config.invitesPerPartyPerDay,
+        invitesPerDestinationPerDay: config.invitesPerDestinationPerDay,
+        smsInvitesPerFirmPerDay: config.smsInvitesPerFirmPerDay,
+        emailInvitesPerFirmPerDay: config.emailInvitesPerFirmPerDay,
+        partiesPerCase: config.partiesPerCase,
+      },
     },
-  });
-  const handlers = handlerTable(builtIn, overrides);
+    overrides,
+  );
+  if (missing.length > 0 && config.unimplementedOperations !== "501") throw new UnimplementedOperations(missing);
+  for (const op of missing)
+    logger.warn({ operationId: op.operationId }, `${missingHandlerMessage(op)}; it answers 501`);
+  const served = { ...handlers, ...Object.fromEntries(missing.map((op) => [op.operationId, notImplemented])) };
   const bearer = new BearerAuthenticator({ store, keys, clock, tokens });
   const idempotencyKeys = new IdempotencyKeys(store, clock, config.idempotencyLockSeconds);
 
@@ -78,7 +91,7 @@ export function createApp({
   routeOutsideContract(app, store);
   app.use(jsonBody(BODY_LIMIT));
   app.use(contractValidator(bundle, securityHandlers(contract, bearer)), plainDecimalIntegers(contract));
-  routeOperations(app, { contract, handlers, store, idempotencyKeys });
+  routeOperations(app, { contract, handlers: served, store, idempotencyKeys, replies: new ReplyChecks(contract) });
   app.use((_req, _res, next) => next(new ApiError("not_found")));
   app.use(errorResponse(logger));
   return app;

@@ -117,7 +117,8 @@ async function runPrimary(): Promise<void> {
     if (!wasListening) {
       // It died while starting (bad DATABASE_URL, port in use...): its own message is on stderr already.
       console.error(`cannot start: worker ${worker.process.pid} exited (${signal ?? code}) before it listened`);
-      stop(1);
+      // A configuration error (exit 2: an operation without its handler, a store's mode) stays one.
+      stop(code === 2 ? 2 : 1);
       return;
     }
     logger.warn({ pid: worker.process.pid, code, signal }, "worker exited; starting a replacement");

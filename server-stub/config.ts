@@ -192,6 +192,12 @@ const SETTINGS = {
     format: integer(1, 3_600),
     doc: "How long a running request holds its Idempotency-Key; a retry after a crash takes it over then.",
   },
+  unimplementedOperations: {
+    env: "UNIMPLEMENTED_OPERATIONS",
+    default: "refuse",
+    format: oneOf(["refuse", "501"]),
+    doc: "An operation in the spec without its handler file (server-stub/handlers/<operationId>.ts): refuse to start (exit 2, naming the file), or answer it 501 not_implemented with a warning at start (npm run dev and the test harness set 501).",
+  },
 } satisfies Settings;
 
 type Values<S> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : Values<S[K]> };

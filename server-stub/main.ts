@@ -7,6 +7,7 @@ import { createApp } from "./app.ts";
 import { systemClock } from "./clock.ts";
 import { configOrExit } from "./config.ts";
 import { demoBanner, ensureDemoIntegration } from "./demo.ts";
+import { UnimplementedOperations } from "./handlers/unimplemented.ts";
 import { backgroundStdout, createLogger, releaseLogOutput } from "./logger.ts";
 import { listen } from "./server.ts";
 import { storeOptionsFrom } from "./store-options.ts";
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     );
   }
   const demo = await ensureDemoIntegration(store);
-  const app = createApp({ config, store, keys, clock: systemClock, logger });
+  const app = await createApp({ config, store, keys, clock: systemClock, logger });
   const running = await listen(app, config, logger);
 
   if (!cluster.isWorker) {
@@ -68,7 +69,8 @@ try {
   await main();
 } catch (e) {
   // A store open to others whose mode cannot be fixed: one line naming DATA_DIR and the path, exit 2 (configuration).
-  if (e instanceof StoreModeError) {
+  // Operations in the spec without a handler file, and no UNIMPLEMENTED_OPERATIONS=501: each named, exit 2.
+  if (e instanceof StoreModeError || e instanceof UnimplementedOperations) {
     console.error(`cannot start: ${e.message}`);
     process.exit(2);
   }

@@ -1,6 +1,7 @@
 // `npm run admin -- <command>`: the firm admin's "Apps & API access", over the same store (DATABASE_URL or DATA_DIR) as the
 // server, safe to run while it serves. Human output by default; --json prints one compact JSON document.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { loadContract } from "../../contract/index.ts";
 import { configFromEnv } from "../config.ts";
 import { integerOption } from "../integer-option.ts";
 import { storeOptionsFrom } from "../store-options.ts";
@@ -38,6 +39,7 @@ function human(result: unknown): string {
 }
 
 export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Store }>): Command {
+  const catalogue = loadContract().scopeNames;
   const program = new Command("admin")
     .description(
       "Firm -> Apps & API access, for the reference server's store ($DATABASE_URL, else $DATA_DIR, default .data)",
@@ -66,14 +68,23 @@ export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Sto
     .command("create")
     .description("create a firm; prints its orgId")
     .requiredOption("--name <name>", "the firm's name")
-    .option("--scopes <csv>", "scopes the firm enables (default: all five)", csv)
+    .option(
+      "--scopes <csv>",
+      `scopes the firm enables (default: all ${catalogue.length}: ${catalogue.join(", ")})`,
+      csv,
+    )
     .action(run((admin, o: { name: string; scopes?: string[] }) => admin.createFirm(o)));
   firm
     .command("update")
-    .description("change the scopes a firm enables (applies to live tokens at once)")
+    .description("change the scopes a firm enables (applies to live tokens at once; writes an admin audit row)")
     .requiredOption("--org <orgId>", "the firm")
-    .requiredOption("--scopes <csv>", "scopes the firm enables", csv)
-    .action(run((admin, o: { org: string; scopes: string[] }) => admin.updateFirm({ orgId: o.org, scopes: o.scopes })));
+    .option("--scopes <csv>", "scopes the firm enables (replaces them)", csv)
+    .option("--add-scopes <csv>", "scopes to enable as well (e.g. one new to the spec's catalogue)", csv)
+    .action(
+      run((admin, o: { org: string; scopes?: string[]; addScopes?: string[] }) =>
+        admin.updateFirm({ orgId: o.org, scopes: o.scopes, addScopes: o.addScopes }),
+      ),
+    );
 
   program
     .command("user")
@@ -113,10 +124,16 @@ export function buildCli(openAdmin: () => Promise<{ admin: FirmAdmin; store: Sto
     .description("change scopes and/or allowed ranges (applies to live tokens at once)")
     .requiredOption("--app-id <appId>", "the integration")
     .option("--scopes <csv>", "new scopes", csv)
+    .option("--add-scopes <csv>", "scopes to add to its own", csv)
     .option("--allowed-ip-ranges <csv>", "new CIDRs", csv)
     .action(
-      run((admin, o: { appId: string; scopes?: string[]; allowedIpRanges?: string[] }) =>
-        admin.updateIntegration({ appId: o.appId, scopes: o.scopes, allowedIpRanges: o.allowedIpRanges }),
+      run((admin, o: { appId: string; scopes?: string[]; addScopes?: string[]; allowedIpRanges?: string[] }) =>
+        admin.updateIntegration({
+          appId: o.appId,
+          scopes: o.scopes,
+          addScopes: o.addScopes,
+          allowedIpRanges: o.allowedIpRanges,
+        }),
       ),
     );
   integration

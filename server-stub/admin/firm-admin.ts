@@ -138,10 +138,26 @@ export class FirmAdmin {
     return this.store.write((trx) => insertFirm(trx, { name, scopes, now: new Date() }));
   }
 
-  async updateFirm(input: { orgId: string; scopes: string[] }): Promise<Firm> {
-    const scopes = checkScopes(input.scopes);
+  /**
+   * Sets the scopes a firm enables (`scopes`), or adds to them (`addScopes`: how a scope new to the catalogue
+   * reaches an existing firm); writes an admin audit row.
+   */
+  async updateFirm(input: { orgId: string; scopes?: string[]; addScopes?: string[] }): Promise<Firm> {
+    const added = checkScopes(input.addScopes ?? []);
+    if (input.scopes === undefined && added.length === 0)
+      throw new AdminInputError("nothing to update: give {scopes} and/or {addScopes}");
+    const replaced = input.scopes && checkScopes(input.scopes);
     await this.firm(input.orgId);
-    await this.store.write((trx) => updateFirmScopes(trx, input.orgId, scopes));
+    await this.store.write(async (trx) => {
+      const current = replaced ?? (await findFirm(trx, input.orgId))?.scopes ?? [];
+      await updateFirmScopes(trx, input.orgId, [...new Set([...current, ...added])]);
+      const operator = userInfo().username;
+      await insertAdminAudit(
+        trx,
+        { orgId: input.orgId, action: "firm.scopes_changed", targetId: input.orgId, operator },
+        new Date(),
+      );
+    });
     return this.firm(input.orgId);
   }
 
@@ -196,14 +212,20 @@ export class FirmAdmin {
   async updateIntegration(input: {
     appId: string;
     scopes?: string[];
+    /** Added to the integration's scopes (or to `scopes`). */
+    addScopes?: string[];
     allowedIpRanges?: string[];
   }): Promise<IntegrationView> {
-    if (input.scopes === undefined && input.allowedIpRanges === undefined) {
+    if (input.scopes === undefined && input.addScopes === undefined && input.allowedIpRanges === undefined) {
       throw new AdminInputError("nothing to update: give {scopes} and/or {allowedIpRanges}");
     }
-    await this.integration(input.appId);
+    const current = await this.integration(input.appId);
+    const scopes =
+      input.scopes === undefined && input.addScopes === undefined
+        ? undefined
+        : checkScopes([...(input.scopes ?? current.scopes), ...(input.addScopes ?? [])]);
     const changes = {
-      scopes: input.scopes && checkScopes(input.scopes),
+      scopes,
       allowedIpRanges: input.allowedIpRanges && checkRanges(input.allowedIpRanges),
     };
     await this.store.write((trx) => updateIntegration(trx, input.appId, changes));

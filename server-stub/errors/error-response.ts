@@ -108,7 +108,6 @@ export function errorResponse(logger: Logger): ErrorRequestHandler {
     }
     res.status(apiError.status);
     for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
-    // res.send, not res.json: res.json is hooked by response validation, and an error envelope must always get out.
     res.type("application/json").send(envelopeJson(apiError, req.context.requestId));
   };
 }

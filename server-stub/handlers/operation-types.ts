@@ -3,6 +3,7 @@
 import type { operations } from "../../generated/schema.d.ts";
 import type { Principal } from "../auth/bearer.ts";
 import type { Trx } from "../store/handles.ts";
+import type { HandlerDeps } from "./deps.ts";
 
 export type OperationId = keyof operations;
 
@@ -49,8 +50,14 @@ export interface OperationReply<Op extends OperationId, S extends SuccessStatus<
  */
 export type OperationHandler<Op extends OperationId> = (call: OperationCall<Op>) => Promise<OperationReply<Op>>;
 
-/** One handler per operationId in the spec: a missing one does not compile. */
+/** One handler per operationId in the spec. */
 export type OperationHandlers = { [Op in OperationId]: OperationHandler<Op> };
+
+/** What server-stub/handlers/<operationId>.ts exports: a function of the operation's name that builds its handler. */
+export type HandlerModule<Op extends OperationId> = { readonly [K in Op]: (deps: HandlerDeps) => OperationHandler<Op> };
+
+/** Every operationId with its handler module (generated/handler-modules.ts: a missing one fails `npm run typecheck`). */
+export type HandlerModules<M extends { [Op in OperationId]: HandlerModule<Op> }> = M;
 
 /** A handler the generated types do not know: an operation only a test's changed copy of the spec declares. */
 export interface UntypedCall {

@@ -1,7 +1,8 @@
 // The spec's operations as routes under each server base path (/v1/... and /api/v1/...): each calls the handler
 // named by its operationId with the request express-openapi-validator has checked, and writes the reply. On the
 // operations whose spec declares Idempotency-Key, a request that sends one runs once per key (idempotency.ts),
-// scoped to the operation and its decoded path parameters.
+// scoped to the operation and its decoded path parameters. Every reply is checked against the spec once
+// (reply-check.ts): inside the write transaction when the handler built it there, else before it is sent.
 import type { Express, Request, RequestHandler } from "express";
 import { declaresHeader, HTTP_METHODS, type Contract, type HttpMethod, type Operation } from "../../contract/index.ts";
 import type { Principal } from "../auth/bearer.ts";
@@ -9,6 +10,7 @@ import type { HandlerTable, UntypedCall, UntypedHandler } from "../handlers/oper
 import type { Store } from "../store/database.ts";
 import { clientAddress } from "./client-address.ts";
 import type { IdempotencyKeys, ReplyWriter } from "./idempotency.ts";
+import type { ReplyChecks } from "./reply-check.ts";
 import type { RequestContext } from "./request-context.ts";
 
 const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
@@ -18,6 +20,7 @@ export interface OperationRouteDeps {
   handlers: HandlerTable;
   store: Store;
   idempotencyKeys: IdempotencyKeys;
+  replies: ReplyChecks;
 }
 
 /** What a handler is given. */
@@ -76,7 +79,20 @@ function operationRoute(
   const idempotent = declaresHeader(op, IDEMPOTENCY_KEY_HEADER);
   return async (req, res) => {
     const { principal } = req.context;
-    const execute = (write: ReplyWriter) => handler(new Call(req, req.context, write));
+    const execute = async (write: ReplyWriter) => {
+      let checkedInside: unknown;
+      // The check runs last inside the transaction, so a refused reply rolls back the writes it reports.
+      const checkedWrite: ReplyWriter = (work) =>
+        write(async (trx) => {
+          const reply = await work(trx);
+          deps.replies.check(op, reply);
+          checkedInside = reply;
+          return reply;
+        });
+      const reply = await handler(new Call(req, req.context, checkedWrite));
+      if (reply !== checkedInside) deps.replies.check(op, reply);
+      return reply;
+    };
     const key = idempotent ? req.get(IDEMPOTENCY_KEY_HEADER) : undefined;
     const { reply, replayed } =
       key !== undefined && principal
@@ -96,8 +112,8 @@ export function routeOperations(app: Express, deps: OperationRouteDeps): void {
   for (const op of deps.contract.operations) {
     const { operationId } = op;
     const handler = deps.handlers[operationId];
-    // generated/schema.d.ts makes a missing handler a compile error; this catches a spec newer than the types.
-    if (handler === undefined) throw new Error(`no handler for operation ${operationId}: regenerate and implement it`);
+    // createApp gives every operation a handler (its own, or the 501 one): a gap here is a bug in createApp.
+    if (handler === undefined) throw new Error(`no handler for operation ${operationId}`);
     for (const base of deps.contract.basePaths) {
       app.route(base + expressPath(op.path))[routeMethod(op)](operationRoute(op, handler, deps));
     }

@@ -66,9 +66,9 @@ export async function insertAuditEntries(db: Queryable, entries: NewAuditEntry[]
 /** What an operator did from the admin CLI, as its audit row records it (no case: caseId and requestId are ""). */
 export interface AdminAuditEntry {
   orgId: string;
-  /** "integration.unlocked" */
+  /** "integration.unlocked", "firm.scopes_changed" */
   action: string;
-  /** The integration (appId) acted on. */
+  /** The integration (appId) or firm (orgId) acted on. */
   targetId: string;
   /** The operating-system user who ran the CLI. */
   operator: string;

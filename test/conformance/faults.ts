@@ -1,6 +1,7 @@
 // The faults the self-test injects, one at a time, between the suite and a correct reference server. Each is a
 // way a real deployment could break the contract; each names the checks that must notice it.
 import type { operations } from "../../generated/schema.d.ts";
+import { UNDOCUMENTED_FIELD } from "../support/undocumented-field.ts";
 import { suiteSpec } from "./spec.ts";
 import {
   jsonOf,
@@ -107,11 +108,11 @@ export const FAULTS: Fault[] = [
   },
   {
     id: "extra-field",
-    description: "createCase's answer carries an undocumented createdAt field",
+    description: `createCase's answer carries an undocumented ${UNDOCUMENTED_FIELD} field`,
     caughtBy: ["cases.create"],
     response: (res, req) =>
       is(req, "createCase") && res.status === 201
-        ? editJson(res, (body) => void (body.createdAt = new Date().toISOString()))
+        ? editJson(res, (body) => void (body[UNDOCUMENTED_FIELD] = new Date().toISOString()))
         : undefined,
   },
   {

@@ -1,6 +1,7 @@
 // Prism's validating proxy (npm run mock:proxy -- <url>) in front of the reference server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPrism, type RunningPrism } from "../support/prism.ts";
+import { UNDOCUMENTED_FIELD } from "../support/undocumented-field.ts";
 import { startReferenceServer, type ReferenceServer } from "../support/reference-server.ts";
 import { startContractBreakingProxy, type ContractBreakingProxy } from "./contract-breaking-proxy.ts";
 import { FAULTS } from "./faults.ts";
@@ -71,6 +72,6 @@ describe("Prism's validating proxy in front of a server that breaks the contract
     expect(createCase.outcome).toBe("failed");
     const answer = createCase.failures[0].exchange?.response;
     expect(answer?.status).toBe(500);
-    expect(answer?.body).toContain("found 'createdAt'");
+    expect(answer?.body).toContain(`found '${UNDOCUMENTED_FIELD}'`);
   });
 });

@@ -3,7 +3,15 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { jsonPointer as pointer, readBundle, repoRoot, resolveRef, type ExampleObject } from "../../contract/index.ts";
+import {
+  jsonPointer as pointer,
+  readBundle,
+  repoRoot,
+  resolveRef,
+  pointerSegments,
+  valueAt,
+  type ExampleObject,
+} from "../../contract/index.ts";
 import { titleWithSkipReason } from "../support/skip-reason.ts";
 
 const doc = readBundle();
@@ -88,6 +96,23 @@ describe.skipIf(noSeed)(
     const auditExample = jsonObjects(doc.info.description ?? "");
 
     it("reads the page's examples", () => expect(pageExamples.length).toBeGreaterThanOrEqual(10));
+
+    // CONTRACT.md: every field the page shows stays required, and fields added after the page are optional, so the
+    // page's answers (kept verbatim above, and valid by the first describe) stay valid answers of the working spec.
+    const pageAnswers = allExamples().filter(
+      (e) => e.where.includes("/responses/") && pageExamples.some((p) => JSON.stringify(p) === JSON.stringify(e.value)),
+    );
+    it.each(pageAnswers.map((e) => [e.where, e]))(
+      "%s: the page's fields are required, and only they (fields added after the page are optional)",
+      (_where, example) => {
+        const { schemaPointer, value } = example as Example;
+        const schema = resolveRef<{ required?: string[] }>(doc, valueAt(doc, pointerSegments(schemaPointer)) as object);
+        const shown = Object.keys(value as object).sort();
+        expect([...(schema.required ?? [])].sort(), `${schemaPointer}: required fields against the page's`).toEqual(
+          shown,
+        );
+      },
+    );
     it.each(pageExamples.map((e) => [JSON.stringify(e).slice(0, 80), e]))("%s", (_label, example) => {
       const inSpec = [...specValues, ...codeSampleBodies, ...auditExample].some(
         (v) => JSON.stringify(v) === JSON.stringify(example),

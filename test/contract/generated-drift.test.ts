@@ -11,6 +11,7 @@ const derived = [
   "generated/openapi.yaml",
   "generated/schema.d.ts",
   "generated/error-catalogue.ts",
+  "generated/handler-modules.ts",
   "generated/docs/index.html",
   "generated/postman_collection.json",
   "generated/requests.http",

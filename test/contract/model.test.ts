@@ -10,6 +10,7 @@ import {
   resolveRef,
   valueAt,
 } from "../../contract/index.ts";
+import { UNDOCUMENTED_FIELD } from "../support/undocumented-field.ts";
 
 describe("the contract model", () => {
   const contract = loadContract();
@@ -101,5 +102,9 @@ describe("the contract model", () => {
     expect(() => contract.operation("noSuchOperation")).toThrow(
       /noSuchOperation is not an operation of .*openapi.yaml/,
     );
+  });
+
+  it("declares no property named as the tests' undocumented field, so tests that add it stay right", () => {
+    expect(JSON.stringify(readBundle())).not.toContain(`"${UNDOCUMENTED_FIELD}"`);
   });
 });

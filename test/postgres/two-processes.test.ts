@@ -20,6 +20,7 @@ import {
   type Reply,
 } from "../server/harness.ts";
 import { postgresOnly } from "./postgres.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 const FAILURES_PER_CLIENT = 4;
 const INVITES_PER_PARTY = 5;
@@ -82,7 +83,7 @@ describe.skipIf(!process.env.DATABASE_URL)(postgresOnly("two server processes on
     const matterRef = `DUP-${randomUUID()}`;
     const replies = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        call(i % 2 ? two : one, "POST", "/v1/cases", { token: tokens[i % 2], body: { matterRef } }),
+        call(i % 2 ? two : one, "POST", "/v1/cases", { token: tokens[i % 2], body: caseBody({ matterRef }) }),
       ),
     );
     const statuses = replies.map((r) => r.status);

@@ -13,6 +13,7 @@ import {
   type Reply,
   type TestServer,
 } from "../server/harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 let server: TestServer;
 let token: string;
@@ -37,7 +38,7 @@ async function caseWithParties(
   const parties = Array.from({ length: count }, (_, i) => ({ name: `Party ${i}`, ...party(i) }));
   const reply = await call(target, "POST", "/v1/cases", {
     token: bearer,
-    body: { matterRef: `ABUSE-${randomUUID()}`, parties },
+    body: caseBody({ matterRef: `ABUSE-${randomUUID()}`, parties }),
   });
   expect(reply.status).toBe(201);
   return reply.body as { caseId: string; parties: { partyId: string }[] };

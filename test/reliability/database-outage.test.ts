@@ -13,6 +13,7 @@ import {
   tokenFor,
   type TestServer,
 } from "../server/harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 let server: TestServer;
 let token: string;
@@ -46,7 +47,7 @@ describe("a database that does not answer", () => {
         { name: "the lock holder", ready: /^locked$/, cwd: repoRoot },
       );
       const matterRef = `OUTAGE-${randomUUID()}`;
-      const refused = await call(server, "POST", "/v1/cases", { token, body: { matterRef } });
+      const refused = await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef }) });
       expect(refused.status).toBe(503);
       expect(errorCode(refused)).toBe("unavailable");
       expect(refused.headers.get("retry-after")).toBe("1");
@@ -54,7 +55,7 @@ describe("a database that does not answer", () => {
       expect(await casesWith(matterRef)).toBe(0);
 
       await holder.exited;
-      const created = await call(server, "POST", "/v1/cases", { token, body: { matterRef } });
+      const created = await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef }) });
       expect(created.status).toBe(201);
       expect(await casesWith(matterRef)).toBe(1);
     },

@@ -7,6 +7,7 @@ import { loadContract } from "../../contract/index.ts";
 import { MAX_HEADER_BYTES } from "../../server-stub/server.ts";
 import { call, errorCode, startTestServer, tokenFor, type Reply, type TestServer } from "../server/harness.ts";
 import { requestBodySchema, resolveSchema } from "./spec-bodies.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 let server: TestServer;
 let token: string;
@@ -265,9 +266,9 @@ describe("string lengths and counts come from the spec and are enforced", () => 
 
   it("more than 20 parties in a new case, more than 5 scopes, and a limit over 200 are 400 invalid_request", async () => {
     const parties = Array.from({ length: 21 }, (_, i) => ({ name: `Party ${i}` }));
-    expect((await call(server, "POST", "/v1/cases", { token, body: { matterRef: "LIMITS-21", parties } })).status).toBe(
-      400,
-    );
+    expect(
+      (await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef: "LIMITS-21", parties }) })).status,
+    ).toBe(400);
     const scopes = ["cases.create", "parties.manage", "invites.send", "cases.ids.list", "users.list", "cases.create"];
     expect(
       (
@@ -285,7 +286,7 @@ describe("string lengths and counts come from the spec and are enforced", () => 
 
 describe("headers on every answer", () => {
   it("helmet's headers, Cache-Control: no-store, X-Request-Id and no X-Powered-By, on successes and on every kind of error", async () => {
-    const created = await call(server, "POST", "/v1/cases", { token, body: { matterRef: "HEADERS-1" } });
+    const created = await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef: "HEADERS-1" }) });
     const replies: [string, Reply][] = [
       [
         "200 token",
@@ -306,7 +307,7 @@ describe("headers on every answer", () => {
       ["404 case", await call(server, "POST", "/v1/cases/case_nope/parties", { token, body: { name: "X" } })],
       ["404 path", await call(server, "GET", "/nowhere")],
       ["405", await call(server, "DELETE", "/v1/cases", { token })],
-      ["409", await call(server, "POST", "/v1/cases", { token, body: { matterRef: "HEADERS-1" } })],
+      ["409", await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef: "HEADERS-1" }) })],
       [
         "413",
         await call(server, "POST", "/v1/cases", {

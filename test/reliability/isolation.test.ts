@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, errorCode, newFirm, startTestServer, tokenFor, type TestServer } from "../server/harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 let server: TestServer;
 let ours: string;
@@ -141,7 +142,7 @@ describe("firm isolation", () => {
     const mine = await call(server, "GET", "/v1/microapps/api/cases/ids", { token: ours });
     expect(mine.body.items).toContain(ourCase.caseId);
     expect(mine.body.items).not.toContain(theirCase.caseId);
-    await call(server, "POST", "/v1/cases", { token: theirs, body: { matterRef: `ISO-${randomUUID()}` } });
+    await call(server, "POST", "/v1/cases", { token: theirs, body: caseBody({ matterRef: `ISO-${randomUUID()}` }) });
     const theirPage = await call(server, "GET", "/v1/microapps/api/cases/ids?limit=1", { token: theirs });
     const theirCursor = theirPage.body.nextCursor as string;
     expect(theirCursor).toEqual(expect.any(String));

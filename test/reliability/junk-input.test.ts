@@ -13,6 +13,7 @@ import { loadContract } from "../../contract/index.ts";
 import { ResponseValidator } from "../conformance/response-validator.ts";
 import { call, newFirm, startTestServer, tokenFor, type TestServer } from "../server/harness.ts";
 import { requestBodySchema } from "./spec-bodies.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 const SEED = 20_261_125;
 const RUNS_PER_OPERATION = 1_000;
@@ -51,9 +52,9 @@ beforeAll(async () => {
   fixtures.caseId = created.body.caseId;
   fixtures.partyId = created.body.parties[0].partyId;
   fixtures.otherCaseId = (
-    await call(server, "POST", "/v1/cases", { token: fixtures.otherToken, body: { matterRef: "FUZZ-OTHER" } })
+    await call(server, "POST", "/v1/cases", { token: fixtures.otherToken, body: caseBody({ matterRef: "FUZZ-OTHER" }) })
   ).body.caseId;
-  await call(server, "POST", "/v1/cases", { token: fixtures.token, body: { matterRef: "FUZZ-SECOND" } });
+  await call(server, "POST", "/v1/cases", { token: fixtures.token, body: caseBody({ matterRef: "FUZZ-SECOND" }) });
   fixtures.cursor = (
     await call(server, "GET", "/v1/microapps/api/cases/ids?limit=1", { token: fixtures.token })
   ).body.nextCursor;
@@ -402,7 +403,7 @@ describe("junk input", () => {
   it("the server still answers normally after all of it", async () => {
     const reply = await call(server, "POST", "/v1/cases", {
       token: fixtures.token,
-      body: { matterRef: `FUZZ-AFTER-${randomUUID()}` },
+      body: caseBody({ matterRef: `FUZZ-AFTER-${randomUUID()}` }),
     });
     expect(reply.status).toBe(201);
   });

@@ -14,6 +14,7 @@ import {
   tokenFor,
   type TestServer,
 } from "./harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 const run = promisify(execFile);
 
@@ -142,11 +143,13 @@ describe("admin CLI", { timeout: 120_000 }, () => {
     await adminJson(store, "firm", "update", "--org", firm.orgId, "--scopes", "cases.create");
     expect(errorCode(await call(server, "GET", "/v1/microapps/api/users", { token }))).toBe("insufficient_scope");
 
-    const case1 = await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-1" } });
+    const case1 = await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef: "CLI-1" }) });
     expect(case1.status).toBe(201);
     const audit = await adminJson(store, "audit", "--org", firm.orgId, "--limit", "5");
+    // Newest first: the firm's scope change above is an admin audit row too (issue 16).
     expect(audit).toEqual([
       expect.objectContaining({ action: "case.created", targetId: case1.body.caseId, actorId: created.appId }),
+      expect.objectContaining({ action: "firm.scopes_changed", targetId: firm.orgId, actorType: "admin" }),
     ]);
 
     const rotated = await adminJson(store, "integration", "rotate-secret", "--app-id", created.appId);
@@ -160,9 +163,38 @@ describe("admin CLI", { timeout: 120_000 }, () => {
     ).toBe(401);
 
     await adminJson(store, "integration", "disable", "--app-id", created.appId);
-    expect(errorCode(await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CLI-2" } }))).toBe(
+    expect(errorCode(await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef: "CLI-2" }) }))).toBe(
       "token_revoked",
     );
+  });
+
+  it("a scope reaches an existing firm and integration with --add-scopes, audited, without restating the others", async () => {
+    const firm = await server.admin.createFirm({ name: "Older Firm", scopes: ["cases.create"] });
+    const integration = await server.admin.createIntegration({
+      orgId: firm.orgId,
+      identifier: "older-cms",
+      scopes: ["cases.create"],
+      allowedIpRanges: ["127.0.0.0/8", "::1/128"],
+    });
+    const credentials = { clientId: integration.appId, clientSecret: integration.clientSecret };
+    const store = server.storeEnv;
+    expect(await adminJson(store, "firm", "update", "--org", firm.orgId, "--add-scopes", "users.list")).toMatchObject({
+      scopes: ["cases.create", "users.list"],
+    });
+    const updated = await adminJson(
+      store,
+      "integration",
+      "update",
+      "--app-id",
+      integration.appId,
+      "--add-scopes",
+      "users.list",
+    );
+    expect(updated.scopes).toEqual(["cases.create", "users.list"]);
+    const token = await tokenFor(server, credentials, ["cases.create", "users.list"]);
+    expect((await call(server, "GET", "/v1/microapps/api/users", { token })).status).toBe(200);
+    const audit = await server.admin.audit(firm.orgId);
+    expect(audit).toEqual([expect.objectContaining({ action: "firm.scopes_changed", targetId: firm.orgId })]);
   });
 
   it("reads the outbox, seeds cases, and rotates the signing key while the server runs", async () => {

@@ -2,6 +2,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, errorCode, newFirm, startTestServer, tokenFor, type TestServer } from "./harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 let server: TestServer;
 let token: string;
@@ -18,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 async function createCase(matterRef: string, parties: object[] = [], as = token) {
-  return call(server, "POST", "/v1/cases", { token: as, body: { matterRef, parties } });
+  return call(server, "POST", "/v1/cases", { token: as, body: caseBody({ matterRef, parties }) });
 }
 
 async function count(table: "cases" | "parties" | "audit" | "invites" | "outbox"): Promise<number> {

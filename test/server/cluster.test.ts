@@ -8,6 +8,7 @@ import { spawnUntilReady } from "../support/processes.ts";
 import { SERVER_READY } from "../support/reference-server.ts";
 import { createThrowawayStore, type ThrowawayStore } from "../support/throwaway-store.ts";
 import { assertDistIsFresh, call, tokenFor } from "./harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 let store: ThrowawayStore;
 beforeAll(async () => {
@@ -53,7 +54,7 @@ describe("npm run cluster", () => {
       const matterRef = `CLUSTER-${randomUUID()}`;
       const statuses = (
         await Promise.all(
-          Array.from({ length: 40 }, () => call(server, "POST", "/v1/cases", { token, body: { matterRef } })),
+          Array.from({ length: 40 }, () => call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef }) })),
         )
       ).map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);

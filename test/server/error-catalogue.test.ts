@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCodes, loadContract, repoRoot } from "../../contract/index.ts";
 import { ApiError } from "../../server-stub/errors/api-error.ts";
 import { call, errorCode, exchange, startTestServer, tokenFor, type Reply, type TestServer } from "./harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 /** The spec's one status and example message of each code, as the examples state them. */
 function specMessages(): Map<string, { status: number; message: string }> {
@@ -96,7 +97,7 @@ describe("what the server sends is the spec's message for its code", () => {
         rawBody: "{bad",
         headers: { "Content-Type": "application/json" },
       }),
-      await call(server, "POST", "/v1/cases", { token, body: { matterRef: "CATALOGUE-1" } }),
+      await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef: "CATALOGUE-1" }) }),
       await call(server, "POST", "/v1/cases/case_nope/parties", { token, body: { name: "X" } }),
       await call(server, "POST", `/v1/cases/${caseId}/parties`, { token, body: { name: "C" } }),
       await invite("party_nope"),

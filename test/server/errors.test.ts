@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadContract } from "../../contract/index.ts";
 import { ResponseValidator } from "../conformance/response-validator.ts";
 import { call, errorCode, startTestServer, tokenFor, type TestServer } from "./harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 let server: TestServer;
 let token: string;
@@ -18,7 +19,7 @@ describe("errors", () => {
   it("an unknown path is 404 not_found with the envelope, under /v1, /api and elsewhere", async () => {
     // Paths are exact: no other case, no trailing slash.
     for (const path of ["/v1/nope", "/api/v1/nope", "/nope", "/v2/cases", "/V1/CASES", "/v1/cases/", "//v1//cases"]) {
-      const reply = await call(server, "POST", path, { token, body: { matterRef: "never" } });
+      const reply = await call(server, "POST", path, { token, body: caseBody({ matterRef: "never" }) });
       expect(reply.status, path).toBe(404);
       expect(errorCode(reply)).toBe("not_found");
     }

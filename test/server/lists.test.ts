@@ -12,6 +12,7 @@ import {
   tokenFor,
   type TestServer,
 } from "./harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 let server: TestServer;
 let token: string;
@@ -55,7 +56,7 @@ describe("lists", () => {
     const seen: string[] = [...first.body.items];
     let cursor = first.body.nextCursor;
     for (let i = 0; cursor && i < 20; i++) {
-      await call(server, "POST", "/v1/cases", { token, body: { matterRef: `WALK-${i}` } });
+      await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef: `WALK-${i}` }) });
       const page = await caseIds(`?limit=100&cursor=${cursor}`);
       seen.push(...page.body.items);
       cursor = page.body.nextCursor;

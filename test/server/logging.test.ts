@@ -1,6 +1,7 @@
 // The request log: one JSON line per request with the fields an operator needs, and never a credential.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, exchange, startTestServer, tokenFor, type TestServer } from "./harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 let server: TestServer;
 const lines: string[] = [];
@@ -14,7 +15,7 @@ const entries = () => lines.map((l) => JSON.parse(l));
 describe("request log", () => {
   it("writes one line per request with requestId, method, route template, status and duration", async () => {
     const token = await tokenFor(server, server);
-    const created = await call(server, "POST", "/v1/cases", { token, body: { matterRef: "LOG-1" } });
+    const created = await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef: "LOG-1" }) });
     await call(server, "POST", `/api/v1/cases/${created.body.caseId}/parties`, { token, body: { name: "Logged" } });
     await new Promise((r) => setTimeout(r, 20));
     const line = entries().find((e) => e.requestId === created.headers.get("x-request-id"));
@@ -34,7 +35,7 @@ describe("request log", () => {
     const callerId = "firm-c-trace\u00e9".padEnd(300, "x");
     const created = await call(server, "POST", "/v1/cases", {
       token,
-      body: { matterRef: "LOG-OWN-ID" },
+      body: caseBody({ matterRef: "LOG-OWN-ID" }),
       headers: { "X-Request-Id": "trace-42" },
     });
     const ownId = created.headers.get("x-request-id");

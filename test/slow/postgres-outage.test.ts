@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../server-stub/repo-files.ts";
 import { startInProcess, type InProcessServer } from "../support/reference-server.ts";
 import { call, tokenFor, type Reply } from "../server/harness.ts";
+import { caseBody } from "../support/request-bodies.ts";
 
 const run = promisify(execFile);
 const pgTestServer = (...args: string[]) => run(join(repoRoot, "scripts/pg-test-server"), args, { cwd: repoRoot });
@@ -42,7 +43,7 @@ describe("PostgreSQL stopped for 10 s under load", () => {
     const worker = async () => {
       while (streaming) {
         const matterRef = `OUTAGE-${randomUUID()}`;
-        const reply = await call(server, "POST", "/v1/cases", { token, body: { matterRef } });
+        const reply = await call(server, "POST", "/v1/cases", { token, body: caseBody({ matterRef }) });
         answers.push({ matterRef, reply, phase });
         if (reply.status !== 201) await sleep(50);
       }

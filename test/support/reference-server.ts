@@ -34,7 +34,7 @@ export interface ReferenceServer {
   dataDir?: string;
   /** The environment that opens this server's store in another process (the admin CLI, a second server). */
   storeEnv: Record<string, string>;
-  /** The demo integration (all five scopes, loopback only). */
+  /** The demo integration (every scope of the catalogue, loopback only). */
   clientId: string;
   clientSecret: string;
   orgId: string;
@@ -63,13 +63,24 @@ async function storeFor(options: ReferenceServerOptions): Promise<ThrowawayStore
   return createThrowawayStore(process.env.DATABASE_URL);
 }
 
-/** Loopback, a free port, this store (and no other DATABASE_URL); the log level unless options.env sets one. */
+/**
+ * Loopback, a free port, this store (and no other DATABASE_URL); the log level and 501 for operations without a
+ * handler (a spec change runs the suite before its handler exists) unless options.env sets them.
+ */
 function serverEnv(
   logLevel: string,
   options: ReferenceServerOptions,
   location: ThrowawayStore,
 ): Record<string, string> {
-  return { LOG_LEVEL: logLevel, ...options.env, HOST: "127.0.0.1", PORT: "0", DATABASE_URL: "", ...location.env };
+  return {
+    LOG_LEVEL: logLevel,
+    UNIMPLEMENTED_OPERATIONS: "501",
+    ...options.env,
+    HOST: "127.0.0.1",
+    PORT: "0",
+    DATABASE_URL: "",
+    ...location.env,
+  };
 }
 
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
@@ -99,7 +110,15 @@ export async function startInProcess(
   const clientSecret = demo.clientSecret ?? (await admin.rotateSecret({ appId: demo.appId })).clientSecret;
   const logger = createLogger(config.logLevel, options.logDestination);
   const { bundle, handlers } = options;
-  const app = createApp({ config, store, keys, clock: options.clock ?? systemClock, logger, bundle, handlers });
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp({ config, store, keys, clock: options.clock ?? systemClock, logger, bundle, handlers });
+  } catch (e) {
+    // An app that will not start (an operation without its handler file) leaves no store behind.
+    await store.close();
+    await location.dispose();
+    throw e;
+  }
   const running = await listen(app, config, logger);
   return {
     baseUrl: running.url,
