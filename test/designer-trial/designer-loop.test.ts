@@ -1,9 +1,8 @@
 // `npm run test:designer`: the designer's loop on a copy of the repository, as README "The designer's loop" walks
-// it. Two spec edits (a new optional response field; a new operation with a new scope, a request body and a link),
-// then generate, lint, diff, build and the suite. Before the handler exists, each step that fails names the file to
-// create; the only hand edits are the handler and its store query, which this test supplies as files. The third
-// edit of issue 16 (a required request field under the next major, with the path-prefix decision recorded) needs
-// the prefix declaration from the spec/lint/diff work (branch designer-spec) and is left to the lead.
+// it. Three spec edits (a new optional response field; a new operation with a new scope, a request body and a link;
+// a request field made required under the next major, with the path-prefix decision recorded), each followed by
+// generate, lint, diff, build and the suite. Before the handler exists, each step that fails names the file to
+// create; the only hand edits are the handler and its store query, which this test supplies as files.
 import { spawnSync } from "node:child_process";
 import {
   cpSync,
@@ -21,8 +20,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
 import { repoRoot } from "../../contract/repo-paths.ts";
 
-const OPERATION = "findCaseByMatterRef";
-const SCOPE = "cases.lookup";
+const OPERATION = "checkPartyOnCase";
+const SCOPE = "parties.check";
+const PATH = "/v1/cases/{caseId}/party-checks";
 const HANDLER_FILE = `server-stub/handlers/${OPERATION}.ts`;
 
 /** Left out of the copy: installed or built things, and what git keeps. */
@@ -90,86 +90,94 @@ describe("the designer's loop on a copy of the repository", () => {
     });
     // The new scope: the catalogue and the Scope enum (lint requires them equal).
     edit("spec/components/securitySchemes/systemToken.yaml", (scheme) => {
-      scheme["x-scopes"][SCOPE] = "Find a case by its matterRef";
+      scheme["x-scopes"][SCOPE] = "Check whether an email belongs to a party of a case";
     });
     edit("spec/components/schemas/Scope.yaml", (schema) => schema.enum.push(SCOPE));
-    // A token may ask for every scope: the scope arrays' caps follow the catalogue's size.
+    // A token may ask for every scope: the scope arrays' caps follow the catalogue's size (lint names the value).
     for (const file of ["spec/components/schemas/SystemTokenRequest.yaml", "spec/components/schemas/Principal.yaml"]) {
       edit(file, (schema) => {
         const scopes = schema.properties.scopes;
         if (typeof scopes.maxItems === "number") scopes.maxItems = scopes.maxItems + 1;
       });
     }
-    const matterRef = parse(readFileSync(join(copy, "spec/components/schemas/CreateCaseRequest.yaml"), "utf8"))
-      .properties.matterRef;
+    const email = parse(readFileSync(join(copy, "spec/components/schemas/PartyInput.yaml"), "utf8")).properties.email;
     write(
-      "spec/components/schemas/CaseLookupRequest.yaml",
+      "spec/components/schemas/PartyCheckRequest.yaml",
       stringify({
         type: "object",
-        description: "Which case to find.",
+        description: "The email to look for among the case's parties.",
         additionalProperties: false,
-        required: ["matterRef"],
-        properties: { matterRef: { ...matterRef, "x-unique": undefined } },
+        required: ["email"],
+        properties: { email: { ...email, description: "The email to look for." } },
       }),
     );
     write(
-      "spec/components/schemas/CaseLookupResponse.yaml",
+      "spec/components/schemas/PartyCheckResponse.yaml",
       stringify({
         type: "object",
-        description: "The case with that matterRef.",
+        description: "Whether a party of the case has that email.",
         additionalProperties: false,
-        required: ["caseId"],
-        properties: { caseId: { $ref: "./OpaqueId.yaml" } },
+        required: ["ok", "caseId", "onCase"],
+        properties: {
+          ok: { type: "boolean", const: true },
+          caseId: { $ref: "./OpaqueId.yaml" },
+          onCase: { type: "boolean", description: "A party of the case has this email." },
+        },
       }),
     );
-    // The responses every scoped read has (listCaseIds'), with its own 200 and a 404 for no such case.
-    const template = parse(readFileSync(join(copy, "spec/paths/v1_microapps_api_cases_ids.yaml"), "utf8")).get;
-    const responses = { ...template.responses };
-    responses["200"] = {
-      description: "The case.",
-      headers: template.responses["200"].headers,
-      content: {
-        "application/json": {
-          schema: { $ref: "../components/schemas/CaseLookupResponse.yaml" },
-          examples: { found: { summary: "A case", value: { caseId: "case_opaque_id" } } },
-        },
-      },
-      links: {
-        addParty: {
-          operationId: "addParty",
-          description: "Parties are added to the case found, by its `caseId`.",
-          parameters: { caseId: "$response.body#/caseId" },
-        },
-      },
-    };
-    responses["404"] = { $ref: "../components/responses/NotFound.yaml" };
+    // addParty's refusals (the same path parameter, body and scope check), without its write-only ones.
+    const template = parse(readFileSync(join(copy, "spec/paths/v1_cases_{caseId}_parties.yaml"), "utf8"));
+    const { "201": created, "409": _conflict, "422": _unprocessable, ...refusals } = template.post.responses;
     write(
-      "spec/paths/v1_cases_lookups.yaml",
+      "spec/paths/v1_cases_{caseId}_party-checks.yaml",
       stringify(
         {
+          parameters: template.parameters,
           post: {
             operationId: OPERATION,
-            summary: "Find a case by its matterRef",
-            description: "Finds the firm's case with this `matterRef`; another firm's case is `404`.",
+            summary: "Check whether an email is a party's",
+            description: "Answers whether a party of the case has this email; another firm's case is `404`.",
             tags: ["Cases"],
             security: [{ systemToken: [SCOPE] }],
             requestBody: {
               required: true,
               content: {
                 "application/json": {
-                  schema: { $ref: "../components/schemas/CaseLookupRequest.yaml" },
-                  examples: { byMatterRef: { summary: "A matterRef", value: { matterRef: "MAT-2026-001" } } },
+                  schema: { $ref: "../components/schemas/PartyCheckRequest.yaml" },
+                  examples: { anEmail: { summary: "An email", value: { email: "alex@example.com" } } },
                 },
               },
             },
-            responses,
+            responses: {
+              "200": {
+                description: "The answer.",
+                headers: { "X-Request-Id": created.headers["X-Request-Id"] },
+                content: {
+                  "application/json": {
+                    schema: { $ref: "../components/schemas/PartyCheckResponse.yaml" },
+                    examples: {
+                      onCase: { summary: "On the case", value: { ok: true, caseId: "case_opaque_id", onCase: true } },
+                    },
+                  },
+                },
+              },
+              ...refusals,
+            },
           },
         },
         { lineWidth: 0 },
       ),
     );
     edit("spec/openapi.yaml", (root) => {
-      root.paths["/v1/cases/lookups"] = { $ref: "./paths/v1_cases_lookups.yaml" };
+      root.paths[PATH] = { $ref: "./paths/v1_cases_{caseId}_party-checks.yaml" };
+    });
+    // The link that feeds the new operation's path parameter (lint requires it): createCase's caseId.
+    edit("spec/paths/v1_cases.yaml", (path) => {
+      path.post.responses["201"].links[OPERATION] = {
+        operationId: OPERATION,
+        description: "Check an email against the new case's parties, by its `caseId`.",
+        parameters: { caseId: "$response.body#/caseId" },
+      };
     });
   });
 
@@ -179,41 +187,17 @@ describe("the designer's loop on a copy of the repository", () => {
     expect(readFileSync(join(copy, "generated/handler-modules.ts"), "utf8")).toContain(HANDLER_FILE.slice(11));
   });
 
-  test("npm run lint passes, but for the rate-limit rule's hand-kept list of operations (issue 16, lint work)", () => {
+  test("npm run lint passes: no rule needs a hand-kept list of operations", () => {
     const step = npm("lint", "lint");
-    // Each error line, with the file Spectral names above it.
-    let file = "";
-    const errors: string[] = [];
-    for (const line of step.output.split("\n")) {
-      if (line.startsWith("/")) file = line;
-      else if (/^\s*\d+:\d+\s+error\s/.test(line)) errors.push(`${file}: ${line.trim()}`);
-    }
-    // lint/spectral.yaml still lists by hand the operations without a rate limit; until that list is gone (branch
-    // designer-spec), the new operation's 200 is its one error. Anything else fails the trial.
-    const listGap = (error: string) =>
-      error.includes("owasp:api4:2023-rate-limit") && /lookups/.test(error) && error.includes("responses[200]");
-    expect(
-      errors.filter((error) => !listGap(error)),
-      step.output,
-    ).toEqual([]);
-    console.log(`lint: ${errors.length === 0 ? "passed" : `only the rate-limit list gap:\n${errors.join("\n")}`}`);
+    expect(step.code, step.output).toBe(0);
   });
 
-  test("npm run diff classes both edits as compatible, but for the scope cap in responses (issue 16, diff work)", () => {
+  test("npm run diff classes both edits as compatible (a new scope widens only what echoes the request)", () => {
     const step = npm("diff", "diff");
-    // Until the diff knows that principal.scopes only echoes what the client asked for (branch designer-spec),
-    // raising its cap with the catalogue is its one breaking change. Anything else fails the trial.
-    if (step.code !== 0) {
-      const breaking = /Breaking \((\d+)\)\n((?: {2}- .*\n)*)/.exec(step.output);
-      expect(breaking?.[1], step.output).toBe("1");
-      expect(breaking?.[2], step.output).toMatch(
-        /changed maxItems of response field principal\.scopes of POST \/v1\/microapps\/system-tokens/,
-      );
-    }
-    const ours = step.output
-      .split("\n")
-      .filter((line) => /lookups|completedAt|cases\.lookup|scopes|Breaking \(|^(OK|FAIL)/.test(line));
+    expect(step.code, step.output).toBe(0);
+    const ours = step.output.split("\n").filter((line) => /party-checks|completedAt|parties\.check|scopes/.test(line));
     console.log(`diff, the lines about the two edits:\n${ours.join("\n")}`);
+    expect(ours.join("\n")).toContain("added operation POST /v1/cases/{caseId}/party-checks");
   });
 
   test("before the handler exists: the build succeeds, typecheck and npm start fail naming the file to create", () => {
@@ -228,7 +212,7 @@ describe("the designer's loop on a copy of the repository", () => {
       UNIMPLEMENTED_OPERATIONS: "",
     });
     expect(start.code).toBe(2);
-    expect(start.output).toContain(`${OPERATION} (POST /v1/cases/lookups) has no handler: create ${HANDLER_FILE}`);
+    expect(start.output).toContain(`${OPERATION} (POST ${PATH}) has no handler: create ${HANDLER_FILE}`);
   });
 
   test("the suite runs before the handler exists: the new operation answers 501 and names the file", () => {
@@ -244,7 +228,7 @@ test("${OPERATION} answers 501 not_implemented before its handler exists", async
   try {
     expect(lines.join("\\n")).toContain("create ${HANDLER_FILE}");
     const token = await tokenFor(server, server, ["${SCOPE}"]);
-    const reply = await call(server, "POST", "/v1/cases/lookups", { token, body: { matterRef: "MAT-1" } });
+    const reply = await call(server, "POST", "/v1/cases/case_1/party-checks", { token, body: { email: "a@example.com" } });
     expect(reply.status).toBe(501);
   } finally {
     await server.close();
@@ -259,33 +243,35 @@ test("${OPERATION} answers 501 not_implemented before its handler exists", async
 
   test("the hand edits: the handler and its store query, two new files; then typecheck, build and the suite pass", () => {
     write(
-      "server-stub/store/case-lookup.ts",
-      `// The case a firm's matterRef names (the unique index on org_id, matter_ref makes it at most one).
+      "server-stub/store/party-check.ts",
+      `// Whether a party of the firm's case has this email; undefined when the firm has no such case.
 import type { Queryable } from "./handles.ts";
 
-export async function findCaseIdByMatterRef(db: Queryable, orgId: string, matterRef: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom("cases")
-    .select("case_id")
-    .where("org_id", "=", orgId)
-    .where("matter_ref", "=", matterRef)
-    .executeTakeFirst();
-  return row?.case_id;
+export async function partyEmailOnCase(
+  db: Queryable,
+  orgId: string,
+  caseId: string,
+  email: string,
+): Promise<boolean | undefined> {
+  const found = await db.selectFrom("cases").select("case_id").where("org_id", "=", orgId).where("case_id", "=", caseId).executeTakeFirst();
+  if (found === undefined) return undefined;
+  const party = await db.selectFrom("parties").select("party_id").where("case_id", "=", caseId).where("email", "=", email).executeTakeFirst();
+  return party !== undefined;
 }
 `,
     );
     write(
       HANDLER_FILE,
       `import { ApiError } from "../errors/api-error.ts";
-import { findCaseIdByMatterRef } from "../store/case-lookup.ts";
+import { partyEmailOnCase } from "../store/party-check.ts";
 import type { HandlerDeps } from "./deps.ts";
 import type { OperationHandler, OperationReply } from "./operation-types.ts";
 
 export function ${OPERATION}(deps: HandlerDeps): OperationHandler<"${OPERATION}"> {
-  return async ({ body, principal }): Promise<OperationReply<"${OPERATION}">> => {
-    const caseId = await findCaseIdByMatterRef(deps.store.db, principal.orgId, body.matterRef);
-    if (caseId === undefined) throw new ApiError("case_not_found");
-    return { status: 200, body: { caseId } };
+  return async ({ path, body, principal }): Promise<OperationReply<"${OPERATION}">> => {
+    const onCase = await partyEmailOnCase(deps.store.db, principal.orgId, path.caseId, body.email);
+    if (onCase === undefined) throw new ApiError("case_not_found");
+    return { status: 200, body: { ok: true, caseId: path.caseId, onCase } };
   };
 }
 `,
@@ -312,6 +298,36 @@ export function ${OPERATION}(deps: HandlerDeps): OperationHandler<"${OPERATION}"
       "test/server/tokens.test.ts",
       "test/conformance/reference-server.test.ts",
     ]);
+    expect(suite.code, suite.output).toBe(0);
+  });
+
+  test("edit 3: a request field made required under the next major; the diff fails until the prefix decision", () => {
+    const root = parse(readFileSync(join(copy, "spec/openapi.yaml"), "utf8"));
+    const major = Number(String(root.info.version).split(".")[0]) + 1;
+    edit("spec/components/schemas/CreateCaseRequest.yaml", (schema) => schema.required.push("matterType"));
+    edit("spec/openapi.yaml", (doc) => {
+      doc.info.version = `${major}.0.0`;
+    });
+    expect(npm("generate (edit 3)", "generate").code).toBe(0);
+    const undecided = npm("diff (edit 3, no prefix decision)", "diff");
+    expect(undecided.code).toBe(1);
+    expect(undecided.output).toContain(`the path prefix decision for ${major} is not recorded`);
+    // The decision: keep /v1 for this major, with the reason (README "Releasing a major version").
+    edit("spec/openapi.yaml", (doc) => {
+      doc["x-path-prefix-kept"] = [
+        { major, reason: "matterType becomes required; served under /v1 beside the old major during the migration" },
+      ];
+    });
+    expect(npm("generate (edit 3, decided)", "generate").code).toBe(0);
+    const decided = npm("diff (edit 3, decided)", "diff");
+    expect(decided.code, decided.output).toBe(0);
+    expect(decided.output).toContain("made request field matterType of POST /v1/cases required");
+    const lint = npm("lint (edit 3)", "lint");
+    expect(lint.code, lint.output).toBe(0);
+    expect(readFileSync(join(copy, "CHANGELOG.md"), "utf8")).toMatch(/Breaking.*matterType/);
+    const typecheck = npm("typecheck (edit 3)", "typecheck");
+    expect(typecheck.code, typecheck.output).toBe(0);
+    const suite = run("suite (edit 3)", "npx", ["vitest", "run", "test/server/cases.test.ts"]);
     expect(suite.code, suite.output).toBe(0);
   });
 });
