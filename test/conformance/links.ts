@@ -65,6 +65,12 @@ function evaluate(expression: string, request: Parts, responseBody: unknown): un
   return place ? request[place as "path" | "query" | "header"][name] : undefined;
 }
 
+/** Whether `op` can only aim at something the run must first create, which a read-only run may not. */
+export function needsWrittenTarget(ctx: CheckContext, op: Operation): boolean {
+  const source = linkFor(ctx.spec, op);
+  return ctx.options.readOnly && source !== undefined && neededNames(op).length > 0 && source.from.writes;
+}
+
 /**
  * The target a valid request of `op` aims at: values followed from the links that lead to it, once per run for
  * each operation (the source's own request is targeted the same way). Where the run may not write, or no link
