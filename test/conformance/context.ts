@@ -6,12 +6,14 @@ import { CheckFailure } from "./check.ts";
 import { call, type Api, type CallResult, type ConformanceClient, type Exchange, type Scope } from "./client.ts";
 import { stopAfter, unreachable } from "./setup-stop.ts";
 import type { SuiteSpec } from "./spec.ts";
+import { absentIds, validParts } from "./requests.ts";
 import { ValueFactory } from "./values.ts";
 
 type TokenResponse = components["schemas"]["SystemTokenResponse"];
 type CaseResponse = components["schemas"]["CaseResponse"];
 type PartyResponse = components["schemas"]["PartyResponse"];
 type PartyInput = components["schemas"]["PartyInput"];
+type CreateCaseRequest = components["schemas"]["CreateCaseRequest"];
 
 export interface SuiteOptions {
   baseUrl: string;
@@ -247,6 +249,20 @@ export class CheckContext {
       );
     }
     return this.expectAnswer(what, result, status, code);
+  }
+
+  /**
+   * The smallest valid createCase body: the spec's required fields with valid values (its example first), and a
+   * matterRef labelled for this run. Checks that create bare cases use it, so a field the spec makes required
+   * reaches them through the spec, not through each check.
+   */
+  caseBody(label: string): CreateCaseRequest {
+    const op = this.spec.contract.operation("createCase");
+    const full = validParts(this.values, op, absentIds(this)).body as Record<string, unknown>;
+    const required = this.spec.read(op.requestSchema).required ?? [];
+    const body = Object.fromEntries(Object.entries(full).filter(([key]) => required.includes(key)));
+    // The parts were built from the spec's request schema: that makes the body a CreateCaseRequest.
+    return { ...body, matterRef: this.matterRef(label) } as CreateCaseRequest;
   }
 
   /** The case every stateful check builds on: created once per run, with one party that has email and mobile. */

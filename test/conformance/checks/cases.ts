@@ -39,9 +39,7 @@ const createCaseParties: Check = {
   tags: ["stateful", "writes"],
   async run(ctx) {
     const auth = ctx.bearerFor("createCase");
-    const none = await ctx.call(
-      ctx.api.POST("/v1/cases", { headers: auth, body: { matterRef: ctx.matterRef("no-parties") } }),
-    );
+    const none = await ctx.call(ctx.api.POST("/v1/cases", { headers: auth, body: ctx.caseBody("no-parties") }));
     if (ctx.expectAnswer("a case without parties", none, 201)) {
       ctx.expect(none.data?.parties?.length === 0, `parties is ${JSON.stringify(none.data?.parties)}`, none.exchange);
     }
@@ -50,8 +48,7 @@ const createCaseParties: Check = {
       ctx.api.POST("/v1/cases", {
         headers: auth,
         body: {
-          matterRef: ctx.matterRef("two-parties"),
-          matterType: "Sale",
+          ...ctx.caseBody("two-parties"),
           parties: [
             { name: names[0], email: "riley@example.com", role: "Buyer" },
             { name: names[1], partyType: "company", role: "Seller" },
@@ -85,7 +82,10 @@ const duplicateMatterRef: Check = {
   async run(ctx) {
     const { matterRef } = await ctx.caseFixture();
     const again = await ctx.call(
-      ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: { matterRef, matterType: "Purchase" } }),
+      ctx.api.POST("/v1/cases", {
+        headers: ctx.bearerFor("createCase"),
+        body: { ...ctx.caseBody("duplicate"), matterRef },
+      }),
     );
     ctx.expectAnswer("the same matterRef again", again, 409, "duplicate_matter_ref");
   },

@@ -20,7 +20,7 @@ function remaining(result: CallResult): number | undefined {
 
 async function newCase(ctx: CheckContext): Promise<string> {
   const created = await ctx.call(
-    ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: { matterRef: ctx.matterRef("limit") } }),
+    ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: ctx.caseBody("limit") }),
   );
   ctx.require(
     created.status === 201 && !!created.data,

@@ -178,7 +178,7 @@ const createdIdsSeen: Check = {
     const created = [(await ctx.caseFixture()).caseId];
     for (let i = 0; i < 3; i++) {
       const result = await ctx.call(
-        ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: { matterRef: ctx.matterRef("walk") } }),
+        ctx.api.POST("/v1/cases", { headers: ctx.bearerFor("createCase"), body: ctx.caseBody("walk") }),
       );
       ctx.require(
         ctx.expectAnswer(`creating case ${i + 1} of 3 for the walk`, result, 201) && !!result.data,
