@@ -1,6 +1,7 @@
 // npm run fault-matrix: runs every fault of the conformance self-test (test/conformance/faults.ts) through both the
 // conformance suite and `npm run workflows` (Respect), each against a fresh reference server behind the
 // contract-breaking proxy on 127.0.0.1, and prints which of the two catches each fault. Not part of npm test.
+// `npm run fault-matrix -- <fault id>...` runs only those faults (to add a new fault's row to the README's table).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,13 @@ import { runSuite } from "../test/conformance/runner.ts";
 
 /** A hang guard for one Respect run (it takes seconds; a fault that loops a page walk must not stall the matrix). */
 const RESPECT_TIMEOUT_MS = 180_000;
+const asked = process.argv.slice(2);
+const unknown = asked.filter((id) => !FAULTS.some((f) => f.id === id));
+if (unknown.length > 0) {
+  console.error(`unknown fault ${unknown.join(", ")}; the faults: ${FAULTS.map((f) => f.id).join(", ")}`);
+  process.exit(2);
+}
+const chosen = asked.length > 0 ? FAULTS.filter((f) => asked.includes(f.id)) : FAULTS;
 const reports = mkdtempSync(join(tmpdir(), "verify-client-fault-matrix-"));
 
 // Each fault gets a fresh server per runner: the duplicate safeguard's walk needs its case to be the firm's newest.
@@ -67,14 +75,14 @@ try {
       "| fault | what the broken server does | caught by conformance | caught by workflows |",
       "|---|---|---|---|",
     ];
-    for (const fault of FAULTS) {
+    for (const fault of chosen) {
       const [conformance, workflows] = await Promise.all([caughtByConformance(fault), caughtByWorkflows(fault)]);
       const row = `| \`${fault.id}\` | ${fault.description} | ${yesNo(conformance)} | ${yesNo(workflows)} |`;
       rows.push(row);
       console.error(row);
     }
     console.log(rows.join("\n"));
-    console.error(`${FAULTS.length} faults in ${Math.round((performance.now() - started) / 1000)} s`);
+    console.error(`${chosen.length} faults in ${Math.round((performance.now() - started) / 1000)} s`);
   }
 } finally {
   rmSync(reports, { recursive: true, force: true });
